@@ -1,0 +1,44 @@
+"""The Python entry point (contract §4): ``check(document, call=..., lang=..., engine=...)``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+from . import catalog
+from .documents import read_application
+from .engines import get_engine
+from .errors import InputError, Problem
+from .facts import build_facts
+from .ruleset import LANGUAGES, Ruleset
+from .verdict import Verdict, build_verdict
+
+
+def check(document: Any, call: Optional[str] = None, lang: str = "nl", engine: str = "auto",
+          on: Optional[dt.date] = None, ruleset: Optional[Ruleset] = None) -> Verdict:
+    """Check one application and explain the verdict.
+
+    ``document``: a mapping as in contract §1, JSON/YAML text, or an
+    :class:`~amif_rules.model.Application`. ``call`` defaults to the document's ``call``.
+    ``on`` evaluates as of that date instead of the submission date. ``ruleset`` evaluates
+    a ruleset you loaded yourself (a draft, say) instead of the bundled one for the call.
+    Raises :class:`InputError` for bad input, :class:`UnknownCall` for an unknown call.
+    """
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
+        raise TypeError("on must be a datetime.date")
+    selected_engine = get_engine(engine)
+    application = read_application(document)
+    if ruleset is not None:
+        prepared = catalog.prepare_ruleset(ruleset)
+    else:
+        code = call if call is not None else application.call
+        if code is None:
+            raise InputError([Problem("call", "missing: say which call the application is for (\"call\": \"42\")")])
+        prepared = catalog.for_call(str(code))
+    call_code = call if call is not None else application.call
+    facts = build_facts(application, on=on, register_date=prepared.ruleset.register_date)
+    encoded = prepared.plan.encode(facts)
+    outcomes = selected_engine.evaluate(prepared.plan.compiled, encoded)
+    return build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)

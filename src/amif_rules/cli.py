@@ -1,0 +1,163 @@
+"""The ``amif-rules`` command (contract §3).
+
+Exit status of ``check``: 0 eligible, 1 ineligible, 3 incomplete, 2 input or usage error
+(the message on standard error names every bad field path). No traceback ever reaches the
+terminal: an unexpected failure prints one line and exits 70.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import __version__, catalog
+from .api import check
+from .documents import parse_json, parse_text, parse_yaml
+from .engines import ENGINE_NAMES
+from .errors import AmifRulesError, EngineUnavailable, InputError, RulesetError, UnknownCall
+from .ruleset import LANGUAGES
+
+EXIT_CODES = {"eligible": 0, "ineligible": 1, "incomplete": 3}
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own errors: usage, exit 2
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2019-09-02, got {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="amif-rules", description="Check applications for AMIF project calls in Belgium against the call's rules, with explained verdicts.")
+    parser.add_argument("--version", action="version", version=f"amif-rules {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check_parser = commands.add_parser("check", help="check one application document and explain the verdict",
+                                       description="Check one application (JSON or YAML; - for standard input). "
+                                       "Exit status: 0 eligible, 1 ineligible, 3 incomplete, 2 input or usage error.")
+    check_parser.add_argument("application", metavar="APPLICATION", help="path of a JSON or YAML document, or - for standard input")
+    check_parser.add_argument("--call", help="call code (default: the document's \"call\")")
+    check_parser.add_argument("--lang", choices=LANGUAGES, default="nl", help="language of the messages (default nl)")
+    check_parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or the JSON verdict")
+    check_parser.add_argument("--engine", choices=ENGINE_NAMES, default="auto",
+                              help="durable (durable-rules), python (built-in) or auto (durable where available)")
+    check_parser.add_argument("--on", type=_date, metavar="DATE",
+                              help="evaluate as of this date (default: the submission date)")
+
+    calls_parser = commands.add_parser("calls", help="list the bundled rulesets with their titles and validity")
+    calls_parser.add_argument("--lang", choices=LANGUAGES, default="nl")
+    calls_parser.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "calls":
+            return _calls(args)
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    except InputError as error:
+        _error(str(error))
+        return EXIT_USAGE
+    except (UnknownCall, EngineUnavailable, ValueError) as error:
+        _error(str(error))
+        return EXIT_USAGE
+    except RulesetError as error:
+        _error(f"a bundled ruleset cannot be loaded:\n{error}")
+        return EXIT_INTERNAL
+    except AmifRulesError as error:
+        _error(str(error))
+        return EXIT_INTERNAL
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
+        _error(f"internal error ({type(error).__name__}: {error}); please report it with the document that caused it")
+        return EXIT_INTERNAL
+
+
+def _error(message: str) -> None:
+    print(f"amif-rules: {message}", file=sys.stderr)
+
+
+def _read(name: str):
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        return parse_text(data)
+    path = Path(name)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError([_problem(f"cannot read {name}: {error.strerror}")]) from None
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return parse_json(data)
+    if suffix in (".yaml", ".yml"):
+        return parse_yaml(data)
+    return parse_text(data)
+
+
+def _problem(message: str):
+    from .errors import Problem
+
+    return Problem("", message)
+
+
+def _check(args: argparse.Namespace) -> int:
+    document = _read(args.application)
+    verdict = check(document, call=args.call, lang=args.lang, engine=args.engine, on=args.on)
+    if args.format == "json":
+        sys.stdout.write(verdict.to_json() + "\n")
+    else:
+        sys.stdout.write(verdict.to_text() + "\n")
+    return EXIT_CODES[verdict.outcome]
+
+
+def _calls(args: argparse.Namespace) -> int:
+    rows = []
+    for prepared in catalog.bundled():
+        ruleset = prepared.ruleset
+        rows.append({
+            "call": ruleset.call,
+            "id": ruleset.id,
+            "version": ruleset.version,
+            "status": ruleset.status,
+            "title": ruleset.title.get(args.lang),
+            "valid_from": ruleset.valid_from.isoformat() if ruleset.valid_from else None,
+            "valid_until": ruleset.valid_until.isoformat() if ruleset.valid_until else None,
+            "rules": len(ruleset.rules),
+        })
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return 0
+    for row in rows:
+        validity = f"{row['valid_from'] or '…'} – {row['valid_until'] or '…'}"
+        sys.stdout.write(f"{row['call'] or '-':>5}  {row['id']}  v{row['version']}  {row['status']}  {validity}  ({row['rules']} rules)\n"
+                         f"       {row['title']}\n")
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

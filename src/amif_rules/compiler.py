@@ -1,0 +1,369 @@
+"""Ruleset → compiled form (``ir.py``) and typed facts → encoded facts.
+
+Compilation happens once per ruleset (cached by the catalogue). It turns every typed
+expression into an engine-neutral condition:
+
+- numeric, date and date-time comparisons become exact integer linear forms
+  (``Linear``): money in cents, instants in microseconds, dates as ordinals; decimal
+  constants and parameters are cleared by multiplying through, so no engine divides;
+- function calls (``union_citizen``, ``age_on``...) become *derived keys*, computed once
+  per document by :meth:`Plan.encode` from the typed facts, so every engine reads the same
+  derived values;
+- parameters are folded into constants.
+
+The work per document is bounded: one pass over the facts, computing only the keys the
+ruleset reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Optional
+
+import attrs
+
+from . import expr, ir, limits
+from .errors import RulesetError, RulesetProblem
+from .facts import Facts
+from .ruleset import Rule, Ruleset
+from .schema import BOOL, DATE, DECIMAL, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_INT64 = 2**63 - 1
+
+#: The largest encoded magnitude of each kind (for the overflow guarantee of ``Linear``).
+_BOUNDS = {
+    MONEY: limits.MAX_MONEY_EUROS * 100,
+    INT: max(limits.MAX_POPULATION, limits.MAX_PARTICIPANTS, limits.MAX_DURATION_MONTHS),
+    INSTANT: int((dt.datetime(limits.MAX_YEAR + 1, 1, 1, tzinfo=dt.timezone.utc) - _EPOCH).total_seconds()) * 10**6,
+    DATE: dt.date(limits.MAX_YEAR, 12, 31).toordinal(),
+}
+
+
+@attrs.frozen
+class Derivation:
+    """A derived key: the value of a function call, computed per fact from typed facts."""
+
+    key: str
+    node: expr.Call
+    scope: Optional[str]
+
+
+@attrs.frozen
+class Plan:
+    """The compiled ruleset plus what to encode from each document's facts."""
+
+    compiled: ir.CompiledRuleset
+    root_keys: tuple[tuple[str, str, FieldType], ...]  # (key, path, type) read from the root
+    scope_keys: dict[str, tuple[tuple[str, str, FieldType], ...]]  # per scope: (key, relative path, type)
+    scope_root_keys: dict[str, tuple[str, ...]]  # root keys copied into element facts
+    derivations: tuple[Derivation, ...]
+
+    def encode(self, facts: Facts) -> ir.EncodedFacts:
+        """Typed facts → engine facts (only the keys this ruleset reads)."""
+        root_values = facts.root
+        root: dict[str, ir.Scalar] = {}
+        for key, path, kind in self.root_keys:
+            value = root_values.get(path)
+            if value is not None:
+                root[key] = encode_value(value, kind)
+        root_lookup = _root_lookup(root_values)
+        for derivation in self.derivations:
+            if derivation.scope is None:
+                value = expr.evaluate(derivation.node, root_lookup)
+                if value is not None:
+                    root[derivation.key] = encode_value(value, derivation.node.type)
+        items: dict[str, tuple[dict[str, ir.Scalar], ...]] = {}
+        for scope in self.compiled.scopes:
+            keys = self.scope_keys.get(scope, ())
+            shared = {key: root[key] for key in self.scope_root_keys.get(scope, ()) if key in root}
+            scoped = [d for d in self.derivations if d.scope == scope]
+            encoded = []
+            for element in facts.items.get(scope, ()):
+                fact = dict(shared)
+                for key, path, kind in keys:
+                    value = element.get(path)
+                    if value is not None:
+                        fact[key] = encode_value(value, kind)
+                if scoped:
+                    lookup = _element_lookup(root_values, element)
+                    for derivation in scoped:
+                        value = expr.evaluate(derivation.node, lookup)
+                        if value is not None:
+                            fact[derivation.key] = encode_value(value, derivation.node.type)
+                encoded.append(fact)
+            items[scope] = tuple(encoded)
+        return ir.EncodedFacts(root, items)
+
+
+def _root_lookup(root: dict[str, Any]):
+    def lookup(scope: Optional[str], path: str) -> Any:
+        return root.get(path)
+
+    return lookup
+
+
+def _element_lookup(root: dict[str, Any], element: dict[str, Any]):
+    def lookup(scope: Optional[str], path: str) -> Any:
+        return element.get(path) if scope is not None else root.get(path)
+
+    return lookup
+
+
+def encode_value(value: Any, kind: FieldType) -> ir.Scalar:
+    """A typed value in engine units: cents, microseconds, ordinals; text and booleans as is."""
+    k = kind.kind
+    if k == MONEY:
+        return int(Decimal(value).scaleb(2).to_integral_exact())
+    if k == INSTANT:
+        delta = value - _EPOCH
+        return (delta.days * 86_400 + delta.seconds) * 10**6 + delta.microseconds
+    if k == DATE:
+        return value.toordinal()
+    if k == BOOL:
+        return bool(value)
+    if k in (TEXT, ENUM):
+        return str(value)
+    if k == INT:
+        return int(value)
+    raise TypeError(f"cannot encode a {kind} for an engine")
+
+
+# -- compiling conditions ---------------------------------------------------------------------
+
+
+class _CompileError(Exception):
+    pass
+
+
+class _RuleCompiler:
+    def __init__(self, plan_keys: "_Keys", scope: Optional[str]):
+        self.keys = plan_keys
+        self.scope = scope
+
+    def condition(self, node: expr.Node) -> ir.Condition:
+        kind = type(node)
+        if kind is expr.Logic:
+            operands = tuple(self.condition(operand) for operand in node.operands)
+            return _fold(ir.And(operands) if node.op == "and" else ir.Or(operands))
+        if kind is expr.NotOp:
+            inner = self.condition(node.operand)
+            return ir.Const(not inner.value) if isinstance(inner, ir.Const) else ir.Not(inner)
+        if kind in (expr.Lit, expr.Param):
+            return ir.Const(bool(node.value))
+        if kind in (expr.Path, expr.Call):
+            return ir.IsTrue(self.keys.key_of(node, self.scope))
+        if kind is expr.In:
+            values = tuple(str(v) for v in node.haystack.value)
+            if isinstance(node.needle, (expr.Lit, expr.Param)):
+                return ir.Const((node.needle.value in values) != node.negated)
+            return ir.Member(self.keys.key_of(node.needle, self.scope), values, node.negated)
+        if kind is expr.Cmp:
+            return self.comparison(node)
+        raise _CompileError(f"cannot use {type(node).__name__} as a condition")
+
+    def comparison(self, node: expr.Cmp) -> ir.Condition:
+        left, right = node.left, node.right
+        if left.type.numeric or left.type.kind in (INSTANT, DATE):
+            terms, constant = _subtract(self.linear(left), self.linear(right))
+            return _linear(terms, constant, node.op)
+        left_const = isinstance(left, (expr.Lit, expr.Param))
+        right_const = isinstance(right, (expr.Lit, expr.Param))
+        if left_const and right_const:
+            return ir.Const(left.value == right.value if node.op == "==" else left.value != right.value)
+        if left_const:
+            left, right = right, left
+            right_const, left_const = True, False
+        if right_const:
+            value = right.value if isinstance(right.value, bool) else str(right.value)
+            return ir.CompareConst(self.keys.key_of(left, self.scope), node.op, value)
+        return ir.CompareKeys(self.keys.key_of(left, self.scope), node.op, self.keys.key_of(right, self.scope))
+
+    def linear(self, node: expr.Node) -> tuple[dict[str, Fraction], Fraction]:
+        """``node`` as (coefficient per key in encoded units, constant)."""
+        kind = type(node)
+        if kind in (expr.Lit, expr.Param):
+            return {}, _constant(node.value, node.type)
+        if kind in (expr.Path, expr.Call):
+            key = self.keys.key_of(node, self.scope)
+            unit = Fraction(1, 100) if node.type.kind == MONEY else Fraction(1)
+            return {key: unit}, Fraction(0)
+        if kind is expr.Neg:
+            terms, constant = self.linear(node.operand)
+            return {k: -v for k, v in terms.items()}, -constant
+        if kind is expr.Arith:
+            left, right = self.linear(node.left), self.linear(node.right)
+            if node.op == "+":
+                return _add(left, right)
+            if node.op == "-":
+                return _subtract(left, right)
+            if node.op == "*":
+                if not right[0]:
+                    return _scale(left, right[1])
+                if not left[0]:
+                    return _scale(right, left[1])
+                raise _CompileError("two fields cannot be multiplied")
+            if right[0] or right[1] == 0:
+                raise _CompileError("division only by a non-zero constant")
+            return _scale(left, 1 / right[1])
+        raise _CompileError(f"cannot compute with {type(node).__name__}")
+
+
+def _constant(value: Any, kind: FieldType) -> Fraction:
+    if kind.kind == INSTANT:
+        return Fraction(encode_value(value, kind))
+    if kind.kind == DATE:
+        return Fraction(value.toordinal())
+    return Fraction(value)
+
+
+def _add(a, b):
+    terms = dict(a[0])
+    for key, coef in b[0].items():
+        terms[key] = terms.get(key, Fraction(0)) + coef
+    return terms, a[1] + b[1]
+
+
+def _subtract(a, b):
+    return _add(a, ({k: -v for k, v in b[0].items()}, -b[1]))
+
+
+def _scale(a, factor: Fraction):
+    return {k: v * factor for k, v in a[0].items()}, a[1] * factor
+
+
+def _linear(terms: dict[str, Fraction], constant: Fraction, op: str) -> ir.Condition:
+    terms = {k: v for k, v in terms.items() if v != 0}
+    if not terms:
+        return ir.Const(_decide(constant, op))
+    denominators = [v.denominator for v in terms.values()] + [constant.denominator]
+    lcd = math.lcm(*denominators)
+    integers = {k: int(v * lcd) for k, v in terms.items()}
+    const = int(constant * lcd)
+    divisor = math.gcd(*integers.values(), const)
+    if divisor > 1:
+        integers = {k: v // divisor for k, v in integers.items()}
+        const //= divisor
+    return ir.Linear(tuple(sorted(((c, k) for k, c in integers.items()), key=lambda t: t[1])), const, op)
+
+
+def _decide(value: Fraction, op: str) -> bool:
+    return {"==": value == 0, "!=": value != 0, "<": value < 0, "<=": value <= 0, ">": value > 0, ">=": value >= 0}[op]
+
+
+def _fold(node: ir.And | ir.Or) -> ir.Condition:
+    absorbing = isinstance(node, ir.Or)  # True absorbs "or", False absorbs "and"
+    kept = []
+    for operand in node.operands:
+        if isinstance(operand, ir.Const):
+            if operand.value is absorbing:
+                return ir.Const(absorbing)
+            continue
+        kept.append(operand)
+    if not kept:
+        return ir.Const(not absorbing)
+    if len(kept) == 1:
+        return kept[0]
+    return type(node)(tuple(kept))
+
+
+class _Keys:
+    """Allocates fact keys for paths and derived values, and records what to encode."""
+
+    def __init__(self) -> None:
+        self.root: dict[str, tuple[str, FieldType]] = {}
+        self.scoped: dict[str, dict[str, tuple[str, FieldType]]] = {}
+        self.scope_root: dict[str, dict[str, None]] = {}
+        self.derivations: dict[str, Derivation] = {}
+
+    def key_of(self, node: expr.Node, scope: Optional[str]) -> str:
+        if isinstance(node, expr.Path):
+            if node.scope is None:
+                self.root[node.path] = (node.path, node.type)
+                if scope is not None:
+                    self.scope_root.setdefault(scope, {})[node.path] = None
+                return node.path
+            key = f"item.{node.path}"
+            self.scoped.setdefault(node.scope, {})[key] = (node.path, node.type)
+            return key
+        if isinstance(node, expr.Call):
+            reads_item = any(p.scope is not None for p in expr.paths(node))
+            key = "fn:" + _canonical(node)
+            if key not in self.derivations:
+                self.derivations[key] = Derivation(key, node, scope if reads_item else None)
+            if not reads_item and scope is not None:
+                self.scope_root.setdefault(scope, {})[key] = None
+            return key
+        raise _CompileError(f"not a field: {node!r}")
+
+
+def _canonical(node: expr.Node) -> str:
+    if isinstance(node, expr.Path):
+        return node.text
+    if isinstance(node, expr.Param):
+        return f"{node.name}={node.value!r}"
+    if isinstance(node, expr.Lit):
+        return repr(node.value)
+    if isinstance(node, expr.Call):
+        return f"{node.name}(" + ",".join(_canonical(arg) for arg in node.args) + ")"
+    if isinstance(node, expr.Arith):
+        return f"({_canonical(node.left)}{node.op}{_canonical(node.right)})"
+    if isinstance(node, expr.Neg):
+        return f"-{_canonical(node.operand)}"
+    return repr(node)
+
+
+def _check_bounds(condition: ir.Condition, kinds: dict[str, str]) -> Optional[str]:
+    """A message when a linear form could exceed int64 for inputs within the limits."""
+    stack = [condition]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ir.And, ir.Or)):
+            stack.extend(node.operands)
+        elif isinstance(node, ir.Not):
+            stack.append(node.operand)
+        elif isinstance(node, ir.Linear):
+            worst = abs(node.constant) + sum(abs(c) * _BOUNDS.get(kinds.get(k, INT), _BOUNDS[INT]) for c, k in node.terms)
+            if worst > _INT64:
+                return "this comparison could exceed 64-bit integers for large inputs; simplify its constants"
+    return None
+
+
+def compile_ruleset(ruleset: Ruleset) -> Plan:
+    """Compile a loaded ruleset; raises :class:`RulesetError` for what no engine can run."""
+    keys = _Keys()
+    rules = []
+    problems = []
+    for index, rule in enumerate(ruleset.rules):
+        compiler = _RuleCompiler(keys, rule.for_each)
+        try:
+            when = compiler.condition(rule.when) if rule.when is not None else ir.Const(True)
+            check = compiler.condition(rule.check)
+        except _CompileError as error:
+            problems.append(RulesetProblem(rule.location, f"rule {rule.id}: {error}"))
+            continue
+        kinds = {k: t.kind for k, (_, t) in keys.root.items()}
+        for scoped in keys.scoped.values():
+            kinds.update({k: t.kind for k, (_, t) in scoped.items()})
+        kinds.update({k: d.node.type.kind for k, d in keys.derivations.items()})
+        for condition in (when, check):
+            message = _check_bounds(condition, kinds)
+            if message:
+                problems.append(RulesetProblem(rule.location, f"rule {rule.id}: {message}"))
+        rules.append(ir.CompiledRule(index, rule.id, rule.for_each, when, check))
+    if problems:
+        raise RulesetError(problems)
+    scopes = tuple(sorted({rule.for_each for rule in ruleset.rules if rule.for_each}))
+    digest = hashlib.sha256(repr((ruleset.id, ruleset.version, tuple(rules))).encode("utf-8")).hexdigest()[:32]
+    compiled = ir.CompiledRuleset(key=f"{ruleset.id}@{digest}", rules=tuple(rules), scopes=scopes)
+    return Plan(
+        compiled=compiled,
+        root_keys=tuple((key, path, kind) for key, (path, kind) in keys.root.items()),
+        scope_keys={s: tuple((key, path, kind) for key, (path, kind) in m.items()) for s, m in keys.scoped.items()},
+        scope_root_keys={s: tuple(m) for s, m in keys.scope_root.items()},
+        derivations=tuple(keys.derivations.values()),
+    )

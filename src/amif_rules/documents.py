@@ -1,0 +1,564 @@
+"""Reading application documents (contract §1): JSON, YAML or a mapping → Application.
+
+Every bad field is collected, with its path, into one :class:`InputError`; nothing is
+guessed. ``null`` and absent fields are *missing* (``None``), which rules treat as unknown.
+Unknown extra fields are allowed (the contract permits them) and ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Mapping, Optional
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from . import limits
+from .errors import InputError, Problem
+from .model import (
+    STATELESS,
+    Application,
+    Budget,
+    Cofinancing,
+    Form,
+    Municipality,
+    Organisation,
+    OrganisationKind,
+    Participant,
+    Partner,
+    PartnerRole,
+    Residence,
+)
+from .reference import COUNTRY_CODES
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+_MONEY = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+_NIS = re.compile(r"^[0-9]{5}$")
+
+
+class _Reader:
+    """Walks a document, collecting every problem with its path."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def bad(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+    # -- primitives -------------------------------------------------------------------
+    def text(self, value: Any, path: str) -> Optional[str]:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.bad(path, f"expected a text string, got {_kind(value)}")
+            return None
+        if len(value) > limits.MAX_STRING_LENGTH:
+            self.bad(path, f"text longer than {limits.MAX_STRING_LENGTH} characters ({len(value)})")
+            return None
+        if _has_surrogates(value):
+            self.bad(path, "text contains invalid Unicode (a lone surrogate)")
+            return None
+        return value
+
+    def boolean(self, value: Any, path: str) -> Optional[bool]:
+        if value is None or isinstance(value, bool):
+            return value
+        self.bad(path, f"expected true or false, got {_kind(value)}")
+        return None
+
+    def integer(self, value: Any, path: str, maximum: int) -> Optional[int]:
+        if value is None:
+            return None
+        if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.bad(path, f"expected a whole number, got {_kind(value)}")
+            return None
+        if value < 0:
+            self.bad(path, f"must not be negative (got {value})")
+            return None
+        if value > maximum:
+            self.bad(path, f"implausibly large: {value} (at most {maximum:,})")
+            return None
+        return value
+
+    def money(self, value: Any, path: str) -> Optional[Decimal]:
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            self.bad(path, f"expected an amount in euro such as \"1234.56\", got {_kind(value)}")
+            return None
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                self.bad(path, f"expected an amount in euro, got {value!r}")
+                return None
+            value = repr(value)  # the shortest decimal that reads back as this float
+        if isinstance(value, Decimal):
+            if not value.is_finite():
+                self.bad(path, f"expected an amount in euro, got {value}")
+                return None
+            text = format(value, "f")
+        elif isinstance(value, int):
+            text = str(value)
+        elif isinstance(value, str):
+            text = value.strip()
+        else:
+            self.bad(path, f"expected an amount in euro such as \"1234.56\", got {_kind(value)}")
+            return None
+        if text.startswith("-"):
+            self.bad(path, f"must not be negative (got {text})")
+            return None
+        if not _MONEY.match(text):
+            if re.match(r"^[0-9]+\.[0-9]{3,}$", text):
+                self.bad(path, f"at most 2 decimals (cents) allowed, got {text!r}")
+            else:
+                self.bad(path, f"expected an amount in euro such as \"1234.56\" (a dot for decimals, no thousands separator), got {text!r}")
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+            self.bad(path, f"not a number: {text!r}")
+            return None
+        if amount >= limits.MAX_MONEY_EUROS:
+            self.bad(path, f"implausibly large amount: {text} (below {limits.MAX_MONEY_EUROS:,} euro)")
+            return None
+        return amount.quantize(Decimal("0.01"))
+
+    def instant(self, value: Any, path: str) -> Optional[dt.datetime]:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            moment = value
+        elif isinstance(value, str):
+            try:
+                moment = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                self.bad(path, f"expected an ISO 8601 date-time such as \"2019-08-30T14:00:00+02:00\", got {value!r}")
+                return None
+            if len(value.strip()) <= 10:  # a date alone is not an instant
+                self.bad(path, f"expected a date and a time, such as \"{value.strip()}T14:00:00+02:00\", got only a date")
+                return None
+        else:
+            self.bad(path, f"expected an ISO 8601 date-time string, got {_kind(value)}")
+            return None
+        if not (limits.MIN_YEAR <= moment.year <= limits.MAX_YEAR):
+            self.bad(path, f"year {moment.year} is out of range ({limits.MIN_YEAR}-{limits.MAX_YEAR})")
+            return None
+        if moment.tzinfo is None:
+            return self._brussels(moment, path)
+        if moment.utcoffset() is None:  # pragma: no cover - defensive
+            self.bad(path, "time zone without an offset")
+            return None
+        return moment
+
+    def _brussels(self, local: dt.datetime, path: str) -> Optional[dt.datetime]:
+        """A local Brussels time, refused where the clock change makes it ambiguous."""
+        early = local.replace(tzinfo=BRUSSELS, fold=0)
+        late = local.replace(tzinfo=BRUSSELS, fold=1)
+        if early.utcoffset() != late.utcoffset():
+            roundtrip = early.astimezone(dt.timezone.utc).astimezone(BRUSSELS).replace(tzinfo=None)
+            if roundtrip != local:
+                self.bad(path, f"{local.isoformat()} does not exist in Brussels (clocks jump forward); give an offset")
+            else:
+                self.bad(path, f"{local.isoformat()} happens twice in Brussels (clocks go back); give an offset such as +02:00 or +01:00")
+            return None
+        return early
+
+    def date(self, value: Any, path: str) -> Optional[dt.date]:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            self.bad(path, "expected a date such as \"1990-05-17\", got a date-time")
+            return None
+        if isinstance(value, dt.date):
+            day = value
+        elif isinstance(value, str) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value.strip()):
+            try:
+                day = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.bad(path, f"not a calendar date: {value!r}")
+                return None
+        else:
+            self.bad(path, f"expected a date such as \"1990-05-17\", got {_kind(value)}")
+            return None
+        if not (limits.MIN_YEAR <= day.year <= limits.MAX_YEAR):
+            self.bad(path, f"year {day.year} is out of range ({limits.MIN_YEAR}-{limits.MAX_YEAR})")
+            return None
+        return day
+
+    def choice(self, value: Any, path: str, enum_type: type) -> Any:
+        if value is None:
+            return None
+        allowed = [member.value for member in enum_type]
+        if isinstance(value, str) and value in allowed:
+            return enum_type(value)
+        hint = ""
+        if isinstance(value, str):
+            close = [a for a in allowed if a == value.strip().lower()]
+            if close:
+                hint = f" (did you mean {close[0]!r}?)"
+        if isinstance(value, str):
+            self.bad(path, f"unknown value {value[:40]!r}{hint}; expected one of: {', '.join(allowed)}")
+        else:
+            self.bad(path, f"expected one of: {', '.join(allowed)}; got {_kind(value)}")
+        return None
+
+    def mapping(self, value: Any, path: str) -> Optional[Mapping]:
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.bad(path, f"expected an object, got {_kind(value)}")
+            return None
+        for key in value:
+            if not isinstance(key, str):
+                self.bad(path, f"object keys must be text, got {_kind(key)}")
+                return None
+        return value
+
+    def sequence(self, value: Any, path: str, maximum: int) -> Optional[list]:
+        if value is None:
+            return None
+        if not isinstance(value, (list, tuple)):
+            self.bad(path, f"expected a list, got {_kind(value)}")
+            return None
+        if len(value) > maximum:
+            self.bad(path, f"too many elements: {len(value)} (at most {maximum:,})")
+            return None
+        return list(value)
+
+    # -- the contract's objects -------------------------------------------------------
+    def application(self, doc: Any) -> Optional[Application]:
+        data = self.mapping(doc, "")
+        if data is None:
+            if doc is None:
+                self.bad("", "the document is empty")
+            return None
+        call = data.get("call")
+        if isinstance(call, int) and not isinstance(call, bool):
+            self.bad("call", f"expected the call code as text, such as \"{call}\", got a number")
+            call = None
+        return Application(
+            call=self.text(call, "call"),
+            submitted_at=self.instant(data.get("submitted_at"), "submitted_at"),
+            form=self._form(data.get("form"), "form"),
+            applicant=self._organisation(data.get("applicant"), "applicant"),
+            partners=self._list(data.get("partners"), "partners", limits.MAX_PARTNERS, self._partner),
+            participants=self._list(data.get("participants"), "participants", limits.MAX_PARTICIPANTS, self._participant),
+            budget=self._budget(data.get("budget"), "budget"),
+            duration_months=self.integer(data.get("duration_months"), "duration_months", limits.MAX_DURATION_MONTHS),
+        )
+
+    def _list(self, value: Any, path: str, maximum: int, read: Callable[[Any, str], Any]) -> Optional[tuple]:
+        items = self.sequence(value, path, maximum)
+        if items is None:
+            return None
+        read_items = tuple(read(item, f"{path}[{i}]") for i, item in enumerate(items))
+        return read_items
+
+    def _form(self, value: Any, path: str) -> Optional[Form]:
+        data = self.mapping(value, path)
+        if data is None:
+            return None
+        return Form(
+            complete=self.boolean(data.get("complete"), f"{path}.complete"),
+            signed=self.boolean(data.get("signed"), f"{path}.signed"),
+        )
+
+    def _municipality(self, value: Any, path: str) -> Optional[Municipality]:
+        data = self.mapping(value, path)
+        if data is None:
+            return None
+        nis = data.get("nis_code")
+        if isinstance(nis, int) and not isinstance(nis, bool):
+            self.bad(f"{path}.nis_code", f"expected the NIS code as a 5-digit text, such as \"{nis:05d}\", got a number")
+            nis = None
+        nis = self.text(nis, f"{path}.nis_code")
+        if nis is not None and not _NIS.match(nis):
+            self.bad(f"{path}.nis_code", f"expected a 5-digit NIS code such as \"11002\", got {nis!r}")
+            nis = None
+        return Municipality(
+            nis_code=nis,
+            name=self.text(data.get("name"), f"{path}.name"),
+            population=self.integer(data.get("population"), f"{path}.population", limits.MAX_POPULATION),
+        )
+
+    def _organisation(self, value: Any, path: str) -> Optional[Organisation]:
+        data = self.mapping(value, path)
+        if data is None:
+            return None
+        return Organisation(
+            name=self.text(data.get("name"), f"{path}.name"),
+            kind=self.choice(data.get("kind"), f"{path}.kind", OrganisationKind),
+            municipality=self._municipality(data.get("municipality"), f"{path}.municipality"),
+        )
+
+    def _partner(self, value: Any, path: str) -> Optional[Partner]:
+        data = self.mapping(value, path)
+        if data is None:
+            if value is None:
+                self.bad(path, "expected an object, got null")
+            return Partner() if value is None else None
+        return Partner(
+            name=self.text(data.get("name"), f"{path}.name"),
+            kind=self.choice(data.get("kind"), f"{path}.kind", OrganisationKind),
+            municipality=self._municipality(data.get("municipality"), f"{path}.municipality"),
+            role=self.choice(data.get("role"), f"{path}.role", PartnerRole),
+        )
+
+    def _participant(self, value: Any, path: str) -> Optional[Participant]:
+        data = self.mapping(value, path)
+        if data is None:
+            if value is None:
+                self.bad(path, "expected an object, got null")
+            return None
+        return Participant(
+            id=self.text(data.get("id"), f"{path}.id"),
+            nationalities=self._nationalities(data.get("nationalities"), f"{path}.nationalities"),
+            residence=self.choice(data.get("residence"), f"{path}.residence", Residence),
+            birth_date=self.date(data.get("birth_date"), f"{path}.birth_date"),
+        )
+
+    def _nationalities(self, value: Any, path: str) -> Optional[tuple[str, ...]]:
+        items = self.sequence(value, path, limits.MAX_NATIONALITIES)
+        if items is None:
+            return None
+        if not items:
+            self.bad(path, 'empty list: give at least one ISO country code, or ["stateless"] for a stateless person')
+            return None
+        codes: list[str] = []
+        ok = True
+        for i, code in enumerate(items):
+            item_path = f"{path}[{i}]"
+            if not isinstance(code, str):
+                self.bad(item_path, f"expected an ISO 3166-1 alpha-2 code such as \"SY\", got {_kind(code)}")
+                ok = False
+            elif code == STATELESS or code in COUNTRY_CODES:
+                codes.append(code)
+            elif code.upper() in COUNTRY_CODES and len(code) == 2:
+                self.bad(item_path, f"country codes are upper case: write {code.upper()!r}, not {code!r}")
+                ok = False
+            else:
+                shown = code if len(code) <= 40 else code[:40] + "…"
+                self.bad(item_path, f"unknown country code {shown!r}; expected an ISO 3166-1 alpha-2 code such as \"SY\", or \"stateless\"")
+                ok = False
+        if not ok:
+            return None
+        if STATELESS in codes and len(codes) > 1:
+            self.bad(path, '"stateless" cannot be combined with a nationality')
+            return None
+        if len(set(codes)) != len(codes):
+            self.bad(path, "a nationality is listed twice")
+            return None
+        return tuple(codes)
+
+    def _budget(self, value: Any, path: str) -> Optional[Budget]:
+        data = self.mapping(value, path)
+        if data is None:
+            return None
+        return Budget(
+            total_eligible_cost=self.money(data.get("total_eligible_cost"), f"{path}.total_eligible_cost"),
+            amif=self.money(data.get("amif"), f"{path}.amif"),
+            cofinancing=self._cofinancing(data.get("cofinancing"), f"{path}.cofinancing"),
+        )
+
+    def _cofinancing(self, value: Any, path: str) -> Optional[Cofinancing]:
+        data = self.mapping(value, path)
+        if data is None:
+            return None
+        return Cofinancing(**{name: self.money(data.get(name), f"{path}.{name}") for name in ("pod_mi", "flemish_government", "own", "other")})
+
+
+def _kind(value: Any) -> str:
+    """How a wrong value is named in a message: its JSON type, and a short excerpt."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)) or isinstance(value, float):
+        text = str(value)
+        return f"the number {text if len(text) <= 30 else text[:30] + '…'}"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}" + ("…" if len(value) > 40 else "")
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
+
+
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+# -- parsing text -----------------------------------------------------------------------
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def parse_json(text: str | bytes) -> Any:
+    """JSON → Python, with exact decimals, no NaN/Infinity and no duplicate keys."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError([Problem("", f"not valid UTF-8 (byte {error.start})")]) from None
+    _check_size(text)
+    try:
+        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as error:
+        raise InputError([Problem("", f"the key {error.key!r} appears twice in one object")]) from None
+    except RecursionError:
+        raise InputError([Problem("", f"nested too deeply (at most {limits.MAX_NESTING} levels)")]) from None
+    except ValueError as error:
+        raise InputError([Problem("", f"not valid JSON: {error}")]) from None
+
+
+class _DocumentLoader(yaml.SafeLoader):
+    """Safe YAML that keeps dates and times as text (read by the document reader)."""
+
+
+_DocumentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)
+    result: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(None, None, f"object keys must be text, got {key!r}", key_node.start_mark)
+        if key in result:
+            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+_DocumentLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str | bytes) -> Any:
+    """YAML → Python with safe loading only, no duplicate keys, times kept as text."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError([Problem("", f"not valid UTF-8 (byte {error.start})")]) from None
+    _check_size(text)
+    try:
+        return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise InputError([Problem("", f"nested too deeply (at most {limits.MAX_NESTING} levels)")]) from None
+    except yaml.YAMLError as error:
+        raise InputError([Problem("", f"not valid YAML: {' '.join(str(error).split())}")]) from None
+
+
+def parse_text(text: str | bytes) -> Any:
+    """JSON when it looks like JSON (starts with ``{``), YAML otherwise."""
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", b"{"):
+        return parse_json(text)
+    return parse_yaml(text)
+
+
+def _check_size(text: str) -> None:
+    if len(text) > limits.MAX_DOCUMENT_BYTES:
+        raise InputError([Problem("", f"document too large: {len(text):,} characters (at most {limits.MAX_DOCUMENT_BYTES:,})")])
+
+
+def _depth(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests deeper than ``limit`` (without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, Mapping):
+            stack.extend((child, depth + 1) for child in node.values())
+        elif isinstance(node, (list, tuple)):
+            stack.extend((child, depth + 1) for child in node)
+    return False
+
+
+def read_application(document: Any) -> Application:
+    """A mapping, JSON/YAML text, or an :class:`Application` → a validated Application.
+
+    Raises :class:`InputError` naming every bad field by its path.
+    """
+    if isinstance(document, Application):
+        return document
+    if isinstance(document, (str, bytes)):
+        document = parse_text(document)
+    if _depth(document, limits.MAX_NESTING):
+        raise InputError([Problem("", f"nested too deeply (at most {limits.MAX_NESTING} levels)")])
+    reader = _Reader()
+    application = reader.application(document)
+    if reader.problems:
+        raise InputError(reader.problems)
+    assert application is not None
+    return application
+
+
+# -- writing documents ----------------------------------------------------------------------
+
+
+def _converter():
+    """A cattrs converter that writes the model back as a contract §1 mapping."""
+    import enum
+
+    import cattrs
+    from cattrs.gen import make_dict_unstructure_fn, override
+
+    converter = cattrs.Converter()
+    converter.register_unstructure_hook(Decimal, lambda value: format(value, "f"))
+    converter.register_unstructure_hook(dt.datetime, lambda value: value.isoformat())
+    converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
+    converter.register_unstructure_hook(enum.Enum, lambda value: value.value)
+    for cls in (Application, Form, Organisation, Partner, Municipality, Participant, Budget, Cofinancing):
+        converter.register_unstructure_hook(
+            cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True,
+                                          **{f.name: override(omit_if_default=True) for f in cls.__attrs_attrs__})
+        )
+    return converter
+
+
+_WRITER = None
+
+
+def to_document(application: Application) -> dict:
+    """An :class:`Application` as a contract §1 mapping (missing fields left out).
+
+    ``read_application(to_document(app)) == app`` for every application.
+    """
+    global _WRITER
+    if _WRITER is None:
+        _WRITER = _converter()
+    return _WRITER.unstructure(application)

@@ -1,0 +1,93 @@
+"""One hierarchy of errors, each carrying everything needed to say what to fix."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import attrs
+
+
+class AmifRulesError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+
+@attrs.frozen
+class Problem:
+    """One bad field of a document: its path and what is wrong with it."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '(document)'}: {self.message}"
+
+
+class InputError(AmifRulesError, ValueError):
+    """A document has fields that are present but wrong. ``problems`` lists them all."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems), key=lambda p: (p.path, p.message)))
+        super().__init__(self._text())
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The bad field paths, sorted, without repeats."""
+        return tuple(sorted({p.path for p in self.problems}))
+
+    def _text(self) -> str:
+        count = len(self.problems)
+        head = f"{count} bad field{'s' if count != 1 else ''} in the application document:"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+    def to_dict(self) -> dict:
+        return {"error": "input", "problems": [{"path": p.path, "message": p.message} for p in self.problems]}
+
+
+@attrs.frozen
+class Location:
+    """Where in a ruleset file something is (1-based line and column)."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@attrs.frozen
+class RulesetProblem:
+    """One problem in a ruleset file, with where it is and what to write instead."""
+
+    location: Location
+    message: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+class RulesetError(AmifRulesError):
+    """A ruleset file cannot be loaded. ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Iterable[RulesetProblem]):
+        self.problems: tuple[RulesetProblem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UnknownCall(AmifRulesError, LookupError):
+    """No bundled ruleset answers for the requested call code."""
+
+
+class EngineUnavailable(AmifRulesError, RuntimeError):
+    """The requested engine cannot run on this interpreter."""
+
+
+class EngineError(AmifRulesError, RuntimeError):
+    """An engine failed on a compiled ruleset (a bug or an engine limit), never bad input."""

@@ -1,0 +1,586 @@
+"""The rule expression language: parse, type-check, and evaluate on typed values.
+
+Expressions are parsed with Python's :mod:`ast` in ``eval`` mode and only a whitelist of
+node kinds is accepted: literals, field paths, parameters, comparisons (chains too),
+``and``/``or``/``not``, ``in``/``not in``, ``+ - * /`` and a few named functions. Nothing
+is ever executed: the tree is translated into the typed nodes below, checked against
+:mod:`amif_rules.schema`, and evaluated by :func:`evaluate` (messages, derivations) or
+compiled to engine conditions (``compiler.py``).
+
+Missing values make an expression *unknown* (``None``): Kleene's three-valued logic.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import difflib
+from decimal import Decimal, localcontext
+from typing import Any, Callable, Mapping, Optional, Union
+
+import attrs
+
+from . import limits, schema
+from .reference import EEA_EFTA_SWISS, EU_MEMBERSHIP, is_eu_member
+from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
+
+# -- typed nodes ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Lit:
+    value: Any
+    type: FieldType
+
+
+@attrs.frozen
+class Param:
+    name: str
+    value: Any
+    type: FieldType
+
+
+@attrs.frozen
+class Path:
+    """A field: ``scope`` is None for the document root, or the list name for ``item.``."""
+
+    scope: Optional[str]
+    path: str
+    type: FieldType
+
+    @property
+    def text(self) -> str:
+        return f"item.{self.path}" if self.scope else self.path
+
+
+@attrs.frozen
+class Call:
+    name: str
+    args: tuple["Node", ...]
+    type: FieldType
+
+
+@attrs.frozen
+class Neg:
+    operand: "Node"
+    type: FieldType
+
+
+@attrs.frozen
+class Arith:
+    op: str  # + - * /
+    left: "Node"
+    right: "Node"
+    type: FieldType
+
+
+@attrs.frozen
+class Cmp:
+    op: str  # == != < <= > >=
+    left: "Node"
+    right: "Node"
+    type: FieldType = FieldType(BOOL)
+
+
+@attrs.frozen
+class In:
+    needle: "Node"
+    haystack: "Node"  # a Lit or Param of texts
+    negated: bool
+    type: FieldType = FieldType(BOOL)
+
+
+@attrs.frozen
+class Logic:
+    op: str  # and / or
+    operands: tuple["Node", ...]
+    type: FieldType = FieldType(BOOL)
+
+
+@attrs.frozen
+class NotOp:
+    operand: "Node"
+    type: FieldType = FieldType(BOOL)
+
+
+Node = Union[Lit, Param, Path, Call, Neg, Arith, Cmp, In, Logic, NotOp]
+
+
+class ExpressionError(Exception):
+    """A problem in one expression, at a (1-based line, 0-based column) of its text."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 0, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.hint = hint
+
+
+# -- functions --------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Function:
+    """A named function: argument types, result type, and an implementation on typed values.
+
+    Implementations receive only known (non-None) arguments; a missing argument makes the
+    call unknown before the implementation runs.
+    """
+
+    name: str
+    params: tuple[str, ...]  # kinds; "list" accepts any list
+    result: FieldType
+    impl: Callable[..., Any]
+    doc: str
+    #: Called even when an argument is missing (None), because the answer may not depend
+    #: on it; otherwise a missing argument makes the call unknown.
+    partial: bool = False
+
+
+def _union_citizen(codes: Optional[tuple[str, ...]], day: Optional[dt.date]) -> Optional[bool]:
+    if codes is None:
+        return None
+    if day is None:
+        # Without a date, the answer is still known when no nationality was ever an EU one.
+        return False if not any(code in EU_MEMBERSHIP for code in codes) else None
+    return any(is_eu_member(code, day) for code in codes)
+
+
+def _has_any(codes: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
+    return any(code in wanted for code in codes)
+
+
+def _age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    from .documents import BRUSSELS
+
+    return moment.astimezone(BRUSSELS).date()
+
+
+FUNCTIONS: dict[str, Function] = {
+    f.name: f
+    for f in (
+        Function("union_citizen", (CODES, DATE), FieldType(BOOL), _union_citizen,
+                 "true when one of the nationalities is of a state that is an EU member on the date", partial=True),
+        Function("has_any", (CODES, TEXTS), FieldType(BOOL), _has_any,
+                 "true when one of the nationalities is in the list"),
+        Function("len", (LIST,), FieldType(INT), len, "the number of elements of a list"),
+        Function("age_on", (DATE, DATE), FieldType(INT), _age_on, "age in whole years on the date"),
+        Function("local_date", (INSTANT,), FieldType(DATE), _local_date, "the calendar date in Brussels of an instant"),
+    )
+}
+
+#: Built-in constant lists that rulesets may use by name.
+CONSTANTS: dict[str, tuple[Any, FieldType]] = {
+    "EEA_EFTA_SWISS": (tuple(sorted(EEA_EFTA_SWISS)), FieldType(TEXTS)),
+}
+
+# -- parsing ------------------------------------------------------------------------------------
+
+_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
+_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_KEYWORDS = {"true": True, "false": False, "True": True, "False": False}
+
+
+@attrs.frozen
+class Scope:
+    """What names mean while checking one expression."""
+
+    parameters: Mapping[str, Param]
+    item_scope: Optional[str] = None  # the list a for_each rule iterates over
+    #: Message placeholders are only ever shown, never matched by an engine, so there a
+    #: field may divide by a field (``budget.amif / budget.total_eligible_cost``).
+    for_display: bool = False
+
+
+def parse(text: str, scope: Scope, want: str | None = BOOL) -> Node:
+    """Parse and type-check ``text``. ``want`` is the required result kind (None: any)."""
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression must be text, got {type(text).__name__}",
+                              hint="write the condition as a string, e.g. applicant.kind == \"ocmw\"")
+    if len(text) > limits.MAX_EXPRESSION_LENGTH:
+        raise ExpressionError(f"expression longer than {limits.MAX_EXPRESSION_LENGTH} characters")
+    source = text.strip()
+    if not source:
+        raise ExpressionError("empty expression", hint="write a condition such as budget.amif <= 1000")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(f"not a valid expression: {error.msg}", error.lineno or 1, max((error.offset or 1) - 1, 0),
+                              hint="use and/or/not, ==, !=, <, <=, >, >=, in, + - * /, and \"double quotes\" for text") from None
+    node = _Translator(source, scope).translate(tree.body, 1)
+    if want is not None and node.type.kind != want:
+        raise ExpressionError(f"this expression gives a {node.type}, but a condition must be true or false",
+                              hint="compare it with something, e.g. ... == \"ocmw\" or ... > 1000")
+    return node
+
+
+class _Translator:
+    def __init__(self, source: str, scope: Scope):
+        self.source = source
+        self.scope = scope
+
+    def fail(self, node: ast.AST, message: str, hint: str | None = None) -> ExpressionError:
+        return ExpressionError(message, getattr(node, "lineno", 1), getattr(node, "col_offset", 0), hint)
+
+    def translate(self, node: ast.AST, depth: int) -> Node:
+        if depth > limits.MAX_EXPRESSION_DEPTH:
+            raise self.fail(node, f"expression nested deeper than {limits.MAX_EXPRESSION_DEPTH} levels",
+                            hint="split it into several rules")
+        method = getattr(self, "_" + type(node).__name__, None)
+        if method is None:
+            raise self.fail(node, f"{_describe(node)} is not part of the rule language",
+                            hint="use field paths, parameters, literals, comparisons, and/or/not, in, + - * / and the named functions "
+                            + ", ".join(sorted(FUNCTIONS)))
+        return method(node, depth + 1)
+
+    # literals
+    def _Constant(self, node: ast.Constant, depth: int) -> Node:
+        value = node.value
+        if isinstance(value, bool):
+            return Lit(value, FieldType(BOOL))
+        if isinstance(value, int):
+            return Lit(value, FieldType(INT))
+        if isinstance(value, float):
+            segment = ast.get_source_segment(self.source, node) or repr(value)
+            try:
+                return Lit(Decimal(segment.replace("_", "")), FieldType(DECIMAL))
+            except ArithmeticError:
+                raise self.fail(node, f"not a decimal number: {segment}") from None
+        if isinstance(value, str):
+            return Lit(value, FieldType(TEXT))
+        raise self.fail(node, f"{value!r} is not a literal of the rule language",
+                        hint="literals are numbers, \"text\", true and false")
+
+    def _List(self, node: ast.List, depth: int) -> Node:
+        values = []
+        for element in node.elts:
+            if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
+                raise self.fail(element, "a list literal may only hold \"text\" values",
+                                hint='for example item.residence in ["legal", "applicant"]')
+            values.append(element.value)
+        return Lit(tuple(values), FieldType(TEXTS))
+
+    _Tuple = _List
+
+    # names and paths
+    def _Name(self, node: ast.Name, depth: int) -> Node:
+        return self._path(node, [node.id])
+
+    def _Attribute(self, node: ast.Attribute, depth: int) -> Node:
+        parts: list[str] = []
+        current: ast.AST = node
+        while isinstance(current, ast.Attribute):
+            parts.append(current.attr)
+            current = current.value
+        if not isinstance(current, ast.Name):
+            raise self.fail(node, "a field path is names joined by dots, such as applicant.municipality.population")
+        parts.append(current.id)
+        return self._path(node, list(reversed(parts)))
+
+    def _path(self, node: ast.AST, parts: list[str]) -> Node:
+        head = parts[0]
+        dotted = ".".join(parts)
+        if len(parts) == 1 and head in _KEYWORDS:
+            return Lit(_KEYWORDS[head], FieldType(BOOL))
+        if len(parts) == 1 and head in self.scope.parameters:
+            return self.scope.parameters[head]
+        if len(parts) == 1 and head in CONSTANTS:
+            value, kind = CONSTANTS[head]
+            return Lit(value, kind)
+        if head == "item":
+            item_scope = self.scope.item_scope
+            if item_scope is None:
+                raise self.fail(node, "'item' is only defined in a rule with for_each",
+                                hint="add for_each: partners (or participants) to the rule, or use a path from the document root")
+            rest = ".".join(parts[1:])
+            kind = schema.scope_field(item_scope, rest)
+            if kind is None:
+                known = sorted(schema.SCOPE_FIELDS[item_scope])
+                if rest in schema.scope_prefixes(item_scope):
+                    raise self.fail(node, f"item.{rest} is an object, not a value",
+                                    hint="name one of its fields: " + ", ".join(f"item.{k}" for k in known if k.startswith(rest + ".")))
+                raise self.fail(node, f"the elements of {item_scope} have no field {rest!r}",
+                                hint=_did_you_mean(rest, known, prefix="item.") or "fields: " + ", ".join(f"item.{k}" for k in known))
+            return Path(item_scope, rest, kind)
+        kind = schema.root_field(dotted)
+        if kind is not None:
+            return Path(None, dotted, kind)
+        if dotted in schema.root_prefixes():
+            children = [p for p in schema.ROOT_FIELDS if p.startswith(dotted + ".")]
+            raise self.fail(node, f"{dotted} is an object, not a value", hint="name one of its fields: " + ", ".join(children))
+        candidates = sorted(schema.ROOT_FIELDS) + sorted(schema.DERIVED_ROOT) + sorted(self.scope.parameters) + sorted(CONSTANTS)
+        if self.scope.item_scope:
+            candidates += [f"item.{k}" for k in schema.SCOPE_FIELDS[self.scope.item_scope]]
+        what = "parameter or field" if len(parts) == 1 else "field"
+        raise self.fail(node, f"unknown {what} {dotted!r}", hint=_did_you_mean(dotted, candidates)
+                        or "define it under parameters:, or use a field of the application document")
+
+    # operators
+    def _BoolOp(self, node: ast.BoolOp, depth: int) -> Node:
+        operands = tuple(self._boolean(value, depth) for value in node.values)
+        return Logic("and" if isinstance(node.op, ast.And) else "or", operands)
+
+    def _boolean(self, node: ast.AST, depth: int) -> Node:
+        result = self.translate(node, depth)
+        if result.type.kind != BOOL:
+            raise self.fail(node, f"and/or/not need true/false values; this is a {result.type}",
+                            hint="compare it with something first, e.g. ... > 0")
+        return result
+
+    def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Node:
+        if isinstance(node.op, ast.Not):
+            return NotOp(self._boolean(node.operand, depth))
+        if isinstance(node.op, ast.USub):
+            operand = self.translate(node.operand, depth)
+            if not operand.type.numeric:
+                raise self.fail(node, f"cannot negate a {operand.type}")
+            if isinstance(operand, Lit):
+                return Lit(-operand.value, operand.type)
+            return Neg(operand, operand.type)
+        if isinstance(node.op, ast.UAdd):
+            return self.translate(node.operand, depth)
+        raise self.fail(node, f"{_describe(node)} is not part of the rule language")
+
+    def _BinOp(self, node: ast.BinOp, depth: int) -> Node:
+        op = _ARITH.get(type(node.op))
+        if op is None:
+            raise self.fail(node, f"the operator {_describe(node.op)} is not part of the rule language",
+                            hint="arithmetic is + - * / on numbers and amounts")
+        left, right = self.translate(node.left, depth), self.translate(node.right, depth)
+        for side, operand in (("left", left), ("right", right)):
+            if not operand.type.numeric:
+                raise self.fail(node, f"arithmetic needs numbers, but the {side} side is a {operand.type}")
+        if op == "*" and not (_constant(left) or _constant(right)) and not self.scope.for_display:
+            raise self.fail(node, "one side of * must be a number or parameter: two fields cannot be multiplied",
+                            hint="for shares, compare amounts: budget.amif <= amif_max_share * budget.total_eligible_cost")
+        if op == "/" and not _constant(right) and not self.scope.for_display:
+            raise self.fail(node, "division is only by a number or parameter",
+                            hint="instead of a / b <= 0.75, write a <= 0.75 * b (it also stays exact)")
+        if op == "/" and _constant(right) and right.value == 0:
+            raise self.fail(node, "division by zero")
+        if op in "+-" and _mixes_money_and_count(left, right):
+            raise self.fail(node, "cannot add or subtract a count (a whole-number field) and an amount in euro")
+        kinds = {left.type.kind, right.type.kind}
+        result = MONEY if MONEY in kinds else DECIMAL if (DECIMAL in kinds or op == "/") else INT
+        return Arith(op, left, right, FieldType(result))
+
+    def _Compare(self, node: ast.Compare, depth: int) -> Node:
+        operands = [self.translate(node.left, depth)] + [self.translate(c, depth) for c in node.comparators]
+        parts: list[Node] = []
+        for index, op_node in enumerate(node.ops):
+            left, right = operands[index], operands[index + 1]
+            if isinstance(op_node, (ast.In, ast.NotIn)):
+                parts.append(self._membership(node, left, right, isinstance(op_node, ast.NotIn)))
+                continue
+            op = _COMPARE.get(type(op_node))
+            if op is None:
+                raise self.fail(node, f"{_describe(op_node)} is not a comparison of the rule language",
+                                hint="use ==, !=, <, <=, >, >=, in, not in")
+            parts.append(self._comparison(node, op, left, right))
+        return parts[0] if len(parts) == 1 else Logic("and", tuple(parts))
+
+    def _comparison(self, node: ast.AST, op: str, left: Node, right: Node) -> Node:
+        lk, rk = left.type.kind, right.type.kind
+        if left.type.numeric and right.type.numeric:
+            if _mixes_money_and_count(left, right):
+                raise self.fail(node, f"cannot compare an amount in euro with a whole number ({_text(left)} vs {_text(right)})",
+                                hint="compare amounts with amounts, e.g. budget.amif <= call_budget")
+            return Cmp(op, left, right)
+        if lk != rk and not ({lk, rk} <= {TEXT, ENUM}):
+            raise self.fail(node, f"cannot compare a {left.type} with a {right.type}",
+                            hint=_compare_hint(left, right))
+        if lk in (TEXT, ENUM, BOOL) and op not in ("==", "!="):
+            raise self.fail(node, f"{op} does not apply to {left.type}: only == and != do")
+        if lk in (CODES, TEXTS, LIST):
+            raise self.fail(node, f"lists cannot be compared with {op}",
+                            hint="use has_any(item.nationalities, [...]) or len(...)")
+        for enum_side, other in ((left, right), (right, left)):
+            if enum_side.type.kind == ENUM and isinstance(other, (Lit, Param)) and other.value not in enum_side.type.choices:
+                raise self.fail(node, f"{other.value!r} is never a value of {_text(enum_side)}",
+                                hint=_did_you_mean(str(other.value), enum_side.type.choices)
+                                or "values: " + ", ".join(enum_side.type.choices))
+        return Cmp(op, left, right)
+
+    def _membership(self, node: ast.AST, needle: Node, haystack: Node, negated: bool) -> Node:
+        if haystack.type.kind != TEXTS or not isinstance(haystack, (Lit, Param)):
+            hint = "write x in [\"a\", \"b\"] or x in a list parameter"
+            if haystack.type.kind == CODES:
+                hint = "to test nationalities, use has_any(item.nationalities, [\"SY\"])"
+            raise self.fail(node, f"'in' needs a list of texts on its right, got a {haystack.type}", hint=hint)
+        if needle.type.kind not in (TEXT, ENUM):
+            raise self.fail(node, f"'in' tests a text or choice field, got a {needle.type}")
+        if needle.type.kind == ENUM:
+            stray = [v for v in haystack.value if v not in needle.type.choices]
+            if stray:
+                raise self.fail(node, f"{stray[0]!r} is never a value of {_text(needle)}",
+                                hint=_did_you_mean(stray[0], needle.type.choices) or "values: " + ", ".join(needle.type.choices))
+        return In(needle, haystack, negated)
+
+    def _Call(self, node: ast.Call, depth: int) -> Node:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "only the named functions can be called", hint="functions: " + ", ".join(sorted(FUNCTIONS)))
+        function = FUNCTIONS.get(node.func.id)
+        if function is None:
+            raise self.fail(node, f"unknown function {node.func.id!r}",
+                            hint=_did_you_mean(node.func.id, sorted(FUNCTIONS)) or "functions: " + ", ".join(sorted(FUNCTIONS)))
+        if node.keywords or len(node.args) != len(function.params):
+            raise self.fail(node, f"{function.name}() takes {len(function.params)} argument(s): "
+                            + ", ".join(str(FieldType(k)) for k in function.params))
+        args = tuple(self.translate(arg, depth) for arg in node.args)
+        for index, (arg, kind) in enumerate(zip(args, function.params)):
+            accepted = {LIST, CODES} if kind == LIST else {kind}
+            if arg.type.kind not in accepted:
+                raise self.fail(node.args[index], f"argument {index + 1} of {function.name}() must be a {FieldType(kind)}, got a {arg.type}")
+        return Call(function.name, args, function.result)
+
+
+def _mixes_money_and_count(left: Node, right: Node) -> bool:
+    """An amount in euro next to a whole-number *field* (a literal 1000 is fine)."""
+    kinds = {left.type.kind, right.type.kind}
+    if kinds != {MONEY, INT}:
+        return False
+    count = left if left.type.kind == INT else right
+    return not _constant(count)
+
+
+def _constant(node: Node) -> bool:
+    return isinstance(node, (Lit, Param))
+
+
+def _text(node: Node) -> str:
+    if isinstance(node, Path):
+        return node.text
+    if isinstance(node, Param):
+        return node.name
+    if isinstance(node, Lit):
+        return repr(node.value)
+    return "the expression"
+
+
+def _compare_hint(left: Node, right: Node) -> str:
+    kinds = {left.type.kind, right.type.kind}
+    if kinds & {INT, MONEY, DECIMAL} and kinds & {TEXT, ENUM}:
+        return "numbers are written without quotes: 150000, not \"150000\""
+    if kinds == {INSTANT, DATE}:
+        return "compare a date-time with a date-time, or use local_date(submitted_at)"
+    return "compare values of the same kind"
+
+
+def _did_you_mean(word: str, candidates, prefix: str = "") -> str | None:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean {prefix}{close[0]}?" if close else None
+
+
+def _describe(node: ast.AST) -> str:
+    names = {"Call": "a call", "Subscript": "indexing with [ ]", "Lambda": "lambda", "Dict": "a dict",
+             "Set": "a set", "IfExp": "if/else", "JoinedStr": "an f-string", "ListComp": "a comprehension",
+             "GeneratorExp": "a generator", "Starred": "*", "Mod": "%", "Pow": "**", "FloorDiv": "//",
+             "Is": "is", "IsNot": "is not", "BitAnd": "&", "BitOr": "|", "Invert": "~", "NamedExpr": ":="}
+    name = type(node).__name__
+    return names.get(name, name)
+
+
+# -- evaluation on typed values -------------------------------------------------------------
+
+Lookup = Callable[[Optional[str], str], Any]  # (scope, path) -> value or None
+
+
+def evaluate(node: Node, lookup: Lookup) -> Any:
+    """Evaluate a typed node; ``None`` means unknown (some value it needs is missing).
+
+    Numbers are ``int`` or ``Decimal`` (exact: a high-precision context and division only
+    by constants), instants aware ``datetime``, dates ``date``.
+    """
+    kind = type(node)
+    if kind is Lit or kind is Param:
+        return node.value
+    if kind is Path:
+        return lookup(node.scope, node.path)
+    if kind is Logic:
+        decisive = node.op == "or"  # True decides "or", False decides "and"
+        result: Optional[bool] = not decisive
+        for operand in node.operands:
+            value = evaluate(operand, lookup)
+            if value is decisive:
+                return decisive
+            if value is None:
+                result = None
+        return result
+    if kind is NotOp:
+        value = evaluate(node.operand, lookup)
+        return None if value is None else not value
+    if kind is Cmp:
+        left, right = evaluate(node.left, lookup), evaluate(node.right, lookup)
+        if left is None or right is None:
+            return None
+        return _COMPARISONS[node.op](left, right)
+    if kind is In:
+        needle = evaluate(node.needle, lookup)
+        if needle is None:
+            return None
+        return (needle in node.haystack.value) != node.negated
+    if kind is Arith:
+        left, right = evaluate(node.left, lookup), evaluate(node.right, lookup)
+        if left is None or right is None:
+            return None
+        with localcontext() as context:
+            context.prec = 60
+            if node.op == "+":
+                return left + right
+            if node.op == "-":
+                return left - right
+            if node.op == "*":
+                return left * right
+            if right == 0:
+                return None
+            return Decimal(left) / Decimal(right)
+    if kind is Neg:
+        value = evaluate(node.operand, lookup)
+        return None if value is None else -value
+    if kind is Call:
+        function = FUNCTIONS[node.name]
+        args = [evaluate(arg, lookup) for arg in node.args]
+        if not function.partial and any(arg is None for arg in args):
+            return None
+        return function.impl(*args)
+    raise TypeError(f"not an expression node: {node!r}")
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def paths(node: Node) -> tuple[Path, ...]:
+    """Every field a node reads, in reading order, without repeats."""
+    seen: dict[Path, None] = {}
+
+    def walk(current: Node) -> None:
+        if isinstance(current, Path):
+            seen.setdefault(current, None)
+        elif isinstance(current, (Logic,)):
+            for operand in current.operands:
+                walk(operand)
+        elif isinstance(current, Call):
+            for arg in current.args:
+                walk(arg)
+        elif isinstance(current, (Cmp, Arith)):
+            walk(current.left)
+            walk(current.right)
+        elif isinstance(current, In):
+            walk(current.needle)
+        elif isinstance(current, (NotOp, Neg)):
+            walk(current.operand)
+
+    walk(node)
+    return tuple(seen)

@@ -1,0 +1,23 @@
+"""The bounds on what one document or ruleset may ask of the library.
+
+Every bound is checked with a clear error, so that the work per document is bounded and
+every value fits the engines (durable-rules compares int64 and strings under 64 KiB).
+"""
+
+MAX_DOCUMENT_BYTES = 2_000_000
+MAX_NESTING = 32
+MAX_STRING_LENGTH = 1_000
+MAX_PARTNERS = 1_000
+MAX_PARTICIPANTS = 10_000
+MAX_NATIONALITIES = 10
+#: Euro amounts: at most 2 decimals and below one hundred billion euro.
+MAX_MONEY_EUROS = 10**11
+MAX_POPULATION = 100_000_000
+MAX_DURATION_MONTHS = 1_200
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+#: A rule expression's source length and nesting depth.
+MAX_EXPRESSION_LENGTH = 2_000
+MAX_EXPRESSION_DEPTH = 24
+MAX_RULES = 500
+MAX_RULESET_BYTES = 1_000_000

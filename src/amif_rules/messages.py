@@ -1,0 +1,246 @@
+"""Message templates and the formatting of values in Dutch, French and English (Babel).
+
+A template is text with placeholders: ``{applicant.municipality.population}`` (any
+expression of the rule language, optionally ``{expression:format}``), ``{item}`` (the path
+of the list element, such as ``partners[1]``) and ``{missing}`` (the missing fields). The
+placeholders are parsed and type-checked when the ruleset is loaded, so a misspelt field
+is a loading error, not a broken message at run time.
+
+Formats: ``number``, ``money``, ``percent``, ``date``, ``datetime``, ``text``,
+``countries``. Without one, a value is formatted by its type: whole numbers with the
+language's thousands separator (``102.275`` / ``102 275`` / ``102,275``), amounts in euro,
+dates and times in Brussels local time, choices by their translated label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Optional, Union
+
+import attrs
+from babel import Locale
+from babel.dates import format_date, format_time
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from . import expr
+from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXTS, FieldType
+
+LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+FORMATS = ("number", "money", "percent", "date", "datetime", "text", "countries")
+
+MISSING = {"nl": "(ontbreekt)", "fr": "(manquant)", "en": "(missing)"}
+YES_NO = {"nl": ("ja", "nee"), "fr": ("oui", "non"), "en": ("yes", "no")}
+NOTHING = {"nl": "geen", "fr": "aucun", "en": "none"}
+
+#: Labels of the contract's enumerations, per language.
+LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
+    "kind": {
+        "ocmw": ("OCMW", "CPAS", "public social welfare centre (OCMW/CPAS)"),
+        "municipality": ("gemeente", "commune", "municipality"),
+        "intermunicipal": ("intergemeentelijk samenwerkingsverband", "intercommunale", "intermunicipal association"),
+        "community_commission": ("gemeenschapscommissie", "commission communautaire", "community commission"),
+        "province": ("provincie", "province", "province"),
+        "nonprofit": ("vzw", "asbl", "non-profit association"),
+        "company": ("bedrijf", "entreprise", "company"),
+        "other": ("andere", "autre", "other"),
+    },
+    "role": {
+        "coaching": ("coachingpartner", "partenaire de coaching", "coaching partner"),
+        "co_applicant": ("mede-aanvrager", "codemandeur", "co-applicant"),
+        "other": ("andere partner", "autre partenaire", "other partner"),
+    },
+    "residence": {
+        "legal": ("legaal verblijf", "séjour légal", "legal residence"),
+        "international_protection": ("internationale bescherming", "protection internationale", "international protection"),
+        "resettled": ("hervestigd", "réinstallé", "resettled"),
+        "relocated": ("herplaatst", "relocalisé", "relocated"),
+        "applicant": ("in procedure voor legaal verblijf", "en procédure de séjour légal", "applying for legal residence"),
+        "irregular": ("geen legaal verblijf", "sans séjour légal", "no legal residence"),
+    },
+}
+_LANG_INDEX = {"nl": 0, "fr": 1, "en": 2}
+
+
+@attrs.frozen
+class Placeholder:
+    text: str
+    node: Optional[expr.Node]  # None for the special names {item} and {missing}
+    format: Optional[str]
+
+
+@attrs.frozen
+class Template:
+    parts: tuple[Union[str, Placeholder], ...]
+
+    @property
+    def placeholders(self) -> tuple[Placeholder, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Placeholder))
+
+
+def parse_template(text: str, scope: expr.Scope) -> Template:
+    """Split ``text`` into literal parts and checked placeholders; ``{{``/``}}`` are braces."""
+    parts: list[Union[str, Placeholder]] = []
+    literal: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "{" and text.startswith("{{", index):
+            literal.append("{")
+            index += 2
+            continue
+        if char == "}" and text.startswith("}}", index):
+            literal.append("}")
+            index += 2
+            continue
+        if char == "}":
+            raise expr.ExpressionError(f"a '}}' without its '{{' at character {index + 1}", hint="write }} for a literal brace")
+        if char == "{":
+            end = text.find("}", index)
+            if end < 0:
+                raise expr.ExpressionError(f"the placeholder at character {index + 1} is not closed", hint="close it with }")
+            inner = text[index + 1:end].strip()
+            if literal:
+                parts.append("".join(literal))
+                literal = []
+            parts.append(_placeholder(inner, scope))
+            index = end + 1
+            continue
+        literal.append(char)
+        index += 1
+    if literal:
+        parts.append("".join(literal))
+    return Template(tuple(parts))
+
+
+def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
+    body, _, fmt = inner.partition(":")
+    body, fmt = body.strip(), fmt.strip() or None
+    if fmt is not None and fmt not in FORMATS:
+        raise expr.ExpressionError(f"unknown format {fmt!r} in {{{inner}}}", hint="formats: " + ", ".join(FORMATS))
+    if body == "missing" or (body == "item" and scope.item_scope is not None):
+        return Placeholder(body, None, fmt)
+    display = expr.Scope(scope.parameters, scope.item_scope, for_display=True)
+    return Placeholder(body, expr.parse(body, display, want=None), fmt)
+
+
+# -- rendering ---------------------------------------------------------------------------------
+
+
+def render(template: Template, lang: str, lookup: expr.Lookup, item: str | None, missing: tuple[str, ...]) -> str:
+    """Fill a template in ``lang`` with the values read through ``lookup``."""
+    out = []
+    for part in template.parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part.node is None:
+            if part.text == "item":
+                out.append(item or "")
+            else:
+                out.append(", ".join(missing) if missing else NOTHING[lang])
+        else:
+            value = expr.evaluate(part.node, lookup)
+            out.append(format_value(value, part.node, lang, part.format))
+    return "".join(out)
+
+
+def format_value(value: Any, node: expr.Node, lang: str, fmt: str | None = None) -> str:
+    """One value as a person reads it in ``lang``."""
+    if value is None:
+        return MISSING[lang]
+    locale = LOCALES[lang]
+    kind = node.type.kind
+    field = node.path.rsplit(".", 1)[-1] if isinstance(node, expr.Path) else None
+    if fmt == "percent":
+        return _percent(value, locale)
+    if fmt == "money" or (fmt is None and kind == MONEY):
+        return format_currency(Decimal(value), "EUR", locale=locale)
+    if fmt == "countries":
+        return _countries(value, lang)
+    if fmt == "date" or (fmt is None and kind == DATE):
+        day = value.astimezone(_brussels()).date() if isinstance(value, dt.datetime) else value
+        return format_date(day, format="long", locale=locale)
+    if fmt == "datetime" or (fmt is None and kind == INSTANT):
+        return _datetime(value, lang)
+    if fmt == "text":
+        return str(value)
+    if kind == BOOL or isinstance(value, bool):
+        return YES_NO[lang][0 if value else 1]
+    if kind == ENUM and field in LABELS and value in LABELS[field]:
+        return LABELS[field][value][_LANG_INDEX[lang]]
+    if kind in (TEXTS, CODES, LIST) or isinstance(value, tuple):
+        return ", ".join(str(v) for v in value)
+    if fmt == "number" or kind in (INT, DECIMAL) or isinstance(value, (int, Decimal)):
+        return format_decimal(value, locale=locale, decimal_quantization=False)
+    return str(value)
+
+
+_AT = {"nl": "om", "fr": "à", "en": "at"}
+
+
+def _datetime(moment: dt.datetime, lang: str) -> str:
+    """Brussels local time, to the second or microsecond only when it matters."""
+    local = moment.astimezone(_brussels())
+    pattern = "HH:mm" if not (local.second or local.microsecond) else "HH:mm:ss" if not local.microsecond else "HH:mm:ss.SSSSSS"
+    day = format_date(local.date(), format="long", locale=LOCALES[lang])
+    time = format_time(local.time(), pattern, locale=LOCALES[lang])
+    return f"{day} {_AT[lang]} {time} ({local.strftime('%Z')})"
+
+
+def _percent(value: Any, locale: str) -> str:
+    number = Decimal(value)
+    return format_percent(number, format="#,##0.##%", locale=locale, decimal_quantization=False)
+
+
+@lru_cache(maxsize=None)
+def _territories(lang: str) -> dict[str, str]:
+    return dict(Locale.parse(LOCALES[lang]).territories)
+
+
+def _countries(value: Any, lang: str) -> str:
+    codes = value if isinstance(value, tuple) else (value,)
+    names = {"nl": "staatloos", "fr": "apatride", "en": "stateless"}
+    return ", ".join(names[lang] if c == "stateless" else _territories(lang).get(c, c) for c in codes)
+
+
+@lru_cache(maxsize=1)
+def _brussels():
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Europe/Brussels")
+
+
+#: Messages used when a rule gives none for an outcome.
+DEFAULT_MESSAGES: dict[str, dict[str, str]] = {
+    "unknown": {
+        "nl": "Kan niet beoordeeld worden: ontbrekende gegevens ({missing}).",
+        "fr": "Impossible à évaluer : données manquantes ({missing}).",
+        "en": "Cannot be decided: missing data ({missing}).",
+    },
+    "not_applicable": {
+        "nl": "Niet van toepassing.",
+        "fr": "Sans objet.",
+        "en": "Not applicable.",
+    },
+    "empty_list": {
+        "nl": "Niet van toepassing: de aanvraag vermeldt geen {list}.",
+        "fr": "Sans objet : la demande ne mentionne aucun {list}.",
+        "en": "Not applicable: the application lists no {list}.",
+    },
+}
+
+LIST_NAMES = {
+    "partners": {"nl": "partners", "fr": "partenaire", "en": "partners"},
+    "participants": {"nl": "deelnemers", "fr": "participant", "en": "participants"},
+}
+
+
+def default_message(kind: str, lang: str, missing: tuple[str, ...] = (), scope: str | None = None) -> str:
+    text = DEFAULT_MESSAGES[kind][lang]
+    if kind == "unknown":
+        return text.replace("{missing}", ", ".join(missing) if missing else NOTHING[lang])
+    if kind == "empty_list":
+        return text.replace("{list}", LIST_NAMES.get(scope or "", {}).get(lang, scope or ""))
+    return text
+
