@@ -8,6 +8,7 @@ Unknown extra fields are allowed (the contract permits them) and ignored.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
 import re
@@ -54,7 +55,7 @@ class _Reader:
     def text(self, value: Any, path: str) -> Optional[str]:
         if value is None:
             return None
-        if not isinstance(value, str):
+        if not isinstance(value, str) or isinstance(value, NonFinite):
             self.bad(path, f"expected a text string, got {_kind(value)}")
             return None
         if len(value) > limits.MAX_STRING_LENGTH:
@@ -90,7 +91,7 @@ class _Reader:
     def money(self, value: Any, path: str) -> Optional[Decimal]:
         if value is None:
             return None
-        if isinstance(value, bool):
+        if isinstance(value, bool) or isinstance(value, NonFinite):
             self.bad(path, f"expected an amount in euro such as \"1234.56\", got {_kind(value)}")
             return None
         if isinstance(value, float):
@@ -134,7 +135,7 @@ class _Reader:
             return None
         if isinstance(value, dt.datetime):
             moment = value
-        elif isinstance(value, str):
+        elif isinstance(value, str) and not isinstance(value, NonFinite):
             try:
                 moment = dt.datetime.fromisoformat(value.strip())
             except ValueError:
@@ -177,7 +178,7 @@ class _Reader:
             return None
         if isinstance(value, dt.date):
             day = value
-        elif isinstance(value, str) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value.strip()):
+        elif isinstance(value, str) and not isinstance(value, NonFinite) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value.strip()):
             try:
                 day = dt.date.fromisoformat(value.strip())
             except ValueError:
@@ -195,11 +196,12 @@ class _Reader:
         if value is None:
             return None
         allowed = [member.value for member in enum_type]
-        if isinstance(value, str) and value in allowed:
+        if isinstance(value, str) and not isinstance(value, NonFinite) and value in allowed:
             return enum_type(value)
         hint = ""
         if isinstance(value, str):
-            close = [a for a in allowed if a == value.strip().lower()]
+            normal = value.strip().lower().replace("-", "_").replace(" ", "_")
+            close = [a for a in allowed if a == normal] or difflib.get_close_matches(normal, allowed, n=1, cutoff=0.6)
             if close:
                 hint = f" (did you mean {close[0]!r}?)"
         if isinstance(value, str):
@@ -334,7 +336,7 @@ class _Reader:
         ok = True
         for i, code in enumerate(items):
             item_path = f"{path}[{i}]"
-            if not isinstance(code, str):
+            if not isinstance(code, str) or isinstance(code, NonFinite):
                 self.bad(item_path, f"expected an ISO 3166-1 alpha-2 code such as \"SY\", got {_kind(code)}")
                 ok = False
             elif code == STATELESS or code in COUNTRY_CODES:
@@ -375,6 +377,8 @@ class _Reader:
 
 def _kind(value: Any) -> str:
     """How a wrong value is named in a message: its JSON type, and a short excerpt."""
+    if isinstance(value, NonFinite):
+        return f"{value} (not a number)"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -417,8 +421,13 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
+class NonFinite(str):
+    """``NaN``, ``Infinity`` or ``-Infinity`` read from JSON text: kept so that the reader
+    can name the field it stands in, never used as a number."""
+
+
+def _non_finite(name: str) -> Any:
+    return NonFinite(name)
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -430,7 +439,7 @@ def parse_json(text: str | bytes) -> Any:
             raise InputError([Problem("", f"not valid UTF-8 (byte {error.start})")]) from None
     _check_size(text)
     try:
-        return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
+        return json.loads(text, parse_float=Decimal, parse_constant=_non_finite, object_pairs_hook=_no_duplicates)
     except _DuplicateKey as error:
         raise InputError([Problem("", f"the key {error.key!r} appears twice in one object")]) from None
     except RecursionError:
@@ -440,7 +449,16 @@ def parse_json(text: str | bytes) -> Any:
 
 
 class _DocumentLoader(yaml.SafeLoader):
-    """Safe YAML that keeps dates and times as text (read by the document reader)."""
+    """Safe YAML that keeps dates and times as text (read by the document reader) and
+    refuses aliases (``*name``): a document never needs them, and a few nested aliases
+    expand into billions of values (the "billion laughs")."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - see the class docstring
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in an application document",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _DocumentLoader.yaml_implicit_resolvers = {
@@ -495,10 +513,18 @@ def _check_size(text: str) -> None:
 
 
 def _depth(value: Any, limit: int) -> bool:
-    """Whether ``value`` nests deeper than ``limit`` (without recursion)."""
+    """Whether ``value`` nests deeper than ``limit`` (without recursion).
+
+    A mapping built in Python may share one object in many places; the walk stops after
+    ``MAX_DOCUMENT_VALUES`` values, so its work stays bounded.
+    """
     stack = [(value, 1)]
+    visited = 0
     while stack:
         node, depth = stack.pop()
+        visited += 1
+        if visited > limits.MAX_DOCUMENT_VALUES:
+            raise InputError([Problem("", f"document too large: more than {limits.MAX_DOCUMENT_VALUES:,} values")])
         if depth > limit:
             return True
         if isinstance(node, Mapping):

@@ -6,6 +6,8 @@ every value fits the engines (durable-rules compares int64 and strings under 64 
 
 MAX_DOCUMENT_BYTES = 2_000_000
 MAX_NESTING = 32
+#: Values (objects, lists, scalars) in one document.
+MAX_DOCUMENT_VALUES = 500_000
 MAX_STRING_LENGTH = 1_000
 MAX_PARTNERS = 1_000
 MAX_PARTICIPANTS = 10_000

@@ -190,7 +190,7 @@ def _datetime(moment: dt.datetime, lang: str) -> str:
 
 def _percent(value: Any, locale: str) -> str:
     number = Decimal(value)
-    return format_percent(number, format="#,##0.##%", locale=locale, decimal_quantization=False)
+    return format_percent(number, format="#,##0.##%", locale=locale)
 
 
 @lru_cache(maxsize=None)

@@ -121,7 +121,15 @@ class Ruleset:
 
 
 class _RulesetLoader(yaml.SafeLoader):
-    """Safe YAML with dates and times kept as text, so that the loader types them."""
+    """Safe YAML with dates and times kept as text, so that the loader types them, and no
+    aliases (``*name``), which can expand a small file into billions of values."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - see the class docstring
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a ruleset; write the value out",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
 
 
 _RulesetLoader.yaml_implicit_resolvers = {
@@ -135,20 +143,27 @@ class _Mark:
     line: int  # 1-based
     column: int  # 1-based
     style: Optional[str]  # scalar style: None (plain), "'", '"', "|", ">"
+    end_line: int = 0  # 0-based index of the first line after the node
 
 
 class _Builder:
     """Turns a composed YAML node tree into Python values, remembering where each came from."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str = ""):
         self.file = file
+        self.lines = text.splitlines()
         self.marks: dict[tuple, _Mark] = {}
         self.problems: list[RulesetProblem] = []
         self.loader = _RulesetLoader("")
 
     def build(self, node: yaml.Node, path: tuple = ()) -> Any:
         mark = node.start_mark
-        self.marks[path] = _Mark(mark.line + 1, mark.column + 1, getattr(node, "style", None))
+        self.marks[path] = _Mark(mark.line + 1, mark.column + 1, getattr(node, "style", None),
+                                 node.end_mark.line + (0 if node.end_mark.column == 0 else 1))
+        expected = _COLLECTION_TAGS.get(type(node))
+        if expected is not None and node.tag != expected:
+            self.problem(path, f"YAML tag {node.tag} is not allowed in a ruleset", location=mark)
+            return None
         if isinstance(node, yaml.MappingNode):
             result: dict = {}
             for key_node, value_node in node.value:
@@ -169,19 +184,46 @@ class _Builder:
             return None
         return self.loader.construct_object(node)
 
-    def location(self, path: tuple, line_offset: int = 0, column_offset: int = 0) -> Location:
+    def location(self, path: tuple, line_offset: int = 0, column_offset: int = 0, text: str | None = None) -> Location:
+        """Where ``path`` is; with offsets, where a position inside its scalar value is.
+
+        ``line_offset``/``column_offset`` are 0-based within the stripped value ``text``
+        (as an expression parser sees it); block scalars (``|``, ``>``) and values folded
+        over several lines are mapped back to the line and column of the file.
+        """
         probe = path
         while probe not in self.marks and probe:
             probe = probe[:-1]
         mark = self.marks.get(probe)
         if mark is None:
             return Location(self.file)
-        if line_offset == 0:
-            quote = 1 if mark.style in ("'", '"') else 0
+        quote = 1 if mark.style in ("'", '"') else 0
+        if text is None or (line_offset == 0 and mark.style not in ("|", ">") and mark.end_line <= mark.line):
             return Location(self.file, mark.line, mark.column + quote + column_offset)
+        # The character offset inside the value, then the raw line that holds it.
+        value_lines = text.split("\n")
+        offset = sum(len(line) + 1 for line in value_lines[:line_offset]) + column_offset
         if mark.style in ("|", ">"):
-            return Location(self.file, mark.line + line_offset, column_offset + 1)
-        return Location(self.file, mark.line + line_offset, column_offset + 1)
+            first = mark.line  # 0-based index of the line after the indicator
+            raw = self.lines[first:max(mark.end_line, first + 1)]
+            indents = [len(line) - len(line.lstrip(" ")) for line in raw if line.strip()]
+            indent = min(indents) if indents else 0
+            content = [(first + i, indent, line[indent:]) for i, line in enumerate(raw)]
+        else:
+            first = mark.line - 1
+            raw = self.lines[first:mark.end_line] or [""]
+            content = [(first, mark.column - 1 + quote, raw[0][mark.column - 1 + quote:])]
+            for i, line in enumerate(raw[1:], start=1):
+                stripped = len(line) - len(line.lstrip(" "))
+                content.append((first + i, stripped, line[stripped:]))
+        while content and not content[0][2].strip():
+            content.pop(0)
+        for index, indent, line in content:
+            lead = len(line) - len(line.lstrip(" ")) if index == content[0][0] else 0
+            if offset <= len(line) - lead:
+                return Location(self.file, index + 1, indent + lead + offset + 1)
+            offset -= len(line) - lead + 1
+        return Location(self.file, mark.line, mark.column + quote)
 
     def problem(self, path: tuple, message: str, hint: str | None = None, location: Any = None) -> None:
         if location is not None and not isinstance(location, Location):
@@ -189,6 +231,7 @@ class _Builder:
         self.problems.append(RulesetProblem(location or self.location(path), message, hint))
 
 
+_COLLECTION_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
@@ -237,7 +280,7 @@ def parse_ruleset(data: str | bytes, file: str = "<ruleset>") -> Ruleset:
     if node is None:
         raise RulesetError([RulesetProblem(Location(name), "the ruleset file is empty",
                                            "start with id:, title:, source:, parameters: and rules:")])
-    builder = _Builder(name)
+    builder = _Builder(name, text)
     try:
         document = builder.build(node)
     except RecursionError:
@@ -484,7 +527,9 @@ class _Reader:
         try:
             return expr.parse(text, scope)
         except expr.ExpressionError as error:
-            self.b.problems.append(RulesetProblem(self.b.location(path, error.line - 1, error.column), error.message, error.hint))
+            stripped = text.strip() if isinstance(text, str) else None
+            self.b.problems.append(RulesetProblem(self.b.location(path, error.line - 1, error.column, stripped),
+                                                  error.message, error.hint))
             return None
 
     def messages(self, data: Any, path: tuple, scope: expr.Scope) -> Optional[Messages]:
