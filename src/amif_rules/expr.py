@@ -214,7 +214,7 @@ def parse(text: str, scope: Scope, want: str | None = BOOL) -> Node:
                               hint="use and/or/not, ==, !=, <, <=, >, >=, in, + - * /, and \"double quotes\" for text") from None
     node = _Translator(source, scope).translate(tree.body, 1)
     if want is not None and node.type.kind != want:
-        raise ExpressionError(f"this expression gives a {node.type}, but a condition must be true or false",
+        raise ExpressionError(f"this expression gives {node.type.a}, but a condition must be true or false",
                               hint="compare it with something, e.g. ... == \"ocmw\" or ... > 1000")
     return node
 
@@ -328,7 +328,7 @@ class _Translator:
     def _boolean(self, node: ast.AST, depth: int) -> Node:
         result = self.translate(node, depth)
         if result.type.kind != BOOL:
-            raise self.fail(node, f"and/or/not need true/false values; this is a {result.type}",
+            raise self.fail(node, f"and/or/not need true/false values; this is {result.type.a}",
                             hint="compare it with something first, e.g. ... > 0")
         return result
 
@@ -338,7 +338,7 @@ class _Translator:
         if isinstance(node.op, ast.USub):
             operand = self.translate(node.operand, depth)
             if not operand.type.numeric:
-                raise self.fail(node, f"cannot negate a {operand.type}")
+                raise self.fail(node, f"cannot negate {operand.type.a}")
             if isinstance(operand, Lit):
                 return Lit(-operand.value, operand.type)
             return Neg(operand, operand.type)
@@ -354,7 +354,7 @@ class _Translator:
         left, right = self.translate(node.left, depth), self.translate(node.right, depth)
         for side, operand in (("left", left), ("right", right)):
             if not operand.type.numeric:
-                raise self.fail(node, f"arithmetic needs numbers, but the {side} side is a {operand.type}")
+                raise self.fail(node, f"arithmetic needs numbers, but the {side} side is {operand.type.a}")
         if op == "*" and not (_constant(left) or _constant(right)) and not self.scope.for_display:
             raise self.fail(node, "one side of * must be a number or parameter: two fields cannot be multiplied",
                             hint="for shares, compare amounts: budget.amif <= amif_max_share * budget.total_eligible_cost")
@@ -392,7 +392,7 @@ class _Translator:
                                 hint="compare amounts with amounts, e.g. budget.amif <= call_budget")
             return Cmp(op, left, right)
         if lk != rk and not ({lk, rk} <= {TEXT, ENUM}):
-            raise self.fail(node, f"cannot compare a {left.type} with a {right.type}",
+            raise self.fail(node, f"cannot compare {left.type.a} with {right.type.a}",
                             hint=_compare_hint(left, right))
         if lk in (TEXT, ENUM, BOOL) and op not in ("==", "!="):
             raise self.fail(node, f"{op} does not apply to {left.type}: only == and != do")
@@ -411,9 +411,9 @@ class _Translator:
             hint = "write x in [\"a\", \"b\"] or x in a list parameter"
             if haystack.type.kind == CODES:
                 hint = "to test nationalities, use has_any(item.nationalities, [\"SY\"])"
-            raise self.fail(node, f"'in' needs a list of texts on its right, got a {haystack.type}", hint=hint)
+            raise self.fail(node, f"'in' needs a list of texts on its right, got {haystack.type.a}", hint=hint)
         if needle.type.kind not in (TEXT, ENUM):
-            raise self.fail(node, f"'in' tests a text or choice field, got a {needle.type}")
+            raise self.fail(node, f"'in' tests a text or choice field, got {needle.type.a}")
         if needle.type.kind == ENUM:
             stray = [v for v in haystack.value if v not in needle.type.choices]
             if stray:
@@ -435,7 +435,7 @@ class _Translator:
         for index, (arg, kind) in enumerate(zip(args, function.params)):
             accepted = {LIST, CODES} if kind == LIST else {kind}
             if arg.type.kind not in accepted:
-                raise self.fail(node.args[index], f"argument {index + 1} of {function.name}() must be a {FieldType(kind)}, got a {arg.type}")
+                raise self.fail(node.args[index], f"argument {index + 1} of {function.name}() must be {FieldType(kind).a}, got {arg.type.a}")
         return Call(function.name, args, function.result)
 
 

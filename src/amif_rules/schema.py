@@ -34,6 +34,14 @@ class FieldType:
         return names.get(self.kind, self.kind)
 
     @property
+    def a(self) -> str:
+        """The type with its article, for messages: "an amount in euro", "a date"."""
+        if self.kind == ENUM:
+            return f"a choice ({self})"
+        text = str(self)
+        return ("an " if text[0] in "aeiou" else "a ") + text
+
+    @property
     def numeric(self) -> bool:
         return self.kind in NUMERIC
 
