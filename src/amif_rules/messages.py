@@ -27,7 +27,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from . import expr
 from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXTS, FieldType
 
-LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+LOCALES = {"nl": Locale.parse("nl_BE"), "fr": Locale.parse("fr_BE"), "en": Locale.parse("en_GB")}
 FORMATS = ("number", "money", "percent", "date", "datetime", "text", "countries")
 
 MISSING = {"nl": "(ontbreekt)", "fr": "(manquant)", "en": "(missing)"}
@@ -195,7 +195,7 @@ def _percent(value: Any, locale: str) -> str:
 
 @lru_cache(maxsize=None)
 def _territories(lang: str) -> dict[str, str]:
-    return dict(Locale.parse(LOCALES[lang]).territories)
+    return dict(LOCALES[lang].territories)
 
 
 def _countries(value: Any, lang: str) -> str:
