@@ -13,7 +13,7 @@ from .engines import durable_available, get_engine
 from .errors import AmifRulesError, EngineUnavailable, InputError, Problem, RulesetError, UnknownCall
 from .model import Application
 from .ruleset import Ruleset, load_ruleset, parse_ruleset
-from .verdict import RuleResult, Verdict
+from .verdict import RuleResult, Verdict, verdict_schema
 
 __version__ = "0.1.0"
 
@@ -37,4 +37,5 @@ __all__ = [
     "parse_ruleset",
     "read_application",
     "to_document",
+    "verdict_schema",
 ]

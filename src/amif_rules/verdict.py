@@ -112,6 +112,13 @@ class Verdict:
         return "\n".join(lines)
 
 
+def verdict_schema() -> dict:
+    """The JSON Schema of :meth:`Verdict.to_dict` (contract §2), as published in the package."""
+    from importlib import resources
+
+    return json.loads(resources.files("amif_rules").joinpath("schemas", "verdict.schema.json").read_text(encoding="utf-8"))
+
+
 def aggregate(results: tuple[RuleResult, ...]) -> tuple[str, tuple[str, ...]]:
     """The verdict's outcome and its ``missing`` paths.
 
