@@ -19,6 +19,23 @@ import os
 
 ENGINES = ["python"] + (["durable"] if os.environ.get("AMIF_NO_DURABLE") != "1" and amif_rules.durable_available() else [])
 
+#: The rules of rulesets/call-42.yaml, in their order.
+CALL_42_RULES = [
+    "lead-is-ocmw",
+    "lead-municipality-large",
+    "partner-is-ocmw",
+    "partner-municipality-small",
+    "partner-role-coaching",
+    "participant-third-country-national",
+    "participant-legal-residence",
+    "amif-share-max",
+    "pod-mi-share-max",
+    "amif-within-call-budget",
+    "submitted-before-deadline",
+    "form-complete",
+    "form-signed",
+]
+
 ELIGIBLE = {
     "call": "42",
     "submitted_at": "2019-08-30T14:00:00+02:00",

@@ -8,23 +8,8 @@ import json
 import pytest
 
 import amif_rules
-from conftest import ELIGIBLE, ENGINES, EXAMPLES, eligible, patched
+from conftest import CALL_42_RULES, ELIGIBLE, ENGINES, EXAMPLES, eligible, patched
 
-RULE_ORDER = [
-    "lead-is-ocmw",
-    "lead-municipality-large",
-    "partner-is-ocmw",
-    "partner-municipality-small",
-    "partner-role-coaching",
-    "participant-third-country-national",
-    "participant-legal-residence",
-    "amif-share-max",
-    "pod-mi-share-max",
-    "amif-within-call-budget",
-    "submitted-before-deadline",
-    "form-complete",
-    "form-signed",
-]
 
 
 def outcome_of(document: dict, rule: str, engine: str, item: str | None = None, **kwargs) -> str:
@@ -44,7 +29,7 @@ def test_every_rule_appears_in_ruleset_order(engine):
     for result in verdict.rules:
         if not ids or ids[-1] != result.id:
             ids.append(result.id)
-    assert ids == RULE_ORDER
+    assert ids == CALL_42_RULES
     per_participant = [r.item for r in verdict.rules if r.id == "participant-third-country-national"]
     assert per_participant == ["participants[0]", "participants[1]"]
 

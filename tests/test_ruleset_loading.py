@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CALL_42_RULES
+
 from amif_rules import catalog
 from amif_rules.errors import RulesetError
 from amif_rules.ruleset import load_ruleset, parse_ruleset
@@ -541,21 +543,6 @@ def test_digest_identifies_the_content():
 
 # -- the bundled call-42 ruleset ---------------------------------------------------------------------------------------------
 
-CALL_42_RULES = [
-    "lead-is-ocmw",
-    "lead-municipality-large",
-    "partner-is-ocmw",
-    "partner-municipality-small",
-    "partner-role-coaching",
-    "participant-third-country-national",
-    "participant-legal-residence",
-    "amif-share-max",
-    "pod-mi-share-max",
-    "amif-within-call-budget",
-    "submitted-before-deadline",
-    "form-complete",
-    "form-signed",
-]
 
 
 @pytest.fixture(scope="module")

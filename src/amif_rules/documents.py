@@ -35,6 +35,7 @@ from .model import (
     Residence,
 )
 from .reference import COUNTRY_CODES
+from .yamlsafe import strict_loader
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -448,23 +449,7 @@ def parse_json(text: str | bytes) -> Any:
         raise InputError([Problem("", f"not valid JSON: {error}")]) from None
 
 
-class _DocumentLoader(yaml.SafeLoader):
-    """Safe YAML that keeps dates and times as text (read by the document reader) and
-    refuses aliases (``*name``): a document never needs them, and a few nested aliases
-    expand into billions of values (the "billion laughs")."""
-
-    def compose_node(self, parent, index):  # noqa: D102 - see the class docstring
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in an application document",
-                                              event.start_mark)
-        return super().compose_node(parent, index)
-
-
-_DocumentLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_DocumentLoader = strict_loader("an application document")
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:

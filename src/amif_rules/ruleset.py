@@ -22,6 +22,7 @@ import yaml
 from . import expr, limits, schema
 from .errors import Location, RulesetError, RulesetProblem
 from .messages import Template, parse_template
+from .yamlsafe import strict_loader
 from .schema import BOOL, DATE, DECIMAL, INSTANT, INT, MONEY, TEXT, TEXTS, FieldType
 
 LANGUAGES = ("nl", "fr", "en")
@@ -120,22 +121,7 @@ class Ruleset:
 # -- YAML with positions ------------------------------------------------------------------------
 
 
-class _RulesetLoader(yaml.SafeLoader):
-    """Safe YAML with dates and times kept as text, so that the loader types them, and no
-    aliases (``*name``), which can expand a small file into billions of values."""
-
-    def compose_node(self, parent, index):  # noqa: D102 - see the class docstring
-        if self.check_event(yaml.events.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a ruleset; write the value out",
-                                              event.start_mark)
-        return super().compose_node(parent, index)
-
-
-_RulesetLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_RulesetLoader = strict_loader("a ruleset")
 
 
 @attrs.frozen
