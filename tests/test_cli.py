@@ -108,7 +108,10 @@ def test_calls_lists_the_bundled_rulesets():
     call42 = next(row for row in rows if row["call"] == "42")
     assert call42["id"] == "call-42"
     assert call42["valid_until"] == "2019-09-02"
-    assert call42["title"].startswith("AMIF call 42")
+    assert call42["title"]["en"].startswith("AMIF call 42")
+    assert call42["title"]["nl"].startswith("AMIF-oproep 42")
+    assert call42["title"]["fr"].startswith("Appel AMIF 42")
+    assert call42["status"] == "published"
     text = run("calls").stdout
     assert "call-42" in text and "2019-09-02" in text
 

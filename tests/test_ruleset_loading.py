@@ -373,11 +373,12 @@ def test_unknown_parameter_type_lists_the_types():
     assert "integer" in problem.hint
 
 
-def test_parameter_without_value():
-    """A parameter needs value:."""
+def test_parameter_without_value_or_type():
+    """A parameter needs value: (or, left for an extending ruleset to set, type:)."""
     text = edit("    value: 150000\n", "")
-    problem = the_problem(text, "needs a value")
+    problem = the_problem(text, "has no value and no type")
     assert problem.location.line == 7
+    assert "type:" in problem.hint
 
 
 @pytest.mark.parametrize("name", ["applicant", "item", "len", "reference_date", "submitted_at"])

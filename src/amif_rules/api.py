@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Optional
 
 from . import catalog
-from .documents import read_application
+from .documents import BRUSSELS, read_application
 from .engines import get_engine
 from .errors import InputError, Problem
 from .facts import build_facts
@@ -20,8 +20,9 @@ def check(document: Any, call: Optional[str] = None, lang: str = "nl", engine: s
 
     ``document``: a mapping as in contract §1, JSON/YAML text, or an
     :class:`~amif_rules.model.Application`. ``call`` defaults to the document's ``call``.
-    ``on`` evaluates as of that date instead of the submission date. ``ruleset`` evaluates
-    a ruleset you loaded yourself (a draft, say) instead of the bundled one for the call.
+    ``on`` evaluates as of that date instead of the submission date: it picks the version of
+    the call in force, the value of dated parameters, EU membership and ages. ``ruleset``
+    evaluates a ruleset you loaded yourself (a draft, say) instead of the bundled one.
     Raises :class:`InputError` for bad input, :class:`UnknownCall` for an unknown call.
     """
     if lang not in LANGUAGES:
@@ -30,13 +31,15 @@ def check(document: Any, call: Optional[str] = None, lang: str = "nl", engine: s
         raise TypeError("on must be a datetime.date")
     selected_engine = get_engine(engine)
     application = read_application(document)
+    reference_date = on if on is not None else (
+        application.submitted_at.astimezone(BRUSSELS).date() if application.submitted_at is not None else None)
     if ruleset is not None:
-        prepared = catalog.prepare_ruleset(ruleset)
+        prepared = catalog.prepare_ruleset(ruleset, reference_date)
     else:
         code = call if call is not None else application.call
         if code is None:
             raise InputError([Problem("call", "missing: say which call the application is for (\"call\": \"42\")")])
-        prepared = catalog.for_call(str(code))
+        prepared = catalog.for_call(str(code), reference_date)
     call_code = call if call is not None else application.call
     facts = build_facts(application, on=on, register_date=prepared.ruleset.register_date)
     encoded = prepared.plan.encode(facts)

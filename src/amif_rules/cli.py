@@ -19,7 +19,7 @@ from .api import check
 from .documents import parse_json, parse_text, parse_yaml
 from .engines import ENGINE_NAMES
 from .errors import AmifRulesError, EngineUnavailable, InputError, RulesetError, UnknownCall
-from .ruleset import LANGUAGES
+from .ruleset import LANGUAGES, load_ruleset
 
 EXIT_CODES = {"eligible": 0, "ineligible": 1, "incomplete": 3}
 EXIT_USAGE = 2
@@ -55,8 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
                               help="durable (durable-rules), python (built-in) or auto (durable where available)")
     check_parser.add_argument("--on", type=_date, metavar="DATE",
                               help="evaluate as of this date (default: the submission date)")
+    check_parser.add_argument("--ruleset", metavar="FILE",
+                              help="evaluate this ruleset file (a draft, say) instead of the bundled one for the call")
 
-    calls_parser = commands.add_parser("calls", help="list the bundled rulesets with their titles and validity")
+    calls_parser = commands.add_parser("calls", help="list the bundled rulesets with their titles, validity and status")
+    calls_parser.add_argument("--on", type=_date, metavar="DATE", help="only the calls open on this date")
+    calls_parser.add_argument("--all", action="store_true", help="also the base rulesets that calls extend")
     calls_parser.add_argument("--lang", choices=LANGUAGES, default="nl")
     calls_parser.add_argument("--format", choices=("text", "json"), default="text")
     return parser
@@ -122,7 +126,8 @@ def _problem(message: str):
 
 def _check(args: argparse.Namespace) -> int:
     document = _read(args.application)
-    verdict = check(document, call=args.call, lang=args.lang, engine=args.engine, on=args.on)
+    ruleset = load_ruleset(args.ruleset) if args.ruleset else None
+    verdict = check(document, call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset=ruleset)
     if args.format == "json":
         sys.stdout.write(verdict.to_json() + "\n")
     else:
@@ -132,26 +137,52 @@ def _check(args: argparse.Namespace) -> int:
 
 def _calls(args: argparse.Namespace) -> int:
     rows = []
-    for prepared in catalog.bundled():
-        ruleset = prepared.ruleset
+    undated = 0
+    for ruleset in catalog.bundled():
+        if ruleset.abstract and not args.all:
+            continue
+        dated = ruleset.valid_from is not None or ruleset.valid_until is not None
+        is_open = ruleset.valid_on(args.on) if (args.on is not None and dated) else None
+        if args.on is not None and not ruleset.abstract:
+            if not dated:
+                undated += 1
+                continue
+            if not is_open:
+                continue
         rows.append({
             "call": ruleset.call,
             "id": ruleset.id,
             "version": ruleset.version,
-            "status": ruleset.status,
-            "title": ruleset.title.get(args.lang),
+            "status": "base" if ruleset.abstract else ruleset.status,
+            "title": {lang: ruleset.title.get(lang) for lang in LANGUAGES},
             "valid_from": ruleset.valid_from.isoformat() if ruleset.valid_from else None,
             "valid_until": ruleset.valid_until.isoformat() if ruleset.valid_until else None,
+            "extends": list(ruleset.extends),
             "rules": len(ruleset.rules),
         })
+    rows.sort(key=lambda row: (row["call"] is None, len(row["call"] or ""), row["call"] or "", row["id"]))
     if args.format == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return 0
     for row in rows:
-        validity = f"{row['valid_from'] or '…'} – {row['valid_until'] or '…'}"
-        sys.stdout.write(f"{row['call'] or '-':>5}  {row['id']}  v{row['version']}  {row['status']}  {validity}  ({row['rules']} rules)\n"
-                         f"       {row['title']}\n")
+        validity = (f"{row['valid_from'] or '…'} – {row['valid_until'] or '…'}"
+                    if row["valid_from"] or row["valid_until"] else _NO_DATES[args.lang])
+        titles = [args.lang] + [lang for lang in LANGUAGES if lang != args.lang]
+        sys.stdout.write(f"{row['call'] or '-':>16}  {row['id']}  v{row['version']}  {row['status']}  {validity}"
+                         f"  ({row['rules']} rules)\n")
+        for lang in titles:
+            sys.stdout.write(f"{'':>18}{lang}: {row['title'][lang]}\n")
+    if args.on is not None:
+        sys.stdout.write(_OPEN_ON[args.lang].format(count=len(rows), on=args.on.isoformat(), undated=undated) + "\n")
     return 0
+
+
+_NO_DATES = {"nl": "geen data in de bronnen", "fr": "dates absentes des sources", "en": "no dates in the sources"}
+_OPEN_ON = {
+    "nl": "{count} oproep(en) open op {on}; {undated} ruleset(s) zonder geldigheidsdata in de bronnen niet meegeteld.",
+    "fr": "{count} appel(s) ouvert(s) le {on} ; {undated} ensemble(s) de règles sans dates de validité dans les sources non compté(s).",
+    "en": "{count} call(s) open on {on}; {undated} ruleset(s) without validity dates in the sources not counted.",
+}
 
 
 def run() -> None:

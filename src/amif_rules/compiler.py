@@ -33,6 +33,8 @@ from .ruleset import Rule, Ruleset
 from .schema import BOOL, DATE, DECIMAL, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+#: The key of conditions that read a dated parameter with no date to pick its value by.
+UNRESOLVED_KEY = "?unresolved"
 _INT64 = 2**63 - 1
 
 #: The largest encoded magnitude of each kind (for the overflow guarantee of ``Linear``).
@@ -147,6 +149,9 @@ class _RuleCompiler:
 
     def condition(self, node: expr.Node) -> ir.Condition:
         kind = type(node)
+        if kind not in (expr.Logic, expr.NotOp) and expr.unresolved(node):
+            # A dated parameter without a date: unknown (this key is never in a fact).
+            return ir.IsTrue(UNRESOLVED_KEY)
         if kind is expr.Logic:
             operands = tuple(self.condition(operand) for operand in node.operands)
             return _fold(ir.And(operands) if node.op == "and" else ir.Or(operands))

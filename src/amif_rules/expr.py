@@ -27,6 +27,16 @@ from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY,
 # -- typed nodes ----------------------------------------------------------------------------
 
 
+class _Unresolved:
+    """The value of a dated parameter read without a date: unknown until the date is known."""
+
+    def __repr__(self) -> str:
+        return "UNRESOLVED"
+
+
+UNRESOLVED = _Unresolved()
+
+
 @attrs.frozen
 class Lit:
     value: Any
@@ -195,6 +205,10 @@ class Scope:
     #: Message placeholders are only ever shown, never matched by an engine, so there a
     #: field may divide by a field (``budget.amif / budget.total_eligible_cost``).
     for_display: bool = False
+    #: Named expressions of the ruleset (``definitions:``), expanded where they are used.
+    definitions: Mapping[str, str] = attrs.field(factory=dict)
+    #: Definitions being expanded (to refuse a definition that uses itself).
+    expanding: tuple[str, ...] = ()
 
 
 def parse(text: str, scope: Scope, want: str | None = BOOL) -> Node:
@@ -289,6 +303,8 @@ class _Translator:
             return Lit(_KEYWORDS[head], FieldType(BOOL))
         if len(parts) == 1 and head in self.scope.parameters:
             return self.scope.parameters[head]
+        if len(parts) == 1 and head in self.scope.definitions:
+            return self._definition(node, head)
         if len(parts) == 1 and head in CONSTANTS:
             value, kind = CONSTANTS[head]
             return Lit(value, kind)
@@ -313,12 +329,23 @@ class _Translator:
         if dotted in schema.root_prefixes():
             children = [p for p in schema.ROOT_FIELDS if p.startswith(dotted + ".")]
             raise self.fail(node, f"{dotted} is an object, not a value", hint="name one of its fields: " + ", ".join(children))
-        candidates = sorted(schema.ROOT_FIELDS) + sorted(schema.DERIVED_ROOT) + sorted(self.scope.parameters) + sorted(CONSTANTS)
+        candidates = (sorted(schema.ROOT_FIELDS) + sorted(schema.DERIVED_ROOT) + sorted(self.scope.parameters)
+                      + sorted(self.scope.definitions) + sorted(CONSTANTS))
         if self.scope.item_scope:
             candidates += [f"item.{k}" for k in schema.SCOPE_FIELDS[self.scope.item_scope]]
         what = "parameter or field" if len(parts) == 1 else "field"
         raise self.fail(node, f"unknown {what} {dotted!r}", hint=_did_you_mean(dotted, candidates)
                         or "define it under parameters:, or use a field of the application document")
+
+    def _definition(self, node: ast.AST, name: str) -> Node:
+        if name in self.scope.expanding:
+            raise self.fail(node, f"definition {name!r} uses itself (through {' -> '.join(self.scope.expanding)})")
+        inner = Scope(self.scope.parameters, self.scope.item_scope, self.scope.for_display, self.scope.definitions,
+                      self.scope.expanding + (name,))
+        try:
+            return parse(self.scope.definitions[name], inner, want=None)
+        except ExpressionError as error:
+            raise self.fail(node, f"in definition {name!r}: {error.message}", error.hint) from None
 
     # operators
     def _BoolOp(self, node: ast.BoolOp, depth: int) -> Node:
@@ -400,7 +427,8 @@ class _Translator:
             raise self.fail(node, f"lists cannot be compared with {op}",
                             hint="use has_any(item.nationalities, [...]) or len(...)")
         for enum_side, other in ((left, right), (right, left)):
-            if enum_side.type.kind == ENUM and isinstance(other, (Lit, Param)) and other.value not in enum_side.type.choices:
+            if (enum_side.type.kind == ENUM and isinstance(other, (Lit, Param)) and isinstance(other.value, str)
+                    and other.value not in enum_side.type.choices):
                 raise self.fail(node, f"{other.value!r} is never a value of {_text(enum_side)}",
                                 hint=_did_you_mean(str(other.value), enum_side.type.choices)
                                 or "values: " + ", ".join(enum_side.type.choices))
@@ -415,7 +443,7 @@ class _Translator:
         if needle.type.kind not in (TEXT, ENUM):
             raise self.fail(node, f"'in' tests a text or choice field, got {needle.type.a}")
         if needle.type.kind == ENUM:
-            stray = [v for v in haystack.value if v not in needle.type.choices]
+            stray = [v for v in haystack.value if v not in needle.type.choices] if isinstance(haystack.value, tuple) else []
             if stray:
                 raise self.fail(node, f"{stray[0]!r} is never a value of {_text(needle)}",
                                 hint=_did_you_mean(stray[0], needle.type.choices) or "values: " + ", ".join(needle.type.choices))
@@ -497,8 +525,10 @@ def evaluate(node: Node, lookup: Lookup) -> Any:
     by constants), instants aware ``datetime``, dates ``date``.
     """
     kind = type(node)
-    if kind is Lit or kind is Param:
+    if kind is Lit:
         return node.value
+    if kind is Param:
+        return None if node.value is UNRESOLVED else node.value
     if kind is Path:
         return lookup(node.scope, node.path)
     if kind is Logic:
@@ -521,9 +551,10 @@ def evaluate(node: Node, lookup: Lookup) -> Any:
         return _COMPARISONS[node.op](left, right)
     if kind is In:
         needle = evaluate(node.needle, lookup)
-        if needle is None:
+        haystack = evaluate(node.haystack, lookup)
+        if needle is None or haystack is None:
             return None
-        return (needle in node.haystack.value) != node.negated
+        return (needle in haystack) != node.negated
     if kind is Arith:
         left, right = evaluate(node.left, lookup), evaluate(node.right, lookup)
         if left is None or right is None:
@@ -559,6 +590,47 @@ _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     ">": lambda a, b: a > b,
     ">=": lambda a, b: a >= b,
 }
+
+
+def unresolved(node: Node) -> bool:
+    """Whether a node reads a dated parameter that has no value yet (no date known)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Param) and current.value is UNRESOLVED:
+            return True
+        if isinstance(current, Logic):
+            stack.extend(current.operands)
+        elif isinstance(current, Call):
+            stack.extend(current.args)
+        elif isinstance(current, (Cmp, Arith)):
+            stack.extend((current.left, current.right))
+        elif isinstance(current, In):
+            stack.extend((current.needle, current.haystack))
+        elif isinstance(current, (NotOp, Neg)):
+            stack.append(current.operand)
+    return False
+
+
+def parameters(node: Node) -> set[str]:
+    """The names of the parameters a node reads."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Param):
+            found.add(current.name)
+        elif isinstance(current, Logic):
+            stack.extend(current.operands)
+        elif isinstance(current, Call):
+            stack.extend(current.args)
+        elif isinstance(current, (Cmp, Arith)):
+            stack.extend((current.left, current.right))
+        elif isinstance(current, In):
+            stack.extend((current.needle, current.haystack))
+        elif isinstance(current, (NotOp, Neg)):
+            stack.append(current.operand)
+    return found
 
 
 def paths(node: Node) -> tuple[Path, ...]:

@@ -58,17 +58,77 @@ class Localized:
         return getattr(self, lang)
 
 
+class _Marker:
+    """A parameter value that is not a value (see :data:`UNSET`, :data:`UNRESOLVED`)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: A parameter declared without a value (a base leaves it to the rulesets that extend it):
+#: the rules that read it are left out (``Ruleset.inactive``).
+UNSET = _Marker("UNSET")
+#: A parameter with dated values, read without a date: rules that read it are unknown.
+UNRESOLVED = expr.UNRESOLVED
+
+
 @attrs.frozen
 class Parameter:
     name: str
-    value: Any
+    value: Any  # the value, UNSET, or UNRESOLVED
     type_name: str  # one of PARAMETER_TYPES
     source: str
     description: Optional[Localized] = None
+    #: Dated values: ((from, until, value), ...), in order; empty for a plain value.
+    dated: tuple = ()
 
     @property
     def node(self) -> expr.Param:
         return expr.Param(self.name, self.value, PARAMETER_TYPES[self.type_name])
+
+
+def _resolve(dated: tuple, on: Optional[dt.date]) -> Any:
+    """The value in force on ``on``; UNRESOLVED without a date when the values differ.
+
+    Before the first period, the first value; after the last, the last value (a period
+    with no ``from``/``until`` is open on that side).
+    """
+    if on is None:
+        values = {repr(value) for _, _, value in dated}
+        return dated[0][2] if len(values) == 1 else UNRESOLVED
+    for start, end, value in dated:
+        if (start is None or start <= on) and (end is None or on <= end):
+            return value
+    first_start = dated[0][0]
+    return dated[0][2] if first_start is not None and on < first_start else dated[-1][2]
+
+
+def resolution_key(ruleset: "Ruleset", on: Optional[dt.date]) -> tuple:
+    """Which dated value each dated parameter takes on ``on`` (equal keys: equal rulesets)."""
+    return tuple((name, repr(_resolve(periods, on))) for name, periods in sorted(ruleset.dated.items()))
+
+
+def _parameters_read(rule: "Rule") -> set[str]:
+    names: set[str] = set()
+    nodes = [rule.check] + ([rule.when] if rule.when is not None else [])
+    for outcome_templates in rule.messages.by_outcome.values():
+        for template in outcome_templates.values():
+            nodes.extend(p.node for p in template.placeholders if p.node is not None)
+    for node in nodes:
+        names.update(expr.parameters(node))
+    return names
+
+
+def _definition_texts(definitions: dict) -> dict[str, str]:
+    return {name: text for name, (text, _, _) in definitions.items()}
+
+
+def _did_you_mean(word: str, candidates) -> Optional[str]:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 @attrs.frozen
@@ -110,6 +170,20 @@ class Ruleset:
     file: str
     digest: str
     description: Optional[Localized] = None
+    #: The ids of the rulesets this one extends, the most basic first.
+    extends: tuple[str, ...] = ()
+    #: A base for other rulesets, not a call (it has no call code).
+    abstract: bool = False
+    #: Rules left out, with why (a parameter the text of this call gives no value for).
+    inactive: tuple[tuple[str, str], ...] = ()
+    #: Parameters with dated values: name -> ((from, until, value), ...).
+    dated: dict[str, tuple] = attrs.field(factory=dict)
+    #: The date dated parameters were resolved for (None: not resolved).
+    on: Optional[dt.date] = None
+
+    def valid_on(self, day: dt.date) -> bool:
+        """Whether ``day`` falls within ``valid_from``..``valid_until`` (open ends allowed)."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -135,11 +209,11 @@ class _Mark:
 class _Builder:
     """Turns a composed YAML node tree into Python values, remembering where each came from."""
 
-    def __init__(self, file: str, text: str = ""):
+    def __init__(self, file: str, text: str = "", problems: Optional[list] = None):
         self.file = file
         self.lines = text.splitlines()
         self.marks: dict[tuple, _Mark] = {}
-        self.problems: list[RulesetProblem] = []
+        self.problems: list[RulesetProblem] = problems if problems is not None else []
         self.loader = _RulesetLoader("")
 
     def build(self, node: yaml.Node, path: tuple = ()) -> Any:
@@ -225,25 +299,55 @@ _PLAIN_TAGS = {
 
 # -- the loader --------------------------------------------------------------------------------
 
-_TOP_KEYS = ("id", "version", "call", "title", "description", "source", "status", "valid_from", "valid_until",
-             "register_date", "parameters", "rules")
+_TOP_KEYS = ("id", "version", "call", "extends", "abstract", "title", "description", "source", "status", "valid_from",
+             "valid_until", "register_date", "parameters", "definitions", "rules", "remove_rules")
 _RULE_KEYS = ("id", "title", "for_each", "when", "check", "severity", "source", "messages")
-_PARAMETER_KEYS = ("value", "type", "source", "description")
+_PARAMETER_KEYS = ("value", "values", "type", "source", "description")
+_DATED_KEYS = ("value", "from", "until", "source")
+#: How many rulesets one ``extends`` chain may hold.
+MAX_EXTENDS_DEPTH = 8
 
 
-def load_ruleset(path: str | FilePath) -> Ruleset:
-    """Load and check one ruleset file; raises :class:`RulesetError` listing every problem."""
+def load_ruleset(path: str | FilePath, on: Optional[dt.date] = None) -> Ruleset:
+    """Load and check one ruleset file; raises :class:`RulesetError` listing every problem.
+
+    ``on`` picks the value of parameters that have dated values (``values:``); without it,
+    a parameter whose value depends on the date is unresolved, and the rules that read it
+    are unknown until the date is known.
+    """
     file = FilePath(path)
     try:
         data = file.read_bytes()
     except OSError as error:
         raise RulesetError([RulesetProblem(Location(str(file)), f"cannot read the ruleset file: {error.strerror}")]) from None
-    return parse_ruleset(data, str(file))
+    return parse_ruleset(data, str(file), on=on)
 
 
-def parse_ruleset(data: str | bytes, file: str = "<ruleset>") -> Ruleset:
-    """Load a ruleset from its YAML text; ``file`` names it in messages."""
+def parse_ruleset(data: str | bytes, file: str = "<ruleset>", on: Optional[dt.date] = None) -> Ruleset:
+    """Load a ruleset from its YAML text; ``file`` names it in messages (and locates the
+    rulesets it ``extends``: beside it, then among the bundled rulesets)."""
+    problems: list[RulesetProblem] = []
+    raw = _compose(data, file, problems)
+    ruleset = _Reader(problems, on).ruleset(raw)
+    if problems:
+        raise RulesetError(problems)
+    assert ruleset is not None
+    return ruleset
+
+
+@attrs.frozen
+class _Raw:
+    """One ruleset file, composed: its values, where they came from, and its folder."""
+
+    builder: _Builder
+    data: dict
+    folder: Optional[FilePath]
+    text: str
+
+
+def _compose(data: str | bytes, file: str, problems: list) -> _Raw:
     name = FilePath(file).name if file != "<ruleset>" else file
+    folder = FilePath(file).resolve().parent if file != "<ruleset>" else None
     if len(data) > limits.MAX_RULESET_BYTES:
         raise RulesetError([RulesetProblem(Location(name), f"ruleset file larger than {limits.MAX_RULESET_BYTES:,} bytes")])
     if isinstance(data, bytes):
@@ -266,22 +370,35 @@ def parse_ruleset(data: str | bytes, file: str = "<ruleset>") -> Ruleset:
     if node is None:
         raise RulesetError([RulesetProblem(Location(name), "the ruleset file is empty",
                                            "start with id:, title:, source:, parameters: and rules:")])
-    builder = _Builder(name, text)
+    builder = _Builder(name, text, problems)
     try:
         document = builder.build(node)
     except RecursionError:
         raise RulesetError([RulesetProblem(Location(name), "nested too deeply")]) from None
-    ruleset = _Reader(builder, text).ruleset(document)
-    if builder.problems:
-        raise RulesetError(builder.problems)
-    assert ruleset is not None
-    return ruleset
+    if not isinstance(document, dict):
+        raise RulesetError([RulesetProblem(Location(name, 1, 1),
+                                           "a ruleset file is a mapping with id:, title:, source:, parameters: and rules:")])
+    return _Raw(builder, document, folder, text)
+
+
+def _find_parent(parent_id: str, child: _Raw) -> Optional[FilePath]:
+    """The file of ruleset ``parent_id``: beside the child, else among the bundled rulesets."""
+    from .catalog import rulesets_dir
+
+    folders = [child.folder] if child.folder is not None else []
+    folders.append(rulesets_dir())
+    for folder in folders:
+        candidate = folder / f"{parent_id}.yaml"
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 class _Reader:
-    def __init__(self, builder: _Builder, text: str):
-        self.b = builder
-        self.text = text
+    def __init__(self, problems: list, on: Optional[dt.date] = None):
+        self.problems = problems
+        self.on = on
+        self.b: _Builder = None  # type: ignore[assignment]  # the file being read
 
     # helpers
     def unknown_keys(self, data: dict, allowed: tuple[str, ...], path: tuple) -> None:
@@ -332,20 +449,67 @@ class _Reader:
             return None
 
     # the ruleset
-    def ruleset(self, data: Any) -> Optional[Ruleset]:
-        if not isinstance(data, dict):
-            self.b.problem((), "a ruleset file is a mapping with id:, title:, source:, parameters: and rules:")
-            return None
+    def chain(self, raw: _Raw) -> list[_Raw]:
+        """The files of an ``extends`` chain, the most basic first."""
+        chain = [raw]
+        seen = {raw.data.get("id")}
+        while True:
+            current = chain[0]
+            parent_id = current.data.get("extends")
+            if parent_id is None:
+                return chain
+            self.b = current.builder
+            if not isinstance(parent_id, str) or not _ID.match(parent_id):
+                self.b.problem(("extends",), f"extends names a ruleset id such as amif-2014-2020-base, got {parent_id!r}")
+                return chain
+            if parent_id in seen:
+                self.b.problem(("extends",), f"ruleset {parent_id!r} extends itself (through {' -> '.join(str(x) for x in seen)})")
+                return chain
+            if len(chain) >= MAX_EXTENDS_DEPTH:
+                self.b.problem(("extends",), f"more than {MAX_EXTENDS_DEPTH} rulesets in one extends chain")
+                return chain
+            path = _find_parent(parent_id, current)
+            if path is None:
+                self.b.problem(("extends",), f"no ruleset {parent_id!r} to extend",
+                               f"put {parent_id}.yaml beside this file, or name a bundled ruleset")
+                return chain
+            parent = _compose(path.read_bytes(), str(path), self.problems)
+            if parent.data.get("id") != parent_id:
+                parent.builder.problem(("id",), f"this file is {path.name} but its id is {parent.data.get('id')!r}",
+                                       f"write id: {parent_id}")
+                return chain
+            seen.add(parent_id)
+            chain.insert(0, parent)
+
+    def ruleset(self, raw: _Raw) -> Optional[Ruleset]:
+        chain = self.chain(raw)
+        self.b = raw.builder
+        data = raw.data
         self.unknown_keys(data, _TOP_KEYS, ())
+        for ancestor in chain[:-1]:
+            self.b = ancestor.builder
+            self.unknown_keys(ancestor.data, _TOP_KEYS, ())
+        self.b = raw.builder
         ruleset_id = self.required(data, "id", (), "add id: call-42 (lower case words joined by -)")
         if ruleset_id is not None and (not isinstance(ruleset_id, str) or not _ID.match(ruleset_id)):
             self.b.problem(("id",), f"id must be lower-case words joined by '-', got {ruleset_id!r}", "for example id: call-42")
         version = self.string(self.required(data, "version", (), "add version: \"1\" and raise it when the rules change"),
                               ("version",), "version")
         call = self.string(data.get("call"), ("call",), "call")
+        abstract = data.get("abstract", False)
+        if not isinstance(abstract, bool):
+            self.b.problem(("abstract",), "abstract is true or false")
+            abstract = False
+        if abstract and call is not None:
+            self.b.problem(("call",), "an abstract ruleset (a base for others) has no call code",
+                           "remove call:, or abstract: true")
         title = self.localized(self.required(data, "title", (), "add title: {nl: ..., fr: ..., en: ...}"), ("title",), "title")
         description = self.localized(data.get("description"), ("description",), "description")
-        source = self.string(self.required(data, "source", (), "add source: the file name of the call text"), ("source",), "source")
+        inherited = {key: next((r.data[key] for r in reversed(chain) if r.data.get(key) is not None), None)
+                     for key in ("source", "register_date")}
+        if inherited["source"] is None:
+            self.required(data, "source", (), "add source: the file name of the call text")
+        source = self.string(data.get("source") or inherited["source"], ("source",), "source")
         status = data.get("status", "published")
         if status not in STATUSES:
             self.b.problem(("status",), f"status must be one of {', '.join(STATUSES)}, got {status!r}")
@@ -353,50 +517,220 @@ class _Reader:
         valid_until = self.date(data.get("valid_until"), ("valid_until",), "valid_until")
         if valid_from and valid_until and valid_until < valid_from:
             self.b.problem(("valid_until",), "valid_until is before valid_from")
-        register_date = self.date(data.get("register_date"), ("register_date",), "register_date")
-        parameters = self.parameters(data.get("parameters") or {})
-        rules = self.rules(self.required(data, "rules", (), "add rules: with at least one rule") or [], parameters)
-        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-        if self.b.problems:
+        register_source = next((r for r in reversed(chain) if r.data.get("register_date") is not None), raw)
+        self.b = register_source.builder
+        register_date = self.date(inherited["register_date"], ("register_date",), "register_date")
+        parameters, dated = self.merged_parameters(chain)
+        definitions = self.merged_definitions(chain)
+        rules, inactive = self.merged_rules(chain, parameters, definitions)
+        self.b = raw.builder
+        digest = hashlib.sha256("\0".join(r.text for r in chain).encode("utf-8")).hexdigest()
+        if self.problems:
             return None
         return Ruleset(
             id=ruleset_id, version=version, call=call, title=title, description=description, source=source,
             status=status, valid_from=valid_from, valid_until=valid_until, register_date=register_date,
-            parameters=parameters, rules=tuple(rules), file=self.b.file, digest=digest,
+            parameters=parameters, rules=tuple(rules), file=raw.builder.file, digest=digest,
+            extends=tuple(r.data.get("id") for r in chain[:-1]), abstract=abstract, inactive=tuple(inactive),
+            dated=dated, on=self.on,
         )
 
-    def parameters(self, data: Any) -> dict[str, Parameter]:
-        if not isinstance(data, dict):
-            self.b.problem(("parameters",), "parameters: must be a mapping of name: {value: ..., source: ...}")
-            return {}
-        result = {}
-        for name, spec in data.items():
-            path = ("parameters", name)
-            if not _NAME.match(name):
-                self.b.problem(path + ("<key>",), f"parameter names are lower_case_with_underscores, got {name!r}")
+    def merged_parameters(self, chain: list[_Raw]) -> tuple[dict[str, "Parameter"], dict[str, tuple]]:
+        """Parameters of the whole chain; a later file overrides an earlier one key by key."""
+        specs: dict[str, tuple[_Raw, dict]] = {}
+        for raw in chain:
+            self.b = raw.builder
+            data = raw.data.get("parameters") or {}
+            if not isinstance(data, dict):
+                self.b.problem(("parameters",), "parameters: must be a mapping of name: {value: ..., source: ...}")
                 continue
-            if name in ("item", "true", "false") or name in schema.ROOT_HEADS or name in expr.FUNCTIONS:
-                self.b.problem(path + ("<key>",), f"{name!r} is already a name of the rule language", "choose another name")
+            for name, spec in data.items():
+                if not isinstance(spec, dict):
+                    self.b.problem(("parameters", name), f"parameter {name!r} needs a value: and a source:",
+                                   f"write {name}: {{value: ..., source: \"file, heading\"}}")
+                    continue
+                if name in specs:
+                    merged = dict(specs[name][1])
+                    if "value" in spec or "values" in spec:
+                        merged.pop("value", None)
+                        merged.pop("values", None)
+                    merged.update(spec)
+                    spec = merged
+                specs[name] = (raw, spec)
+        result: dict[str, Parameter] = {}
+        dated: dict[str, tuple] = {}
+        for name, (raw, spec) in specs.items():
+            self.b = raw.builder
+            parameter = self.parameter(name, spec, ("parameters", name))
+            if parameter is not None:
+                result[name] = parameter
+                if parameter.dated:
+                    dated[name] = parameter.dated
+        return result, dated
+
+    def merged_definitions(self, chain: list[_Raw]) -> dict[str, tuple[str, "_Builder", tuple]]:
+        definitions: dict[str, tuple[str, _Builder, tuple]] = {}
+        for raw in chain:
+            self.b = raw.builder
+            data = raw.data.get("definitions") or {}
+            if not isinstance(data, dict):
+                self.b.problem(("definitions",), "definitions: must be a mapping of name: expression")
                 continue
-            if not isinstance(spec, dict) or "value" not in spec:
-                self.b.problem(path, f"parameter {name!r} needs a value: and a source:",
-                               f"write {name}: {{value: ..., source: \"file, heading\"}}")
+            for name, text in data.items():
+                path = ("definitions", name)
+                if not _NAME.match(name):
+                    self.b.problem(path + ("<key>",), f"definition names are lower_case_with_underscores, got {name!r}")
+                    continue
+                if not isinstance(text, str):
+                    self.b.problem(path, f"definition {name!r} must be an expression (text)")
+                    continue
+                definitions[name] = (text, raw.builder, path)
+        return definitions
+
+    def merged_rules(self, chain: list[_Raw], parameters: dict, definitions: dict) -> tuple[list["Rule"], list[tuple[str, str]]]:
+        """Rules of the whole chain.
+
+        A file that extends another lists its own rules; an entry whose id the extended
+        ruleset already has overrides that rule key by key (an entry with only ``id`` keeps
+        it as it is). The order: inherited rules the file does not list, in their order,
+        then the file's own list, in its order. ``remove_rules:`` leaves rules out.
+        """
+        order: list[str] = []
+        specs: dict[str, dict[str, tuple[Any, _Raw, tuple]]] = {}  # id -> key -> (value, file, path)
+        anonymous: list[tuple[_Raw, Any, tuple]] = []
+        for raw in chain:
+            self.b = raw.builder
+            data = raw.data.get("rules")
+            if data is None:
+                data = []
+                if raw is chain[0]:
+                    self.required(raw.data, "rules", (), "add rules: with at least one rule")
+            if not isinstance(data, list):
+                self.b.problem(("rules",), "rules: must be a list of rules (each starting with - id: ...)")
                 continue
-            self.unknown_keys(spec, _PARAMETER_KEYS, path)
-            source = self.string(spec.get("source"), path + ("source",), "source")
-            if not source:
-                self.b.problem(path, f"parameter {name!r} has no source", "add source: \"<file>, <heading>: \\\"quote\\\"\"")
-            type_name = spec.get("type") or _infer_type(spec["value"])
-            if type_name not in PARAMETER_TYPES:
-                self.b.problem(path + ("type",), f"unknown parameter type {type_name!r}",
-                               "types: " + ", ".join(PARAMETER_TYPES))
+            if len(data) > limits.MAX_RULES:
+                self.b.problem(("rules",), f"more than {limits.MAX_RULES} rules")
                 continue
-            value = self.parameter_value(spec["value"], type_name, path + ("value",))
+            listed: list[str] = []
+            seen_here: dict[str, int] = {}
+            for index, spec in enumerate(data):
+                rule_id = spec.get("id") if isinstance(spec, dict) else None
+                if not isinstance(rule_id, str):
+                    anonymous.append((raw, spec, ("rules", index)))
+                    continue
+                if rule_id in seen_here:
+                    self.b.problem(("rules", index, "id"), f"duplicate rule id {rule_id!r} (also rule {seen_here[rule_id] + 1})",
+                                   "every rule needs its own id; to change a rule of the ruleset you extend, list its id once")
+                    continue
+                seen_here[rule_id] = index
+                listed.append(rule_id)
+                merged = dict(specs.get(rule_id, {}))
+                merged["<entry>"] = (None, raw, ("rules", index))
+                for key, value in spec.items():
+                    merged[key] = (value, raw, ("rules", index, key))
+                specs[rule_id] = merged
+            order = [rule_id for rule_id in order if rule_id not in seen_here] + listed
+            removals = raw.data.get("remove_rules") or []
+            if not isinstance(removals, list):
+                self.b.problem(("remove_rules",), "remove_rules: is a list of rule ids")
+                removals = []
+            for index, rule_id in enumerate(removals):
+                if rule_id not in specs:
+                    self.b.problem(("remove_rules", index), f"no rule {rule_id!r} to remove",
+                                   _did_you_mean(str(rule_id), order) or "name a rule of the ruleset this one extends")
+                    continue
+                del specs[rule_id]
+                order.remove(rule_id)
+        if not order and not anonymous:
+            self.b = chain[-1].builder
+            self.b.problem(("rules",), "a ruleset needs at least one rule")
+        params = {name: p.node for name, p in parameters.items()}
+        unset = {name for name, p in parameters.items() if p.value is UNSET}
+        rules: list[Rule] = []
+        inactive: list[tuple[str, str]] = []
+        entries = [specs[rule_id] for rule_id in order]
+        entries += [{"<entry>": (None, raw, path), **({k: (v, raw, path + (k,)) for k, v in spec.items()}
+                                                       if isinstance(spec, dict) else {})} for raw, spec, path in anonymous]
+        for entry in entries:
+            rule = self.rule(entry, params, definitions)
+            if rule is None:
+                continue
+            missing = sorted(unset & _parameters_read(rule))
+            if missing:
+                inactive.append((rule.id, "no value for " + ", ".join(missing)))
+                continue
+            rules.append(rule)
+        return rules, inactive
+
+    def parameter(self, name: str, spec: dict, path: tuple) -> Optional[Parameter]:
+        if not _NAME.match(name):
+            self.b.problem(path + ("<key>",), f"parameter names are lower_case_with_underscores, got {name!r}")
+            return None
+        if name in ("item", "true", "false") or name in schema.ROOT_HEADS or name in expr.FUNCTIONS:
+            self.b.problem(path + ("<key>",), f"{name!r} is already a name of the rule language", "choose another name")
+            return None
+        self.unknown_keys(spec, _PARAMETER_KEYS, path)
+        source = self.string(spec.get("source"), path + ("source",), "source")
+        if not source:
+            self.b.problem(path, f"parameter {name!r} has no source", "add source: \"<file>, <heading>: \\\"quote\\\"\"")
+        if "value" in spec and "values" in spec:
+            self.b.problem(path, f"parameter {name!r} has both value: and values:", "keep one")
+            return None
+        if "value" in spec:
+            sample = spec["value"]
+        elif isinstance(spec.get("values"), list) and spec["values"] and isinstance(spec["values"][0], dict):
+            sample = spec["values"][0].get("value")
+        else:
+            sample = None
+        type_name = spec.get("type") or (_infer_type(sample) if sample is not None else None)
+        if type_name is None:
+            self.b.problem(path, f"parameter {name!r} has no value and no type",
+                           "a parameter left for an extending ruleset to set needs type: (integer, share, money, ...)")
+            return None
+        if type_name not in PARAMETER_TYPES:
+            self.b.problem(path + ("type",), f"unknown parameter type {type_name!r}", "types: " + ", ".join(PARAMETER_TYPES))
+            return None
+        description = self.localized(spec.get("description"), path + ("description",), "description")
+        if "values" in spec:
+            dated = self.dated_values(spec["values"], type_name, path + ("values",))
+            if dated is None:
+                return None
+            value = _resolve(dated, self.on)
+            return Parameter(name, value, type_name, source or "", description, dated)
+        if "value" not in spec or spec["value"] is None:
+            return Parameter(name, UNSET, type_name, source or "", description)
+        value = self.parameter_value(spec["value"], type_name, path + ("value",))
+        if value is None:
+            return None
+        return Parameter(name, value, type_name, source or "", description)
+
+    def dated_values(self, data: Any, type_name: str, path: tuple) -> Optional[tuple]:
+        """``values: [{value, from, until}, ...]``: periods in order, not overlapping."""
+        if not isinstance(data, list) or not data:
+            self.b.problem(path, "values: is a list of {value: ..., from: DATE, until: DATE}")
+            return None
+        periods = []
+        for index, entry in enumerate(data):
+            entry_path = path + (index,)
+            if not isinstance(entry, dict) or "value" not in entry:
+                self.b.problem(entry_path, "each dated value is {value: ..., from: DATE, until: DATE}")
+                return None
+            self.unknown_keys(entry, _DATED_KEYS, entry_path)
+            value = self.parameter_value(entry["value"], type_name, entry_path + ("value",))
+            start = self.date(entry.get("from"), entry_path + ("from",), "from")
+            end = self.date(entry.get("until"), entry_path + ("until",), "until")
             if value is None:
-                continue
-            result[name] = Parameter(name, value, type_name, source or "",
-                                     self.localized(spec.get("description"), path + ("description",), "description"))
-        return result
+                return None
+            if start and end and end < start:
+                self.b.problem(entry_path + ("until",), "until is before from")
+                return None
+            periods.append((start, end, value))
+        for (s1, e1, _), (s2, e2, _) in zip(periods, periods[1:]):
+            if s2 is None or e1 is None or s2 <= e1:
+                self.b.problem(path, "dated values must be in order and must not overlap",
+                               "give each value from: and until: dates, each period after the previous one")
+                return None
+        return tuple(periods)
 
     def parameter_value(self, value: Any, type_name: str, path: tuple) -> Any:
         bad = f"a {type_name} parameter cannot have the value {value!r}"
@@ -453,58 +787,57 @@ class _Reader:
             return moment
         raise AssertionError(type_name)  # pragma: no cover
 
-    def rules(self, data: Any, parameters: dict[str, Parameter]) -> list[Rule]:
-        if not isinstance(data, list):
-            self.b.problem(("rules",), "rules: must be a list of rules (each starting with - id: ...)")
-            return []
-        if len(data) > limits.MAX_RULES:
-            self.b.problem(("rules",), f"more than {limits.MAX_RULES} rules")
-            return []
-        if not data:
-            self.b.problem(("rules",), "a ruleset needs at least one rule")
-        params = {name: p.node for name, p in parameters.items()}
-        seen: dict[str, int] = {}
-        rules = []
-        for index, spec in enumerate(data):
-            rule = self.rule(spec, ("rules", index), params)
-            if rule is None:
-                continue
-            if rule.id in seen:
-                self.b.problem(("rules", index, "id"), f"duplicate rule id {rule.id!r} (also rule {seen[rule.id] + 1})",
-                               "every rule needs its own id")
-                continue
-            seen[rule.id] = index
-            rules.append(rule)
-        return rules
-
-    def rule(self, spec: Any, path: tuple, params: dict) -> Optional[Rule]:
-        if not isinstance(spec, dict):
+    def rule(self, entry: dict[str, tuple[Any, "_Raw", tuple]], params: dict, definitions: dict) -> Optional[Rule]:
+        """One rule from its keys, each remembered with the file and place it came from."""
+        _, raw, path = entry["<entry>"]
+        self.b = raw.builder
+        spec = {key: value for key, (value, _, _) in entry.items() if key != "<entry>"}
+        if not spec and len(path) == 2 and isinstance(path[1], int) and entry["<entry>"][0] is None and "id" not in entry:
             self.b.problem(path, "a rule is a mapping with id:, check:, source: and messages:")
             return None
-        self.unknown_keys(spec, _RULE_KEYS, path)
+
+        def at(key: str) -> tuple:
+            """The place of ``key`` (switching to the file it came from)."""
+            if key in entry:
+                _, origin, key_path = entry[key]
+                self.b = origin.builder
+                return key_path
+            self.b = raw.builder
+            return path + (key,)
+
+        for key, (_, origin, key_path) in entry.items():
+            if key != "<entry>" and key not in _RULE_KEYS:
+                self.b = origin.builder
+                close = difflib.get_close_matches(key, _RULE_KEYS, n=1)
+                self.b.problem(key_path + ("<key>",), f"unknown key {key!r}",
+                               f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(_RULE_KEYS))
+        self.b = raw.builder
         rule_id = self.required(spec, "id", path, "add id: a-kebab-case-name")
         if rule_id is not None and (not isinstance(rule_id, str) or not _ID.match(rule_id)):
-            self.b.problem(path + ("id",), f"a rule id is lower-case words joined by '-', got {rule_id!r}",
+            self.b.problem(at("id"), f"a rule id is lower-case words joined by '-', got {rule_id!r}",
                            "for example id: lead-municipality-large")
             rule_id = None
         for_each = spec.get("for_each")
         if for_each is not None and for_each not in schema.SCOPE_FIELDS:
             close = difflib.get_close_matches(str(for_each), list(schema.SCOPE_FIELDS), n=1)
-            self.b.problem(path + ("for_each",), f"cannot iterate over {for_each!r}",
+            self.b.problem(at("for_each"), f"cannot iterate over {for_each!r}",
                            f"did you mean {close[0]}?" if close else "for_each: partners or for_each: participants")
             for_each = None
-        scope = expr.Scope(params, for_each)
-        when = self.expression(spec.get("when"), path + ("when",), scope) if spec.get("when") is not None else None
+        scope = expr.Scope(params, for_each, definitions=_definition_texts(definitions))
+        when = self.expression(spec.get("when"), at("when"), scope) if spec.get("when") is not None else None
+        self.b = raw.builder
         check_text = self.required(spec, "check", path, "add check: a condition such as applicant.kind == \"ocmw\"")
-        check = self.expression(check_text, path + ("check",), scope) if check_text is not None else None
+        check = self.expression(check_text, at("check"), scope) if check_text is not None else None
         severity = spec.get("severity", "error")
         if severity not in SEVERITIES:
-            self.b.problem(path + ("severity",), f"severity must be error or warning, got {severity!r}")
-        source = self.string(spec.get("source"), path + ("source",), "source")
+            self.b.problem(at("severity"), f"severity must be error or warning, got {severity!r}")
+        source = self.string(spec.get("source"), at("source"), "source")
         if not source:
+            self.b = raw.builder
             self.b.problem(path, f"rule {rule_id!r} has no source", "add source: \"<file>, <heading>\" citing the call text")
-        title = self.localized(spec.get("title"), path + ("title",), "title")
-        messages = self.messages(spec.get("messages"), path + ("messages",), scope)
+        title = self.localized(spec.get("title"), at("title"), "title")
+        messages = self.messages(spec.get("messages"), at("messages"), scope)
+        self.b = raw.builder
         if rule_id is None or check is None or messages is None:
             return None
         return Rule(rule_id, title, for_each, when, check, severity, source or "", messages, self.b.location(path))

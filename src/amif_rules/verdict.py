@@ -182,6 +182,8 @@ def _fields(rule: Rule, facts: Facts, element: dict, item_path: Optional[str]) -
     """Every input path the rule read, with its JSON value (None when missing)."""
     fields: dict[str, Any] = {}
     nodes = [rule.when, rule.check] if rule.when is not None else [rule.check]
+    if any(expr.unresolved(node) for node in nodes) and facts.reference_date_source is None:
+        fields["submitted_at"] = None  # the date that picks a dated parameter's value
     for node in nodes:
         for path in expr.paths(node):
             if path.scope is not None:
