@@ -16,12 +16,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping, Optional
 from zoneinfo import ZoneInfo
 
+import attrs
 import yaml
 
 from . import limits
 from .errors import InputError, Problem
 from .model import (
     STATELESS,
+    Activity,
+    Commission,
+    Community,
+    EducationLevel,
+    Gender,
+    Region,
+    Theme,
     Application,
     Budget,
     Cofinancing,
@@ -34,7 +42,7 @@ from .model import (
     PartnerRole,
     Residence,
 )
-from .reference import COUNTRY_CODES
+from .reference import COUNTRY_CODES, LANGUAGE_CODES
 from .yamlsafe import strict_loader
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -254,7 +262,36 @@ class _Reader:
             participants=self._list(data.get("participants"), "participants", limits.MAX_PARTICIPANTS, self._participant),
             budget=self._budget(data.get("budget"), "budget"),
             duration_months=self.integer(data.get("duration_months"), "duration_months", limits.MAX_DURATION_MONTHS),
+            theme=self.choice(data.get("theme"), "theme", Theme),
+            region=self.choice(data.get("region"), "region", Region),
+            community=self.choice(data.get("community"), "community", Community),
+            results=self._texts(data.get("results"), "results"),
+            activities=self._choices(data.get("activities"), "activities", Activity),
         )
+
+    def _texts(self, value: Any, path: str) -> Optional[tuple[str, ...]]:
+        items = self.sequence(value, path, limits.MAX_LIST_ITEMS)
+        if items is None:
+            return None
+        texts = tuple(self.text(item, f"{path}[{i}]") for i, item in enumerate(items))
+        if any(text is None for text in texts):
+            for i, text in enumerate(texts):
+                if text is None and items[i] is None:
+                    self.bad(f"{path}[{i}]", "expected a text string, got null")
+            return None
+        return texts  # type: ignore[return-value]
+
+    def _choices(self, value: Any, path: str, enum_type: type) -> Optional[tuple]:
+        items = self.sequence(value, path, limits.MAX_LIST_ITEMS)
+        if items is None:
+            return None
+        chosen = tuple(self.choice(item, f"{path}[{i}]", enum_type) for i, item in enumerate(items))
+        if any(choice is None for choice in chosen):
+            for i, item in enumerate(items):
+                if item is None:
+                    self.bad(f"{path}[{i}]", "expected one of: " + ", ".join(m.value for m in enum_type) + "; got null")
+            return None
+        return chosen
 
     def _list(self, value: Any, path: str, maximum: int, read: Callable[[Any, str], Any]) -> Optional[tuple]:
         items = self.sequence(value, path, maximum)
@@ -298,6 +335,7 @@ class _Reader:
             name=self.text(data.get("name"), f"{path}.name"),
             kind=self.choice(data.get("kind"), f"{path}.kind", OrganisationKind),
             municipality=self._municipality(data.get("municipality"), f"{path}.municipality"),
+            commission=self.choice(data.get("commission"), f"{path}.commission", Commission),
         )
 
     def _partner(self, value: Any, path: str) -> Optional[Partner]:
@@ -311,6 +349,7 @@ class _Reader:
             kind=self.choice(data.get("kind"), f"{path}.kind", OrganisationKind),
             municipality=self._municipality(data.get("municipality"), f"{path}.municipality"),
             role=self.choice(data.get("role"), f"{path}.role", PartnerRole),
+            commission=self.choice(data.get("commission"), f"{path}.commission", Commission),
         )
 
     def _participant(self, value: Any, path: str) -> Optional[Participant]:
@@ -324,7 +363,24 @@ class _Reader:
             nationalities=self._nationalities(data.get("nationalities"), f"{path}.nationalities"),
             residence=self.choice(data.get("residence"), f"{path}.residence", Residence),
             birth_date=self.date(data.get("birth_date"), f"{path}.birth_date"),
+            gender=self.choice(data.get("gender"), f"{path}.gender", Gender),
+            low_literate=self.boolean(data.get("low_literate"), f"{path}.low_literate"),
+            young_children=self.boolean(data.get("young_children"), f"{path}.young_children"),
+            first_language=self._language(data.get("first_language"), f"{path}.first_language"),
+            education_level=self.choice(data.get("education_level"), f"{path}.education_level", EducationLevel),
         )
+
+    def _language(self, value: Any, path: str) -> Optional[str]:
+        code = self.text(value, path)
+        if code is None:
+            return None
+        if code in LANGUAGE_CODES:
+            return code
+        if code.lower() in LANGUAGE_CODES:
+            self.bad(path, f"language codes are lower case: write {code.lower()!r}, not {code!r}")
+        else:
+            self.bad(path, f"unknown language code {code[:40]!r}; expected an ISO 639-1 code such as \"ar\" or \"nl\"")
+        return None
 
     def _nationalities(self, value: Any, path: str) -> Optional[tuple[str, ...]]:
         items = self.sequence(value, path, limits.MAX_NATIONALITIES)
@@ -367,6 +423,7 @@ class _Reader:
             total_eligible_cost=self.money(data.get("total_eligible_cost"), f"{path}.total_eligible_cost"),
             amif=self.money(data.get("amif"), f"{path}.amif"),
             cofinancing=self._cofinancing(data.get("cofinancing"), f"{path}.cofinancing"),
+            grant=self.money(data.get("grant"), f"{path}.grant"),
         )
 
     def _cofinancing(self, value: Any, path: str) -> Optional[Cofinancing]:
@@ -549,11 +606,14 @@ def _converter():
     from cattrs.gen import make_dict_unstructure_fn, override
 
     converter = cattrs.Converter()
+    for cls in (Application, Form, Organisation, Partner, Municipality, Participant, Budget, Cofinancing):
+        attrs.resolve_types(cls)  # the model's annotations are strings (PEP 563)
     converter.register_unstructure_hook(Decimal, lambda value: format(value, "f"))
     converter.register_unstructure_hook(dt.datetime, lambda value: value.isoformat())
     converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
     converter.register_unstructure_hook(enum.Enum, lambda value: value.value)
-    for cls in (Application, Form, Organisation, Partner, Municipality, Participant, Budget, Cofinancing):
+    # Inner classes first: each generated function binds the hooks of its fields' types.
+    for cls in (Municipality, Cofinancing, Form, Participant, Partner, Organisation, Budget, Application):
         converter.register_unstructure_hook(
             cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True,
                                           **{f.name: override(omit_if_default=True) for f in cls.__attrs_attrs__})

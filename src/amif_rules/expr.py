@@ -129,6 +129,9 @@ class ExpressionError(Exception):
 
 # -- functions --------------------------------------------------------------------------------
 
+#: An argument kind: any list of texts (country codes, a list parameter, activities).
+LIST_OF_TEXT = "list-of-text"
+
 
 @attrs.frozen
 class Function:
@@ -157,8 +160,8 @@ def _union_citizen(codes: Optional[tuple[str, ...]], day: Optional[dt.date]) -> 
     return any(is_eu_member(code, day) for code in codes)
 
 
-def _has_any(codes: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
-    return any(code in wanted for code in codes)
+def _has_any(values: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
+    return any(value in wanted for value in values)
 
 
 def _age_on(birth: dt.date, day: dt.date) -> int:
@@ -176,9 +179,9 @@ FUNCTIONS: dict[str, Function] = {
     for f in (
         Function("union_citizen", (CODES, DATE), FieldType(BOOL), _union_citizen,
                  "true when one of the nationalities is of a state that is an EU member on the date", partial=True),
-        Function("has_any", (CODES, TEXTS), FieldType(BOOL), _has_any,
-                 "true when one of the nationalities is in the list"),
-        Function("len", (LIST,), FieldType(INT), len, "the number of elements of a list"),
+        Function("has_any", (LIST_OF_TEXT, TEXTS), FieldType(BOOL), _has_any,
+                 "true when one of the elements of the first list (nationalities, activities...) is in the second"),
+        Function("len", (LIST,), FieldType(INT), len, "the number of elements of a list (partners, participants, results...)"),
         Function("age_on", (DATE, DATE), FieldType(INT), _age_on, "age in whole years on the date"),
         Function("local_date", (INSTANT,), FieldType(DATE), _local_date, "the calendar date in Brussels of an instant"),
     )
@@ -461,7 +464,7 @@ class _Translator:
                             + ", ".join(str(FieldType(k)) for k in function.params))
         args = tuple(self.translate(arg, depth) for arg in node.args)
         for index, (arg, kind) in enumerate(zip(args, function.params)):
-            accepted = {LIST, CODES} if kind == LIST else {kind}
+            accepted = {LIST, CODES, TEXTS} if kind == LIST else {CODES, TEXTS} if kind == LIST_OF_TEXT else {kind}
             if arg.type.kind not in accepted:
                 raise self.fail(node.args[index], f"argument {index + 1} of {function.name}() must be {FieldType(kind).a}, got {arg.type.a}")
         return Call(function.name, args, function.result)

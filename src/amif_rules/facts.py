@@ -50,10 +50,17 @@ def build_facts(application: Application, on: Optional[dt.date] = None, register
         budget = application.budget
         _put(root, "budget.total_eligible_cost", budget.total_eligible_cost)
         _put(root, "budget.amif", budget.amif)
+        _put(root, "budget.grant", budget.grant)
         if budget.cofinancing is not None:
             for name in ("pod_mi", "flemish_government", "own", "other"):
                 _put(root, f"budget.cofinancing.{name}", getattr(budget.cofinancing, name))
     _put(root, "duration_months", application.duration_months)
+    for name in ("theme", "region", "community"):
+        value = getattr(application, name)
+        _put(root, name, value.value if value is not None else None)
+    _put(root, "results", application.results)
+    if application.activities is not None:
+        root["activities"] = tuple(activity.value for activity in application.activities)
 
     reference_source = None
     if on is not None:
@@ -94,6 +101,7 @@ def _organisation(target: dict[str, Any], prefix: str, organisation: Organisatio
                   register_date: Optional[dt.date], provenance: dict[str, str], full_prefix: str) -> None:
     _put(target, f"{prefix}name", organisation.name)
     _put(target, f"{prefix}kind", organisation.kind.value if organisation.kind is not None else None)
+    _put(target, f"{prefix}commission", organisation.commission.value if organisation.commission is not None else None)
     municipality = organisation.municipality
     if municipality is None:
         return
@@ -124,4 +132,9 @@ def _participant(participant: Participant) -> dict[str, Any]:
     _put(element, "nationalities", participant.nationalities)
     _put(element, "residence", participant.residence.value if participant.residence is not None else None)
     _put(element, "birth_date", participant.birth_date)
+    _put(element, "gender", participant.gender.value if participant.gender is not None else None)
+    _put(element, "low_literate", participant.low_literate)
+    _put(element, "young_children", participant.young_children)
+    _put(element, "first_language", participant.first_language)
+    _put(element, "education_level", participant.education_level.value if participant.education_level is not None else None)
     return element

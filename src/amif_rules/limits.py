@@ -12,6 +12,8 @@ MAX_STRING_LENGTH = 1_000
 MAX_PARTNERS = 1_000
 MAX_PARTICIPANTS = 10_000
 MAX_NATIONALITIES = 10
+#: Elements of the other lists of texts (results, activities).
+MAX_LIST_ITEMS = 100
 #: Euro amounts: at most 2 decimals and below one hundred billion euro.
 MAX_MONEY_EUROS = 10**11
 MAX_POPULATION = 100_000_000

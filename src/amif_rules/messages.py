@@ -51,6 +51,41 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "co_applicant": ("mede-aanvrager", "codemandeur", "co-applicant"),
         "other": ("andere partner", "autre partenaire", "other partner"),
     },
+    "gender": {
+        "female": ("vrouw", "femme", "woman"),
+        "male": ("man", "homme", "man"),
+        "other": ("ander geslacht", "autre genre", "other gender"),
+    },
+    "education_level": {
+        "low": ("laagopgeleid", "peu qualifié", "low-educated"),
+        "medium": ("middengeschoold", "moyennement qualifié", "medium-educated"),
+        "high": ("hoogopgeleid", "hautement qualifié", "highly educated"),
+    },
+    "theme": {
+        "asylum": ("asiel", "asile", "asylum"),
+        "reception": ("opvang", "accueil", "reception"),
+        "return": ("terugkeer", "retour", "return"),
+        "legal_migration": ("legale migratie", "migration légale", "legal migration"),
+        "integration": ("integratie", "intégration", "integration"),
+        "social_activation": ("sociale activering", "activation sociale", "social activation"),
+        "union_action": ("Union Action (Europese Commissie)", "Union Action (Commission européenne)", "Union Action (European Commission)"),
+        "other": ("ander thema", "autre thème", "other theme"),
+    },
+    "region": {
+        "flanders": ("Vlaanderen", "Flandre", "Flanders"),
+        "wallonia": ("Wallonië", "Wallonie", "Wallonia"),
+        "brussels": ("Brussel", "Bruxelles", "Brussels"),
+    },
+    "community": {
+        "flemish": ("Vlaamse Gemeenschap", "Communauté flamande", "Flemish Community"),
+        "french": ("Franse Gemeenschap", "Communauté française", "French Community"),
+        "german": ("Duitstalige Gemeenschap", "Communauté germanophone", "German-speaking Community"),
+    },
+    "commission": {
+        "vgc": ("Vlaamse Gemeenschapscommissie", "Commission communautaire flamande", "Flemish Community Commission"),
+        "cocof": ("Franse Gemeenschapscommissie", "Commission communautaire française", "French Community Commission"),
+        "ggc": ("Gemeenschappelijke Gemeenschapscommissie", "Commission communautaire commune", "Common Community Commission"),
+    },
     "residence": {
         "legal": ("legaal verblijf", "séjour légal", "legal residence"),
         "international_protection": ("internationale bescherming", "protection internationale", "international protection"),

@@ -41,6 +41,66 @@ class Residence(str, enum.Enum):
     IRREGULAR = "irregular"
 
 
+class Gender(str, enum.Enum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+class EducationLevel(str, enum.Enum):
+    """ISCED levels grouped as in Flemish statistics: low 0-2, medium 3-4, high 5-8."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class Theme(str, enum.Enum):
+    """What a project is about: it decides which authority handles it (routing)."""
+
+    ASYLUM = "asylum"
+    RECEPTION = "reception"
+    RETURN = "return"
+    LEGAL_MIGRATION = "legal_migration"
+    INTEGRATION = "integration"
+    SOCIAL_ACTIVATION = "social_activation"
+    UNION_ACTION = "union_action"
+    OTHER = "other"
+
+
+class Region(str, enum.Enum):
+    FLANDERS = "flanders"
+    WALLONIA = "wallonia"
+    BRUSSELS = "brussels"
+
+
+class Community(str, enum.Enum):
+    """The language community a project in Brussels works in."""
+
+    FLEMISH = "flemish"
+    FRENCH = "french"
+    GERMAN = "german"
+
+
+class Commission(str, enum.Enum):
+    """The community commissions of Brussels."""
+
+    VGC = "vgc"
+    COCOF = "cocof"
+    GGC = "ggc"
+
+
+class Activity(str, enum.Enum):
+    BUDDY = "buddy"
+    VOLUNTEERING = "volunteering"
+    LOCAL_ASSOCIATIONS = "local_associations"
+    LANGUAGE = "language"
+    TRAINING = "training"
+    EDUCATION = "education"
+    LEISURE = "leisure"
+    OTHER = "other"
+
+
 STATELESS = "stateless"
 
 
@@ -56,6 +116,7 @@ class Organisation:
     name: Optional[str] = None
     kind: Optional[OrganisationKind] = None
     municipality: Optional[Municipality] = None
+    commission: Optional[Commission] = None  # which community commission (kind community_commission)
 
 
 @attrs.frozen
@@ -64,6 +125,7 @@ class Partner:
     kind: Optional[OrganisationKind] = None
     municipality: Optional[Municipality] = None
     role: Optional[PartnerRole] = None
+    commission: Optional[Commission] = None
 
 
 @attrs.frozen
@@ -72,6 +134,11 @@ class Participant:
     nationalities: Optional[tuple[str, ...]] = None  # ISO 3166-1 alpha-2, or ("stateless",)
     residence: Optional[Residence] = None
     birth_date: Optional[dt.date] = None
+    gender: Optional[Gender] = None
+    low_literate: Optional[bool] = None
+    young_children: Optional[bool] = None  # has one or more young children
+    first_language: Optional[str] = None  # ISO 639-1 code, lower case ("ar", "nl")
+    education_level: Optional[EducationLevel] = None
 
 
 @attrs.frozen
@@ -93,6 +160,7 @@ class Budget:
     total_eligible_cost: Optional[Decimal] = None
     amif: Optional[Decimal] = None
     cofinancing: Optional[Cofinancing] = None
+    grant: Optional[Decimal] = None  # the grant requested, for calls outside AMIF
 
 
 @attrs.frozen
@@ -107,3 +175,8 @@ class Application:
     participants: Optional[tuple[Participant, ...]] = None
     budget: Optional[Budget] = None
     duration_months: Optional[int] = None
+    theme: Optional[Theme] = None
+    region: Optional[Region] = None
+    community: Optional[Community] = None
+    results: Optional[tuple[str, ...]] = None  # the results the project commits to
+    activities: Optional[tuple[Activity, ...]] = None

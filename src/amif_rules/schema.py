@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import attrs
 
-from .model import OrganisationKind, PartnerRole, Residence
+from .model import (
+    Activity,
+    Commission,
+    Community,
+    EducationLevel,
+    Gender,
+    OrganisationKind,
+    PartnerRole,
+    Region,
+    Residence,
+    Theme,
+)
 
 #: Value types of the expression language.
 TEXT, ENUM, INT, MONEY, DECIMAL, BOOL, INSTANT, DATE, CODES, TEXTS, LIST = (
@@ -30,7 +41,8 @@ class FieldType:
         if self.kind == ENUM:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         names = {TEXT: "text", INT: "whole number", MONEY: "amount in euro", DECIMAL: "number", BOOL: "true/false",
-                 INSTANT: "date-time", DATE: "date", CODES: "list of country codes", TEXTS: "list of texts", LIST: "list"}
+                 INSTANT: "date-time", DATE: "date", CODES: "list of country codes", TEXTS: "list of texts", LIST: "list",
+                 "list-of-text": "list of texts"}
         return names.get(self.kind, self.kind)
 
     @property
@@ -56,6 +68,7 @@ _ORGANISATION = {
     "municipality.nis_code": FieldType(TEXT),
     "municipality.name": FieldType(TEXT),
     "municipality.population": FieldType(INT),
+    "commission": _enum(Commission),
 }
 
 #: Fields of the document root, by path.
@@ -71,7 +84,13 @@ ROOT_FIELDS: dict[str, FieldType] = {
     "budget.cofinancing.flemish_government": FieldType(MONEY),
     "budget.cofinancing.own": FieldType(MONEY),
     "budget.cofinancing.other": FieldType(MONEY),
+    "budget.grant": FieldType(MONEY),
     "duration_months": FieldType(INT),
+    "theme": _enum(Theme),
+    "region": _enum(Region),
+    "community": _enum(Community),
+    "results": FieldType(TEXTS),
+    "activities": FieldType(TEXTS, tuple(member.value for member in Activity)),
     "partners": FieldType(LIST, scope="partners"),
     "participants": FieldType(LIST, scope="participants"),
 }
@@ -85,6 +104,11 @@ SCOPE_FIELDS: dict[str, dict[str, FieldType]] = {
         "nationalities": FieldType(CODES),
         "residence": _enum(Residence),
         "birth_date": FieldType(DATE),
+        "gender": _enum(Gender),
+        "low_literate": FieldType(BOOL),
+        "young_children": FieldType(BOOL),
+        "first_language": FieldType(TEXT),
+        "education_level": _enum(EducationLevel),
     },
 }
 

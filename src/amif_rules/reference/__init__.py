@@ -5,7 +5,7 @@ mergers; the United Kingdom left the Union on 31 January 2020). The data and the
 are in ``data/`` (see ``data/SOURCES.md``).
 """
 
-from .countries import COUNTRY_CODES, EEA_EFTA_SWISS, is_country_code
+from .countries import COUNTRY_CODES, EEA_EFTA_SWISS, LANGUAGE_CODES, is_country_code
 from .eu import EU_MEMBERSHIP, is_eu_member, membership_changes
 from .municipalities import MunicipalityRecord, Register, register
 
@@ -13,6 +13,7 @@ __all__ = [
     "COUNTRY_CODES",
     "EEA_EFTA_SWISS",
     "EU_MEMBERSHIP",
+    "LANGUAGE_CODES",
     "MunicipalityRecord",
     "Register",
     "is_country_code",

@@ -15,5 +15,9 @@ COUNTRY_CODES: frozenset[str] = frozenset({c.alpha_2 for c in pycountry.countrie
 EEA_EFTA_SWISS: frozenset[str] = frozenset({"IS", "LI", "NO", "CH"})
 
 
+#: ISO 639-1 two-letter language codes (pycountry), for a participant's first language.
+LANGUAGE_CODES: frozenset[str] = frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
 def is_country_code(code: str) -> bool:
     return code in COUNTRY_CODES

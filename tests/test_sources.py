@@ -1,0 +1,95 @@
+"""Every citation in every ruleset names a real source text, and what it quotes is in it.
+
+A citation is ``<file>[, <heading>][: "<quote>"]``; several are joined by ``; ``. The
+source texts are not copied into the repository: they live in ``shared/sources/`` beside
+the clone (where CI has them). Whitespace is compared loosely (the texts break lines inside
+sentences and table rows); everything else must match to the letter.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from amif_rules import catalog
+
+SOURCES = Path(os.environ.get("AMIF_SOURCES", Path(__file__).resolve().parents[2] / "shared" / "sources"))
+CITATION = re.compile(r'^(?P<file>[\w.-]+\.txt)(?:, (?P<heading>[^:"]+?))?(?:: "(?P<quote>[^"]+)")?$')
+MAX_QUOTE = 200  # quote the words that carry a criterion, not whole passages
+
+if not SOURCES.is_dir():  # pragma: no cover - CI always has them
+    if os.environ.get("CI"):
+        raise RuntimeError(f"the source texts are missing: {SOURCES}")
+    pytest.skip(f"the source texts are not beside this checkout ({SOURCES})", allow_module_level=True)
+
+
+def normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+TEXTS = {path.name: path.read_text(encoding="utf-8") for path in SOURCES.glob("*.txt")}
+
+
+def citations():
+    """(ruleset file, where, citation) for every source: key of every bundled ruleset file."""
+    for path in catalog.ruleset_files():
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        stack = [((), data)]
+        while stack:
+            where, node = stack.pop()
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key == "source" and isinstance(value, str):
+                        yield path.name, ".".join(str(w) for w in where), value
+                    else:
+                        stack.append((where + (node.get("id", key) if key == "rules" else key,), value))
+            elif isinstance(node, list):
+                stack.extend((where + (item.get("id", i) if isinstance(item, dict) else i,), item) for i, item in enumerate(node))
+
+
+ALL = sorted(citations())
+
+
+def test_there_are_citations_to_check():
+    assert len(ALL) > 20
+    assert {name for name, _, _ in ALL} == {p.name for p in catalog.ruleset_files()}
+
+
+@pytest.mark.parametrize(("ruleset", "where", "source"), ALL, ids=[f"{n}:{w}" for n, w, _ in ALL])
+def test_citation_is_in_its_source(ruleset, where, source):
+    for part in source.split("; "):
+        match = CITATION.match(part.strip())
+        assert match, f"{ruleset} {where}: {part!r} is not '<file>, <heading>: \"<quote>\"'"
+        name, heading, quote = match["file"], match["heading"], match["quote"]
+        assert name in TEXTS, f"{ruleset} {where}: no source text {name!r} (have: {', '.join(sorted(TEXTS))})"
+        text = TEXTS[name]
+        if heading:
+            lines = [line.strip() for line in text.splitlines()]
+            assert any(line.startswith(heading) for line in lines), f"{ruleset} {where}: no heading {heading!r} in {name}"
+        if quote:
+            assert len(quote) <= MAX_QUOTE, f"{ruleset} {where}: quote longer than {MAX_QUOTE} characters"
+            assert normal(quote) in normal(text), f"{ruleset} {where}: {quote!r} is not in {name}"
+            if heading:
+                section = _section(text, heading)
+                assert normal(quote) in normal(section), f"{ruleset} {where}: {quote!r} is not under {heading!r} in {name}"
+
+
+def _section(text: str, heading: str) -> str:
+    """The text from the heading's line up to the next line that is a known heading."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith(heading))
+    headings = {"Inleiding", "Doelstellingen", "Budget", "Begunstigden", "Doelgroep", "Eindbegunstigden", "Info & contact"}
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() in headings), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def test_the_checker_catches_a_misquote():
+    """The check itself can fail: a changed word is not found."""
+    text = TEXTS["call-42-social-activation.nl.txt"]
+    assert normal("gemeenten met meer dan 150.000 inwoners") in normal(text)
+    assert normal("gemeenten met meer dan 100.000 inwoners") not in normal(text)
+    assert "meer dan 150.000" not in normal(_section(text, "Budget"))
