@@ -87,10 +87,10 @@ def test_nothing_filled_without_a_register_date():
 
 
 def test_nothing_filled_for_a_register_date_not_held():
-    """A register date the register does not hold (2021) fills nothing."""
+    """A register date the register does not hold (2021) fills nothing, and says why."""
     result = facts({"applicant": {"municipality": {"nis_code": "11002"}}}, register_date=dt.date(2021, 1, 1))
     assert "applicant.municipality.population" not in result.root
-    assert result.provenance == {}
+    assert result.provenance == {"applicant.municipality.population": "no register figures for 2021-01-01"}
 
 
 def test_no_nis_code_nothing_filled():

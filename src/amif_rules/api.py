@@ -10,7 +10,7 @@ from .documents import BRUSSELS, read_application
 from .engines import get_engine
 from .errors import InputError, Problem
 from .facts import build_facts
-from .ruleset import LANGUAGES, Ruleset
+from .ruleset import LANGUAGES, REFERENCE_YEAR, Ruleset
 from .verdict import Verdict, build_verdict
 
 
@@ -41,7 +41,10 @@ def check(document: Any, call: Optional[str] = None, lang: str = "nl", engine: s
             raise InputError([Problem("call", "missing: say which call the application is for (\"call\": \"42\")")])
         prepared = catalog.for_call(str(code), reference_date)
     call_code = call if call is not None else application.call
-    facts = build_facts(application, on=on, register_date=prepared.ruleset.register_date)
+    register_date = prepared.ruleset.register_date
+    if register_date == REFERENCE_YEAR:
+        register_date = dt.date(reference_date.year, 1, 1) if reference_date is not None else None
+    facts = build_facts(application, on=on, register_date=register_date)
     encoded = prepared.plan.encode(facts)
     outcomes = selected_engine.evaluate(prepared.plan.compiled, encoded)
     return build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)

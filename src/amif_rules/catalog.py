@@ -50,7 +50,7 @@ _prepared: dict[tuple, Prepared] = {}
 def prepare(path: str | Path, on: Optional[dt.date] = None) -> Prepared:
     """Load and compile a ruleset file for date ``on``, once per resolution (thread-safe)."""
     base = _load(str(Path(path).resolve()))
-    return prepare_ruleset(base, on, path=str(Path(path).resolve()))
+    return prepare_ruleset(base, on)
 
 
 @lru_cache(maxsize=None)
@@ -59,7 +59,7 @@ def _load(path: str) -> Ruleset:
     return load_ruleset(path)
 
 
-def prepare_ruleset(ruleset: Ruleset, on: Optional[dt.date] = None, path: Optional[str] = None) -> Prepared:
+def prepare_ruleset(ruleset: Ruleset, on: Optional[dt.date] = None) -> Prepared:
     """Compile ``ruleset`` with its dated parameters resolved for ``on`` (cached)."""
     key = (ruleset.digest, ruleset.file, resolution_key(ruleset, on))
     prepared = _prepared.get(key)
@@ -67,9 +67,7 @@ def prepare_ruleset(ruleset: Ruleset, on: Optional[dt.date] = None, path: Option
         with _lock:
             prepared = _prepared.get(key)
             if prepared is None:
-                resolved = ruleset
-                if ruleset.dated and resolution_key(ruleset, on) != resolution_key(ruleset, ruleset.on):
-                    resolved = load_ruleset(path or ruleset.file, on=on)
+                resolved = ruleset.resolved(on)
                 prepared = Prepared(resolved, compile_ruleset(resolved))
                 _prepared[key] = prepared
     return prepared

@@ -23,6 +23,10 @@ from .model import Application, Municipality, Organisation, Partner, Participant
 from .reference import register
 
 
+#: Provenance of a population the register could not give: it has no figures for that date.
+NO_REGISTER_YEAR = "no register figures for "
+
+
 @attrs.frozen
 class Facts:
     root: dict[str, Any]
@@ -117,6 +121,8 @@ def _municipality(target: dict[str, Any], prefix: str, municipality: Municipalit
         return
     record = register.lookup(municipality.nis_code, register_date)
     if record is None:
+        if municipality.population is None and register_date not in register.reference_dates:
+            provenance[f"{full_prefix}population"] = NO_REGISTER_YEAR + register_date.isoformat()
         return
     if municipality.population is None:
         target[f"{prefix}population"] = record.population

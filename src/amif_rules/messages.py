@@ -271,6 +271,18 @@ LIST_NAMES = {
 }
 
 
+_NO_REGISTER_YEAR = {
+    "nl": "Het gemeenteregister heeft geen bevolkingscijfers op {day}: geef het inwonertal zelf op.",
+    "fr": "Le registre des communes n'a pas de chiffres de population au {day} : indiquez vous-même le nombre d'habitants.",
+    "en": "The municipality register has no population figures for {day}: give the population yourself.",
+}
+
+
+def no_register_year(day: dt.date, lang: str) -> str:
+    """Said when a population was asked of the register for a date it does not hold."""
+    return _NO_REGISTER_YEAR[lang].format(day=format_date(day, format="long", locale=LOCALES[lang]))
+
+
 def default_message(kind: str, lang: str, missing: tuple[str, ...] = (), scope: str | None = None) -> str:
     text = DEFAULT_MESSAGES[kind][lang]
     if kind == "unknown":

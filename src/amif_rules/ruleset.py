@@ -14,7 +14,7 @@ import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path as FilePath
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import attrs
 import yaml
@@ -31,6 +31,9 @@ SEVERITIES = ("error", "warning")
 STATUSES = ("published", "draft")
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+#: ``register_date: reference_year``: the register's figures of 1 January of the reference date's year.
+REFERENCE_YEAR = "reference_year"
 
 #: How parameter ``type:`` names map to expression types; ``share`` is a decimal shown as %.
 PARAMETER_TYPES = {
@@ -164,7 +167,9 @@ class Ruleset:
     status: str
     valid_from: Optional[dt.date]
     valid_until: Optional[dt.date]
-    register_date: Optional[dt.date]
+    #: Which figures of the municipality register the rules read: a 1 January the register
+    #: holds, or REFERENCE_YEAR (1 January of the reference date's year).
+    register_date: Union[dt.date, str, None]
     parameters: dict[str, Parameter]
     rules: tuple[Rule, ...]
     file: str
@@ -180,6 +185,15 @@ class Ruleset:
     dated: dict[str, tuple] = attrs.field(factory=dict)
     #: The date dated parameters were resolved for (None: not resolved).
     on: Optional[dt.date] = None
+    #: Where the file was read from and its text, to resolve it again for another date.
+    origin: str = attrs.field(default="<ruleset>", repr=False, eq=False)
+    text: str = attrs.field(default="", repr=False, eq=False)
+
+    def resolved(self, on: Optional[dt.date]) -> "Ruleset":
+        """This ruleset with its dated parameters resolved for ``on``."""
+        if resolution_key(self, on) == resolution_key(self, self.on):
+            return self
+        return parse_ruleset(self.text, self.origin, on=on)
 
     def valid_on(self, day: dt.date) -> bool:
         """Whether ``day`` falls within ``valid_from``..``valid_until`` (open ends allowed)."""
@@ -343,6 +357,7 @@ class _Raw:
     data: dict
     folder: Optional[FilePath]
     text: str
+    origin: str
 
 
 def _compose(data: str | bytes, file: str, problems: list) -> _Raw:
@@ -378,7 +393,7 @@ def _compose(data: str | bytes, file: str, problems: list) -> _Raw:
     if not isinstance(document, dict):
         raise RulesetError([RulesetProblem(Location(name, 1, 1),
                                            "a ruleset file is a mapping with id:, title:, source:, parameters: and rules:")])
-    return _Raw(builder, document, folder, text)
+    return _Raw(builder, document, folder, text, file)
 
 
 def _find_parent(parent_id: str, child: _Raw) -> Optional[FilePath]:
@@ -438,6 +453,20 @@ class _Reader:
                 continue
             texts[lang] = text
         return Localized(**texts) if len(texts) == 3 else None
+
+    def register_date(self, value: Any) -> Union[dt.date, str, None]:
+        """A date the municipality register holds, or ``reference_year``; said clearly if not."""
+        from .reference import register
+
+        if value is None or value == REFERENCE_YEAR:
+            return value
+        day = self.date(value, ("register_date",), "register_date")
+        if day is not None and day not in register.reference_dates:
+            held = ", ".join(d.isoformat() for d in register.reference_dates)
+            self.b.problem(("register_date",), f"the municipality register has no figures for {day.isoformat()}",
+                           f"it holds {held}; or write register_date: {REFERENCE_YEAR} for the reference date's year")
+            return None
+        return day
 
     def date(self, value: Any, path: tuple, what: str) -> Optional[dt.date]:
         if value is None:
@@ -519,7 +548,7 @@ class _Reader:
             self.b.problem(("valid_until",), "valid_until is before valid_from")
         register_source = next((r for r in reversed(chain) if r.data.get("register_date") is not None), raw)
         self.b = register_source.builder
-        register_date = self.date(inherited["register_date"], ("register_date",), "register_date")
+        register_date = self.register_date(inherited["register_date"])
         parameters, dated = self.merged_parameters(chain)
         definitions = self.merged_definitions(chain)
         rules, inactive = self.merged_rules(chain, parameters, definitions)
@@ -532,7 +561,7 @@ class _Reader:
             status=status, valid_from=valid_from, valid_until=valid_until, register_date=register_date,
             parameters=parameters, rules=tuple(rules), file=raw.builder.file, digest=digest,
             extends=tuple(r.data.get("id") for r in chain[:-1]), abstract=abstract, inactive=tuple(inactive),
-            dated=dated, on=self.on,
+            dated=dated, on=self.on, origin=raw.origin, text=raw.text,
         )
 
     def merged_parameters(self, chain: list[_Raw]) -> tuple[dict[str, "Parameter"], dict[str, tuple]]:

@@ -14,7 +14,7 @@ from typing import Any, Optional
 import attrs
 
 from . import expr, messages
-from .facts import Facts
+from .facts import NO_REGISTER_YEAR, Facts
 from .ir import RuleOutcome
 from .ruleset import Rule, Ruleset
 from .schema import LIST
@@ -175,6 +175,12 @@ def _result(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str) -> RuleRe
         message = messages.render(template, lang, lookup, item_path, missing)
     else:
         message = messages.default_message(outcome.outcome, lang, missing)
+    if outcome.outcome == "unknown":
+        for path in missing:
+            note = facts.provenance.get(path, "")
+            if note.startswith(NO_REGISTER_YEAR):
+                day = dt.date.fromisoformat(note[len(NO_REGISTER_YEAR):])
+                message += " " + messages.no_register_year(day, lang)
     return RuleResult(rule.id, outcome.outcome, rule.severity, message, fields, rule.source, item_path)
 
 
