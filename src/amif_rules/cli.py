@@ -3,6 +3,9 @@
 Exit status of ``check``: 0 eligible, 1 ineligible, 3 incomplete, 2 input or usage error
 (the message on standard error names every bad field path). No traceback ever reaches the
 terminal: an unexpected failure prints one line and exits 70.
+
+Several documents at once (paths, a folder, a glob, ``--jsonl``) stream one JSON line per
+document (see ``batch.py``); the exit status is then 0, or 2 when any document had bad input.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from . import __version__, catalog
+from . import __version__, batch, catalog
 from .api import check
 from .documents import parse_json, parse_text, parse_yaml
 from .engines import ENGINE_NAMES
@@ -47,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     check_parser = commands.add_parser("check", help="check one application document and explain the verdict",
                                        description="Check one application (JSON or YAML; - for standard input). "
                                        "Exit status: 0 eligible, 1 ineligible, 3 incomplete, 2 input or usage error.")
-    check_parser.add_argument("application", metavar="APPLICATION", help="path of a JSON or YAML document, or - for standard input")
+    check_parser.add_argument("application", metavar="APPLICATION", nargs="+",
+                              help="path of a JSON or YAML document, or - for standard input; several paths, a folder "
+                              "or a glob pattern check many documents and print one JSON verdict per line")
     check_parser.add_argument("--call", help="call code (default: the document's \"call\")")
     check_parser.add_argument("--lang", choices=LANGUAGES, default="nl", help="language of the messages (default nl)")
     check_parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or the JSON verdict")
@@ -55,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
                               help="durable (durable-rules), python (built-in) or auto (durable where available)")
     check_parser.add_argument("--on", type=_date, metavar="DATE",
                               help="evaluate as of this date (default: the submission date)")
+    check_parser.add_argument("--jsonl", action="store_true",
+                              help="the input is JSON Lines (one document per line; - for standard input)")
+    check_parser.add_argument("--jobs", type=int, default=1, metavar="N",
+                              help="check a batch in N processes (default 1)")
     check_parser.add_argument("--ruleset", metavar="FILE",
                               help="evaluate this ruleset file (a draft, say) instead of the bundled one for the call")
 
@@ -125,7 +134,9 @@ def _problem(message: str):
 
 
 def _check(args: argparse.Namespace) -> int:
-    document = _read(args.application)
+    if batch.is_batch(args.application, args.jsonl):
+        return _check_batch(args)
+    document = _read(args.application[0])
     ruleset = load_ruleset(args.ruleset) if args.ruleset else None
     verdict = check(document, call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset=ruleset)
     if args.format == "json":
@@ -133,6 +144,21 @@ def _check(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(verdict.to_text() + "\n")
     return EXIT_CODES[verdict.outcome]
+
+
+def _check_batch(args: argparse.Namespace) -> int:
+    """Many documents: one JSON line each on standard output; progress on a terminal."""
+    if args.jobs < 1:
+        raise ValueError("--jobs must be 1 or more")
+    options = batch.Options(call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset_path=args.ruleset)
+    if args.ruleset:
+        load_ruleset(args.ruleset)  # a broken ruleset is one error, not one per document
+    items = batch.sources(args.application, args.jsonl, sys.stdin.buffer)
+    count, errors = batch.run(items, options, sys.stdout, jobs=args.jobs, progress=batch.Progress(sys.stderr))
+    if count == 0:
+        _error("no documents found in " + ", ".join(args.application))
+        return EXIT_USAGE
+    return EXIT_USAGE if errors else 0
 
 
 def _calls(args: argparse.Namespace) -> int:

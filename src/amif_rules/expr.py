@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Optional, Union
 import attrs
 
 from . import limits, schema
-from .reference import EEA_EFTA_SWISS, EU_MEMBERSHIP, is_eu_member
+from .reference import EEA_EFTA_SWISS, is_eu_member, membership_changes
 from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
 
 # -- typed nodes ----------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def _union_citizen(codes: Optional[tuple[str, ...]], day: Optional[dt.date]) -> 
         return None
     if day is None:
         # Without a date, the answer is still known when no nationality was ever an EU one.
-        return False if not any(code in EU_MEMBERSHIP for code in codes) else None
+        return False if not any(membership_changes(code) for code in codes) else None
     return any(is_eu_member(code, day) for code in codes)
 
 

@@ -1,0 +1,175 @@
+"""Checking many documents: a stream in, a stream of JSONL verdicts out, in constant memory.
+
+Documents come from files (paths, folders, glob patterns) or from JSON Lines (one document
+per line, from a file or standard input). Each output line is
+``{"document": NAME, "verdict": {...}}`` or, for a document with bad input,
+``{"document": NAME, "error": {"problems": [{"path": ..., "message": ...}]}}``. The order
+of the output is the order of the input, also with several processes (``jobs``), which
+work on bounded windows of documents so that memory stays flat however long the stream.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+from typing import IO, Iterable, Iterator, Optional
+
+import attrs
+
+from .api import check
+from .documents import parse_json, parse_text, parse_yaml
+from .errors import AmifRulesError, InputError, Problem
+
+#: Documents handed to the worker processes at a time, per process.
+WINDOW_PER_JOB = 256
+DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
+
+
+@attrs.frozen
+class Options:
+    call: Optional[str] = None
+    lang: str = "nl"
+    engine: str = "auto"
+    on: Optional[object] = None
+    ruleset_path: Optional[str] = None
+
+
+def is_batch(names: list[str], jsonl: bool) -> bool:
+    """More than one document, a folder, a glob pattern, or JSON Lines."""
+    if jsonl or len(names) > 1:
+        return True
+    name = names[0]
+    return name != "-" and (Path(name).is_dir() or (not Path(name).exists() and glob.has_magic(name)))
+
+
+def sources(names: list[str], jsonl: bool, stdin: IO[bytes]) -> Iterator[tuple[str, bytes]]:
+    """(name, raw text) of every document, lazily, in a stable order."""
+    for name in names:
+        if jsonl:
+            stream = stdin if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+            try:
+                for number, line in enumerate(stream, start=1):
+                    if line.strip():
+                        yield f"{'stdin' if name == '-' else name}:{number}", line
+            finally:
+                if stream is not stdin:
+                    stream.close()
+            continue
+        if name == "-":
+            yield "stdin", stdin.read()
+            continue
+        path = Path(name)
+        if path.is_dir():
+            for child in sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES):
+                yield str(child), child.read_bytes()
+        elif path.exists() or not glob.has_magic(name):
+            yield name, _read_bytes(path)
+        else:
+            for match in sorted(glob.iglob(name, recursive=True)):
+                if Path(match).is_file():
+                    yield match, Path(match).read_bytes()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError([Problem("", f"cannot read {path}: {error.strerror}")]) from None
+
+
+_ruleset_cache: dict = {}
+
+
+def check_one(item: tuple[str, bytes], options: Options) -> tuple[str, bool]:
+    """One document → (one JSON line, whether it got a verdict); never an exception."""
+    name, data = item
+    try:
+        suffix = Path(name.rsplit(":", 1)[0]).suffix.lower()
+        document = parse_json(data) if suffix in (".json", ".jsonl") or name.startswith("stdin:") else (
+            parse_yaml(data) if suffix in (".yaml", ".yml") else parse_text(data))
+        ruleset = None
+        if options.ruleset_path is not None:
+            ruleset = _ruleset_cache.get(options.ruleset_path)
+            if ruleset is None:
+                from .ruleset import load_ruleset
+
+                ruleset = _ruleset_cache[options.ruleset_path] = load_ruleset(options.ruleset_path)
+        verdict = check(document, call=options.call, lang=options.lang, engine=options.engine, on=options.on,
+                        ruleset=ruleset)
+        return json.dumps({"document": name, "verdict": verdict.to_dict()}, ensure_ascii=False), True
+    except InputError as error:
+        return json.dumps({"document": name, "error": error.to_dict()}, ensure_ascii=False), False
+    except AmifRulesError as error:
+        return json.dumps({"document": name, "error": {"error": type(error).__name__, "message": str(error)}},
+                          ensure_ascii=False), False
+
+
+def _worker(args: tuple[tuple[str, bytes], Options]) -> tuple[str, bool]:
+    return check_one(*args)
+
+
+class Progress:
+    """A one-line counter on standard error, only when it is a terminal."""
+
+    def __init__(self, stream: IO[str], enabled: Optional[bool] = None):
+        self.stream = stream
+        self.enabled = stream.isatty() if enabled is None else enabled
+        self.count = 0
+        self.errors = 0
+        self.start = time.monotonic()
+        self.shown = 0.0
+
+    def step(self, ok: bool) -> None:
+        self.count += 1
+        self.errors += not ok
+        now = time.monotonic()
+        if self.enabled and now - self.shown >= 0.2:
+            self.shown = now
+            self._show(now)
+
+    def _show(self, now: float) -> None:
+        rate = self.count / max(now - self.start, 1e-9)
+        self.stream.write(f"\rchecked {self.count:,} documents ({rate:,.0f}/s, {self.errors:,} with bad input)")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self._show(time.monotonic())
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run(items: Iterable[tuple[str, bytes]], options: Options, out: IO[str], jobs: int = 1,
+        progress: Optional[Progress] = None) -> tuple[int, int]:
+    """Check every item, writing one JSON line each; returns (documents, input errors)."""
+    progress = progress or Progress(sys.stderr, enabled=False)
+    if jobs <= 1:
+        for item in items:
+            line, ok = check_one(item, options)
+            out.write(line + "\n")
+            progress.step(ok)
+    else:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
+        with context.Pool(jobs) as pool:
+            iterator = iter(items)
+            while True:
+                window = list(islice(iterator, jobs * WINDOW_PER_JOB))
+                if not window:
+                    break
+                for line, ok in pool.map(_worker, [(item, options) for item in window], chunksize=16):
+                    out.write(line + "\n")
+                    progress.step(ok)
+    out.flush()
+    progress.close()
+    return progress.count, progress.errors
+
+
+def default_jobs() -> int:
+    return max(1, (os.cpu_count() or 1))

@@ -1,0 +1,2 @@
+"""placeholder"""
+from .strategies import *  # noqa

@@ -1,0 +1,581 @@
+"""Steering a document toward a goal: the local search behind ``applications(eligible=...)``.
+
+A goal says, for every rule result, what it should be (pass or not applicable, decided,
+fail...). Each step takes one result that is not what the goal wants, finds in the rule's
+compiled condition the atoms that stand in the way (with the built-in engine's three-valued
+evaluation of the compiled form, used here only to *locate* atoms), and changes one field
+those atoms read, to a value that makes the atom come out as wanted. Numeric atoms
+(:class:`~amif_rules.ir.Linear`) are solved exactly, most often at or next to their
+boundary. Derived keys are inverted where that is simple (``age_on``: a birth date;
+``len``: a list of that length; ``local_date``: an instant; ``union_citizen``/``has_any``:
+nationalities or lists); otherwise their arguments are redrawn. Every candidate is judged
+by the typed oracle (:func:`~amif_rules.testing._target.judge`), never by an engine.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+from fractions import Fraction
+from typing import Any, Callable, Optional
+
+import attrs
+from hypothesis import strategies as st
+
+from .. import expr, limits
+from ..compiler import _EPOCH
+from ..documents import BRUSSELS
+from ..engines.python import evaluate_condition
+from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or
+from ..reference import EU_MEMBERSHIP, is_eu_member
+from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
+from ._target import Judgement, KeyInfo, Result, judge
+
+Parts = tuple  # a path into a document: ("partners", 0, "municipality", "population")
+DELETE = object()
+
+_MICROS = 10**6
+
+
+def micros(moment: dt.datetime) -> int:
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * _MICROS + delta.microseconds
+
+
+def from_micros(value: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=value)
+
+
+# -- goals ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Goal:
+    """What the search wants of every rule result.
+
+    Every error rule passes or does not apply, and no rule is unknown, except that ``fail``
+    (a rule id) must fail on at least one fact, and ``applies`` must pass on at least one
+    (so that it really was evaluated). ``free``: rule ids whose outcome does not matter.
+    """
+
+    fail: Optional[str] = None
+    applies: Optional[str] = None
+    free: frozenset = frozenset()
+
+    def wants(self, judgement: Judgement) -> list[tuple[Result, str]]:
+        wanted: list[tuple[Result, str]] = []
+        for result in judgement.results:
+            if result.id in (self.fail, self.applies) or result.id in self.free:
+                continue
+            if result.severity == "error" and result.outcome in ("fail", "unknown"):
+                wanted.append((result, "ok"))
+            elif result.outcome == "unknown":
+                wanted.append((result, "decided"))
+        for rule_id, outcome in ((self.fail, "fail"), (self.applies, "pass")):
+            if rule_id is None:
+                continue
+            own = [r for r in judgement.results if r.id == rule_id]
+            if not any(r.outcome == outcome for r in own):
+                wanted.extend((r, outcome) for r in own)
+        return wanted
+
+
+# -- mutations ------------------------------------------------------------------------------------
+
+
+def get(document: Any, parts: Parts) -> Any:
+    target = document
+    for part in parts:
+        if isinstance(part, int):
+            if not isinstance(target, list) or part >= len(target):
+                return None
+            target = target[part]
+        else:
+            if not isinstance(target, dict):
+                return None
+            target = target.get(part)
+    return target
+
+
+def put(document: dict, parts: Parts, value: Any) -> None:
+    """Set (or, with DELETE, remove) ``parts`` in ``document``, making objects on the way."""
+    target: Any = document
+    for position, part in enumerate(parts[:-1]):
+        following = parts[position + 1]
+        if isinstance(part, int):
+            target = target[part]
+            continue
+        child = target.get(part)
+        wanted_type = list if isinstance(following, int) else dict
+        if not isinstance(child, wanted_type):
+            if value is DELETE:
+                return
+            child = wanted_type()
+            target[part] = child
+        target = child
+    last = parts[-1]
+    if value is DELETE:
+        if isinstance(last, int):
+            if isinstance(target, list) and last < len(target):
+                del target[last]
+        elif isinstance(target, dict):
+            target.pop(last, None)
+    else:
+        target[last] = value
+
+
+def apply(document: dict, mutations: list[tuple[Parts, Any]]) -> dict:
+    result = copy.deepcopy(document)
+    for parts, value in mutations:
+        if parts and parts[-1] == "<append>":
+            items = get(result, parts[:-1])
+            if not isinstance(items, list):
+                put(result, parts[:-1], [value])
+            else:
+                items.append(value)
+        else:
+            put(result, parts, value)
+    return result
+
+
+def parts_of(scope: Optional[str], path: str, item: Optional[int]) -> Parts:
+    if path == "reference_date" and scope is None:
+        return ("submitted_at",)
+    head: tuple = () if scope is None else (scope, item)
+    return head + tuple(path.split("."))
+
+
+# -- values in engine units ---------------------------------------------------------------------
+
+_YEAR_LO = dt.datetime(limits.MIN_YEAR + 1, 1, 2, tzinfo=dt.timezone.utc)
+_YEAR_HI = dt.datetime(limits.MAX_YEAR - 1, 12, 30, tzinfo=dt.timezone.utc)
+
+
+def domain(info: KeyInfo) -> Optional[tuple[int, int]]:
+    """The encoded values a key may take in a valid document (None: not numeric)."""
+    kind = info.type.kind
+    if info.call is not None:
+        if info.call.name == "age_on":
+            return (0, 120)
+        if info.call.name == "len":
+            arg = info.call.args[0]
+            low = 1 if isinstance(arg, expr.Path) and arg.path == "nationalities" else 0
+            return (low, 6)
+        if kind == DATE:
+            return (_YEAR_LO.date().toordinal(), _YEAR_HI.date().toordinal())
+        return None
+    if kind == MONEY:
+        return (0, limits.MAX_MONEY_EUROS * 100 - 1)
+    if kind == INT:
+        if info.path.endswith("population"):
+            return (0, limits.MAX_POPULATION)
+        if info.path == "duration_months":
+            return (0, limits.MAX_DURATION_MONTHS)
+        return (0, 10**6)
+    if kind == INSTANT:
+        return (micros(_YEAR_LO), micros(_YEAR_HI))
+    if kind == DATE:
+        return (_YEAR_LO.date().toordinal(), _YEAR_HI.date().toordinal())
+    return None
+
+
+def spread(info: KeyInfo) -> int:
+    """How far from a boundary a "far" value may go, in encoded units."""
+    kind = info.type.kind
+    if info.call is not None:
+        return {"age_on": 40, "len": 4}.get(info.call.name, 3650)
+    return {MONEY: 10**9, INSTANT: 400 * 86_400 * _MICROS, DATE: 3650}.get(kind, 10**6 if info.path.endswith("population") else 60)
+
+
+def decide(total: int, op: str) -> bool:
+    return {"==": total == 0, "!=": total != 0, "<": total < 0, "<=": total <= 0, ">": total > 0, ">=": total >= 0}[op]
+
+
+def solve(coefficient: int, rest: int, op: str, want: bool, bounds: tuple[int, int], rnd, far: int,
+          near_only: bool = False) -> Optional[int]:
+    """An integer ``x`` within ``bounds`` with ``decide(coefficient * x + rest, op) == want``,
+    at or next to the boundary ``-rest / coefficient`` most of the time."""
+    exact = Fraction(-rest, coefficient)
+    low, high = bounds
+    floor, ceil = math.floor(exact), math.ceil(exact)
+    near = [x for x in sorted({floor - 1, floor, ceil, ceil + 1})
+            if low <= x <= high and decide(coefficient * x + rest, op) == want]
+    if near_only:
+        return rnd.choice(near) if near else None
+    distant = []
+    for _ in range(4):
+        step = max(1, int(10 ** rnd.uniform(0, math.log10(max(far, 2)))))
+        for x in (floor - step, ceil + step):
+            if low <= x <= high and decide(coefficient * x + rest, op) == want:
+                distant.append(x)
+    if near and (not distant or rnd.random() < 0.6):
+        return rnd.choice(near)
+    if distant:
+        return rnd.choice(distant)
+    return None
+
+
+# -- the search -----------------------------------------------------------------------------------
+
+
+class Searcher:
+    """Moves documents toward a :class:`Goal` (see the module docstring).
+
+    ``draw`` draws from Hypothesis strategies (fresh list elements, nationalities...);
+    ``rnd`` makes the search's own choices; ``frozen`` lists input paths (tuples of parts)
+    the search must not change.
+    """
+
+    def __init__(self, draw: Callable, rnd, call: Optional[str], ruleset=None, frozen: frozenset = frozenset(),
+                 fresh: Optional[dict] = None):
+        self.draw = draw
+        self.rnd = rnd
+        self.call = call
+        self.ruleset = ruleset
+        self.frozen = frozen
+        self.fresh = fresh or {}
+
+    def judge(self, document: dict) -> Optional[Judgement]:
+        return judge(document, self.call, self.ruleset)
+
+    def run(self, document: dict, goal: Goal, steps: int = 80) -> Optional[tuple[dict, Judgement]]:
+        judgement = self.judge(document)
+        if judgement is None:
+            return None
+        wanted = goal.wants(judgement)
+        for _ in range(steps):
+            if not wanted:
+                return document, judgement
+            result, want = self.rnd.choice(wanted)
+            mutations = self.propose(judgement, result, want, document)
+            if not mutations:
+                continue
+            candidate = apply(document, mutations)
+            verdict = self.judge(candidate)
+            if verdict is None:
+                continue
+            candidate_wanted = goal.wants(verdict)
+            if len(candidate_wanted) <= len(wanted) or self.rnd.random() < 0.15:
+                document, judgement, wanted = candidate, verdict, candidate_wanted
+        return (document, judgement) if not wanted else None
+
+    # what to change -----------------------------------------------------------------------------
+    def propose(self, judgement: Judgement, result: Result, want: str, document: dict) -> Optional[list]:
+        target = judgement.target
+        rule = target.compiled[result.rule]
+        if result.scope is not None and result.item is None:
+            if want in ("fail", "pass") and (result.scope,) not in self.frozen:
+                return [((result.scope, "<append>"), self.fresh_element(result.scope))]
+            return None
+        fact = judgement.fact(result)
+        applicable = evaluate_condition(rule.when, fact)
+        holds = evaluate_condition(rule.check, fact)
+        rnd = self.rnd
+        if want == "pass" or want == "fail":
+            if applicable is not True:
+                needs = self.needs(rule.when, True, fact)
+            else:
+                needs = self.needs(rule.check, want == "pass", fact)
+        elif want == "ok":
+            if applicable is True:
+                needs = self.needs(rule.check, True, fact)
+                if rnd.random() < 0.25:
+                    needs = self.needs(rule.when, False, fact) or needs
+            else:
+                needs = self.needs(rule.when, rnd.random() < 0.5, fact)
+        else:  # decided
+            if applicable is None:
+                needs = self.needs(rule.when, rnd.random() < 0.5, fact)
+            elif holds is None:
+                needs = self.needs(rule.check, rnd.random() < 0.5, fact)
+            else:
+                return None
+        if not needs:
+            return None
+        atom, truth = rnd.choice(needs)
+        return self.atom(judgement, result, atom, truth, fact)
+
+    def needs(self, condition, want: bool, fact: dict) -> list[tuple[Any, bool]]:
+        """The atoms of ``condition`` whose truth stands between it and ``want``."""
+        truth = evaluate_condition(condition, fact)
+        if truth is want:
+            return []
+        kind = type(condition)
+        if kind in (And, Or):
+            found = []
+            for operand in condition.operands:
+                found.extend(self.needs(operand, want, fact))
+            return found
+        if kind is Not:
+            return self.needs(condition.operand, not want, fact)
+        if kind is Const:
+            return []
+        return [(condition, want)]
+
+    def atom(self, judgement: Judgement, result: Result, atom, want: bool, fact: dict) -> Optional[list]:
+        rnd = self.rnd
+        keys = judgement.target.keys
+        if isinstance(atom, CompareConst):
+            info = keys[atom.key]
+            equal = (atom.op == "==") == want
+            value = atom.value if equal else self.other(info, atom.value)
+            return self.set_key(judgement, result, info, value)
+        if isinstance(atom, Member):
+            info = keys[atom.key]
+            inside = want != atom.negated
+            value = rnd.choice(atom.values) if inside else self.other(info, None, exclude=atom.values)
+            return self.set_key(judgement, result, info, value)
+        if isinstance(atom, IsTrue):
+            info = keys.get(atom.key)
+            if info is None:  # a dated parameter without a date: give the document a date
+                return self.set_key(judgement, result, KeyInfo("submitted_at", None, "submitted_at", _INSTANT),
+                                    self.random_value(KeyInfo("submitted_at", None, "submitted_at", _INSTANT)))
+            return self.set_key(judgement, result, info, want)
+        if isinstance(atom, CompareKeys):
+            left, right = keys[atom.left], keys[atom.right]
+            equal = (atom.op == "==") == want
+            other = fact.get(atom.right)
+            value = other if equal and other is not None else self.other(left, other)
+            return self.set_key(judgement, result, left, value)
+        if isinstance(atom, Linear):
+            return self.linear(judgement, result, atom, want, fact)
+        return None
+
+    def linear(self, judgement: Judgement, result: Result, atom: Linear, want: bool, fact: dict,
+               near_only: bool = False, key: Optional[str] = None) -> Optional[list]:
+        rnd = self.rnd
+        keys = judgement.target.keys
+        settable = [(c, k) for c, k in atom.terms if self.settable(keys[k], result)]
+        if key is not None:
+            settable = [(c, k) for c, k in settable if k == key]
+        if not settable:
+            return None
+        missing = [(c, k) for c, k in settable if fact.get(k) is None]
+        coefficient, chosen = rnd.choice(missing or settable)
+        mutations: list = []
+        rest = atom.constant
+        for c, k in atom.terms:
+            if k == chosen:
+                continue
+            value = fact.get(k)
+            if value is None:
+                info = keys[k]
+                if not self.settable(info, result):
+                    return None
+                value = self.random_encoded(info)
+                if value is None:
+                    return None
+                more = self.set_key(judgement, result, info, value)
+                if more is None:
+                    return None
+                mutations.extend(more)
+            rest += c * int(value)
+        info = keys[chosen]
+        bounds = domain(info)
+        if bounds is None:
+            return None
+        value = solve(coefficient, rest, atom.op, want, bounds, rnd, spread(info), near_only)
+        if value is None:
+            return None
+        more = self.set_key(judgement, result, info, value)
+        return None if more is None else mutations + more
+
+    def settable(self, info: KeyInfo, result: Result) -> bool:
+        for scope, path in self.inputs(info):
+            parts = parts_of(scope, path, result.item if scope is not None else None)
+            if any(parts[:n] in self.frozen for n in range(1, len(parts) + 1)):
+                return False
+        return True
+
+    @staticmethod
+    def inputs(info: KeyInfo) -> list[tuple[Optional[str], str]]:
+        if info.call is None:
+            return [(info.scope, info.path)]
+        return [(p.scope, p.path) for p in expr.paths(info.call)]
+
+    # values -------------------------------------------------------------------------------------
+    def other(self, info: KeyInfo, value: Any, exclude: tuple = ()) -> Any:
+        """A value of ``info``'s type other than ``value`` and those in ``exclude``."""
+        rnd = self.rnd
+        kind = info.type.kind
+        if kind == BOOL:
+            return not value if isinstance(value, bool) else rnd.random() < 0.5
+        if kind == ENUM:
+            choices = [c for c in info.type.choices if c != value and c not in exclude]
+            return rnd.choice(choices) if choices else None
+        if info.path.endswith("nis_code"):
+            from .strategies import nis_codes
+
+            for _ in range(20):
+                code = rnd.choice(nis_codes())
+                if code != value and code not in exclude:
+                    return code
+            return None
+        if info.path == "first_language":
+            from ..reference import LANGUAGE_CODES
+
+            choices = sorted(c for c in LANGUAGE_CODES if c != value and c not in exclude)
+            return rnd.choice(choices)
+        base = value if isinstance(value, str) else "x"
+        candidate = f"{base}-{rnd.randint(0, 999)}"
+        return candidate if candidate not in exclude else candidate + "z"
+
+    def random_encoded(self, info: KeyInfo) -> Optional[int]:
+        rnd = self.rnd
+        kind = info.type.kind
+        if info.call is not None:
+            if info.call.name == "age_on":
+                return rnd.randint(0, 90)
+            if info.call.name == "len":
+                low, high = domain(info)
+                return rnd.randint(low, min(high, 4))
+            return None
+        if kind == MONEY:
+            return rnd.randint(0, 10**8)
+        if kind == INT:
+            return rnd.randint(0, 10**6) if info.path.endswith("population") else rnd.randint(1, 60)
+        if kind == INSTANT:
+            return micros(dt.datetime(2014, 1, 1, tzinfo=dt.timezone.utc)) + rnd.randint(0, 12 * 365 * 86_400) * _MICROS
+        if kind == DATE:
+            return dt.date(1950, 1, 1).toordinal() + rnd.randint(0, 60 * 365)
+        return None
+
+    def random_value(self, info: KeyInfo) -> Any:
+        return self.random_encoded(info)
+
+    def fresh_element(self, scope: str) -> dict:
+        from . import strategies
+
+        maker = self.fresh.get(scope)
+        if maker is not None:
+            return self.draw(maker)
+        if scope == "partners":
+            return self.draw(strategies.partners())
+        return self.draw(strategies.participants())
+
+    # setting a key ------------------------------------------------------------------------------
+    def set_key(self, judgement: Judgement, result: Result, info: KeyInfo, value: Any) -> Optional[list]:
+        """Document changes that give fact key ``info`` the encoded ``value``."""
+        if value is None or not self.settable(info, result):
+            return None
+        item = result.item if info.scope is not None else None
+        if info.call is None:
+            return [(parts_of(info.scope, info.path, item), self.document_value(info, value))]
+        return self.invert(judgement, result, info, value)
+
+    def document_value(self, info: KeyInfo, value: Any) -> Any:
+        kind = info.type.kind
+        if kind == MONEY:
+            return f"{value // 100}.{value % 100:02d}"
+        if kind == INSTANT:
+            moment = from_micros(value)
+            if self.rnd.random() < 0.2:
+                return moment.isoformat().replace("+00:00", "Z")
+            return moment.astimezone(BRUSSELS).isoformat()
+        if kind == DATE:
+            return dt.date.fromordinal(value).isoformat()
+        if kind == INT:
+            return int(value)
+        if kind in (TEXT, ENUM, BOOL):
+            return value
+        return value
+
+    def _day(self, judgement: Judgement, result: Result, node: expr.Node) -> tuple[Optional[dt.date], list]:
+        """The date a date argument has in this fact; when missing, a submission date to give."""
+        element = judgement.facts.items.get(result.scope, ())[result.item] if result.scope and result.item is not None else {}
+
+        def lookup(scope, path):
+            return element.get(path) if scope is not None else judgement.facts.root.get(path)
+
+        day = expr.evaluate(node, lookup)
+        if day is not None:
+            return day, []
+        if isinstance(node, expr.Path) and node.path == "reference_date" and ("submitted_at",) not in self.frozen:
+            moment = from_micros(self.random_encoded(KeyInfo("submitted_at", None, "submitted_at", _INSTANT)))
+            return moment.astimezone(BRUSSELS).date(), [(("submitted_at",), moment.astimezone(BRUSSELS).isoformat())]
+        return None, []
+
+    def invert(self, judgement: Judgement, result: Result, info: KeyInfo, value: Any) -> Optional[list]:
+        from . import strategies
+
+        call = info.call
+        args = call.args
+        rnd = self.rnd
+        item = result.item
+        first = args[0] if args else None
+        if not isinstance(first, expr.Path):
+            return None
+        first_parts = parts_of(first.scope, first.path, item if first.scope else None)
+        if call.name == "age_on":
+            day, extra = self._day(judgement, result, args[1])
+            if day is None:
+                return None
+            latest = _years_before(day, value)  # the birthday is today: exactly ``value``
+            earliest = _years_before(day, value + 1) + dt.timedelta(days=1)  # one day short of value + 1
+            choice = rnd.random()
+            birth = latest if choice < 0.4 else earliest if choice < 0.8 else \
+                earliest + dt.timedelta(days=rnd.randint(0, max((latest - earliest).days, 0)))
+            if not (limits.MIN_YEAR <= birth.year <= limits.MAX_YEAR):
+                return None
+            return extra + [(first_parts, birth.isoformat())]
+        if call.name == "len":
+            count = int(value)
+            if first.scope is None and first.path in ("partners", "participants"):
+                return [(first_parts, [self.fresh_element(first.path) for _ in range(count)])]
+            if first.path == "nationalities":
+                return [(first_parts, self.draw(strategies.nationalities(size=count)))] if count >= 1 else None
+            if first.path == "activities":
+                choices = list(first.type.choices) or list(info.type.choices)
+                from ..model import Activity
+
+                choices = [a.value for a in Activity]
+                return [(first_parts, rnd.sample(choices, min(count, len(choices))))]
+            return [(first_parts, [f"result {n + 1}" for n in range(count)])]
+        if call.name == "local_date":
+            day = dt.date.fromordinal(value)
+            moment = dt.datetime(day.year, day.month, day.day, rnd.randint(0, 23), rnd.randint(0, 59), tzinfo=BRUSSELS)
+            return [(first_parts, moment.isoformat())]
+        if call.name == "union_citizen":
+            day, extra = self._day(judgement, result, args[1])
+            if value:
+                if day is None:
+                    return None
+                members = sorted(code for code in EU_MEMBERSHIP if is_eu_member(code, day))
+                codes = [rnd.choice(members)]
+                if rnd.random() < 0.3:
+                    codes.append(self.draw(strategies.nationalities(third_country=True, size=1))[0])
+                    codes = [c for c in codes if c != "stateless"]
+                return extra + [(first_parts, codes)]
+            return extra + [(first_parts, self.draw(strategies.nationalities(third_country=True)))]
+        if call.name == "has_any" and len(args) == 2:
+            wanted = expr.evaluate(args[1], lambda scope, path: None)
+            if wanted is None:
+                return None
+            wanted = tuple(wanted)
+            if first.path == "nationalities":
+                if value:
+                    return [(first_parts, [rnd.choice(wanted)])]
+                pool = [c for c in self.draw(strategies.nationalities(third_country=True, size=3)) if c not in wanted]
+                return [(first_parts, pool or ["stateless"])]
+            from ..model import Activity
+
+            universe = [a.value for a in Activity] if first.path == "activities" else list(wanted) + ["other"]
+            if value:
+                chosen = {rnd.choice(wanted)} | {x for x in universe if rnd.random() < 0.2}
+            else:
+                chosen = {x for x in universe if x not in wanted and rnd.random() < 0.4}
+            return [(first_parts, sorted(chosen))]
+        # Anything else: redraw the first argument.
+        return None
+
+
+_INSTANT = KeyInfo("submitted_at", None, "submitted_at", FieldType(INSTANT))
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    year = day.year - years
+    try:
+        return day.replace(year=year)
+    except ValueError:  # 29 February in a year without one
+        return dt.date(year, 2, 28)

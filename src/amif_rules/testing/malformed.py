@@ -1,0 +1,501 @@
+"""Malformed application documents, and junk, to hunt for crashes.
+
+:func:`malformed_cases` draws documents that are wrong on purpose, each with the input
+paths the library must name in its :class:`~amif_rules.InputError` (contract §1: "the
+library raises one exception type that names every bad field by its path"). The document
+is a mapping, or JSON/YAML text (``str``) or bytes when the fault only exists as text
+(duplicate keys, ``NaN`` tokens, invalid UTF-8, escapes of lone surrogates).
+
+:func:`junk_documents` draws documents with arbitrary values spliced in anywhere (any JSON
+type, huge and non-finite numbers, deep nesting, lone surrogates...). Nothing is promised
+about them but this: ``amif_rules.check`` returns a verdict or raises ``InputError``,
+never anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from typing import Any, Iterable, Optional
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from .. import limits
+from ..ruleset import Ruleset
+from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, MONEY, TEXT, TEXTS
+from ._search import apply, get
+from ._target import field_type
+
+__all__ = ["KINDS", "MalformedCase", "junk_documents", "malformed_cases", "malformed_documents", "path_text"]
+
+#: The kinds of faults :func:`malformed_cases` can draw.
+KINDS = (
+    "wrong-type",      # a text where a number goes, a list where an object goes...
+    "unknown-enum",    # a kind, role, residence... that is not one of the contract's values
+    "huge-number",     # beyond the limits (populations, durations, amounts, int64 and beyond)
+    "negative",        # negative populations, durations, amounts
+    "non-finite",      # NaN, Infinity, -Infinity (Python floats and Decimals, JSON tokens)
+    "bad-format",      # a NIS code of 4 digits, 30 February, a local time that happens twice...
+    "long-string",     # texts beyond MAX_STRING_LENGTH
+    "long-list",       # lists beyond their limits
+    "lone-surrogate",  # invalid Unicode: a lone surrogate in a text (or its JSON escape)
+    "deep-nesting",    # objects/lists nested beyond MAX_NESTING, in the document or as JSON text
+    "duplicate-key",   # JSON or YAML text with a key twice in one object
+    "invalid-utf8",    # bytes that are not UTF-8
+    "yaml-tag",        # YAML text with tags that would build Python objects, or aliases
+)
+_WHOLE_DOCUMENT = {"deep-nesting", "duplicate-key", "invalid-utf8", "yaml-tag"}
+
+
+@attrs.frozen
+class MalformedCase:
+    """A malformed document and the paths its ``InputError`` must name.
+
+    ``paths``: each must be named by the error, exactly or by a path inside it
+    (``participants[0].nationalities`` is named by ``participants[0].nationalities[1]``);
+    ``""`` stands for the document as a whole (a parse error, too deep, too large).
+    """
+
+    document: Any
+    kind: str
+    paths: tuple[str, ...]
+    description: str = ""
+
+    def named_by(self, error_paths: Iterable[str]) -> bool:
+        """Whether every path of this case is named among ``error_paths``."""
+        error_paths = tuple(error_paths)
+        return all(any(_covers(path, named) for named in error_paths) for path in self.paths)
+
+
+def _covers(path: str, named: str) -> bool:
+    return named == path or named.startswith(path + ".") or named.startswith(path + "[") or (path == "" and named == "")
+
+
+def path_text(parts: tuple) -> str:
+    """``("partners", 0, "role")`` → ``"partners[0].role"``."""
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text
+
+
+def _slots(document: dict) -> list[tuple[tuple, str]]:
+    """Every place of a valid document the reader looks at: (parts, what), where ``what``
+    is a field kind (``int``, ``money``, ``enum``...) or ``object``, ``element``, ``list``."""
+    slots: list[tuple[tuple, str]] = []
+
+    def kind_of(parts: tuple) -> Optional[str]:
+        names = [p for p in parts if isinstance(p, str)]
+        if parts and parts[0] in ("partners", "participants") and len(parts) > 2 and isinstance(parts[1], int):
+            kind = field_type(parts[0], ".".join(str(p) for p in parts[2:]))
+        else:
+            kind = field_type(None, ".".join(names))
+        return None if kind is None else kind.kind
+
+    def walk(value: Any, parts: tuple) -> None:
+        if isinstance(value, dict):
+            if parts:
+                slots.append((parts, "element" if isinstance(parts[-1], int) else "object"))
+            for key, child in value.items():
+                walk(child, parts + (key,))
+        elif isinstance(value, list):
+            kind = kind_of(parts)
+            slots.append((parts, kind if kind in (CODES, TEXTS) else "list"))
+            if kind not in (CODES, TEXTS):
+                for index, child in enumerate(value):
+                    walk(child, parts + (index,))
+        else:
+            kind = kind_of(parts)
+            if kind is not None:
+                slots.append((parts, kind))
+
+    walk(document, ())
+    return slots
+
+
+# -- faults per kind of slot ----------------------------------------------------------------------
+
+_SURROGATES = ("\ud800", "\udfff", "\udc80")
+
+
+def _wrong_type(what: str, parts: tuple) -> list:
+    last = parts[-1]
+    if what in (TEXT, ENUM):
+        if last in ("call", "nis_code"):
+            return [True, [], {}, 1.5, ["42"]]
+        return [12, 1.5, True, [], {}, ["x"]]
+    if what == INT:
+        return ["12", 12.5, True, False, [], {}, "twelve"]
+    if what == MONEY:
+        return [True, [], {}, "12,50", "1.234,56", "€ 12", "1e3", "", "0x10", "12.345"]
+    if what == BOOL:
+        return ["true", 1, 0, "yes", [], {}]
+    if what == INSTANT:
+        return [1567461540, "2019-13-01T00:00:00", "yesterday", "2019-08-30", [], True]
+    if what == DATE:
+        return [19900517, "17/05/1990", "1990-05-17T00:00:00", True, {}]
+    if what == CODES:
+        return ["SY", [], ["sy"], ["XX"], ["SY", "SY"], ["stateless", "SY"], [1], [None]]
+    if what == TEXTS:
+        return ["results", [1], [None], {}]
+    if what in ("object", "element"):
+        return ["text", 12, ["list"], True]
+    if what == "list":
+        return ["x", 12, {"a": 1}, True]
+    return []
+
+
+def _unknown_enum(what: str, parts: tuple) -> list:
+    if what == ENUM:
+        return ["OCMW", "ocmw ", "Ocmw", "cpas", "", "unknown", "ocmw\u0000", "legal\u200b"]
+    if what == TEXTS and parts[-1] == "activities":
+        return [["buddy", "flying"], ["BUDDY"]]
+    if parts[-1] == "first_language":
+        return ["AR", "xx", "arabic", ""]
+    return []
+
+
+def _huge(what: str, parts: tuple) -> list:
+    if what == INT:
+        maximum = limits.MAX_POPULATION if parts[-1] == "population" else limits.MAX_DURATION_MONTHS
+        return [maximum + 1, 10**30, 2**63, 2**64 + 1, Decimal("1E+400")]
+    if what == MONEY:
+        return [f"{limits.MAX_MONEY_EUROS}.00", "1" + "0" * 40, 10**30, limits.MAX_MONEY_EUROS, 1e300]
+    return []
+
+
+def _negative(what: str, parts: tuple) -> list:
+    if what == INT:
+        return [-1, -(10**12), Decimal("-3")]
+    if what == MONEY:
+        return ["-0.01", -1, "-100.00", -0.5, Decimal("-12.50")]
+    return []
+
+
+def _non_finite(what: str, parts: tuple) -> list:
+    if what in (INT, MONEY):
+        return [float("nan"), float("inf"), float("-inf"), Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"),
+                Decimal("sNaN")]
+    return []
+
+
+def _bad_format(what: str, parts: tuple) -> list:
+    last = parts[-1]
+    if last == "nis_code":
+        return ["1234", "ABCDE", "123456", "11 002", "", "11002\n"]
+    if last == "call":
+        return [42]
+    if what == INSTANT:
+        return ["2019-02-30T12:00:00+01:00", "2019-10-27T02:30:00", "2019-03-31T02:30:00", "1899-12-31T23:00:00+00:00",
+                "2201-01-01T00:00:00Z", "2019-08-30T25:00:00"]
+    if what == DATE:
+        return ["1990-02-30", "1899-12-31", "2201-01-01", "1990-5-17", "90-05-17"]
+    if what == MONEY:
+        return ["12.", ".5", "1 000.00", "+12.00", "12.5.0"]
+    if what == CODES:
+        return [["GBR"], ["Sy"], ["stateless", "stateless"]]
+    return []
+
+
+def _long_string(what: str, parts: tuple) -> list:
+    if what in (TEXT,) and parts[-1] not in ("nis_code", "first_language"):
+        return ["x" * (limits.MAX_STRING_LENGTH + 1), "é" * (limits.MAX_STRING_LENGTH + 7), "y" * 100_000]
+    return []
+
+
+def _long_list(what: str, parts: tuple) -> list:
+    last = parts[-1]
+    if what == "list" and last == "partners":
+        return [[{}] * (limits.MAX_PARTNERS + 1)]
+    if what == "list" and last == "participants":
+        return [[{}] * (limits.MAX_PARTICIPANTS + 1)]
+    if what == CODES:
+        return [["SY", "AF", "ER", "IQ", "MA", "TR", "UA", "SO", "CD", "GN", "PS"][: limits.MAX_NATIONALITIES + 1]]
+    if what == TEXTS:
+        return [["result"] * (limits.MAX_LIST_ITEMS + 1) if last == "results" else ["buddy"] * (limits.MAX_LIST_ITEMS + 1)]
+    return []
+
+
+def _lone_surrogate(what: str, parts: tuple) -> list:
+    if what in (TEXT, ENUM):
+        return [f"abc{s}def" for s in _SURROGATES] + [_SURROGATES[0]]
+    if what == CODES:
+        return [["SY", "\ud83d"]]
+    return []
+
+
+_FAULTS = {
+    "wrong-type": _wrong_type,
+    "unknown-enum": _unknown_enum,
+    "huge-number": _huge,
+    "negative": _negative,
+    "non-finite": _non_finite,
+    "bad-format": _bad_format,
+    "long-string": _long_string,
+    "long-list": _long_list,
+    "lone-surrogate": _lone_surrogate,
+}
+
+
+def _faults(kind: str, slots: list) -> list[tuple[tuple, Any]]:
+    """Every (parts, bad value) of ``kind`` for a document's slots."""
+    found = []
+    for parts, what in slots:
+        if kind == "unknown-enum" and what == TEXT and parts[-1] != "first_language":
+            continue
+        for value in _FAULTS[kind](what, parts):
+            found.append((parts, value))
+    return found
+
+
+# -- text faults ----------------------------------------------------------------------------------
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v))
+
+
+def _with_duplicate(document: dict, parts: tuple, key: str) -> str:
+    """JSON text of ``document`` where the object at ``parts`` lists ``key`` twice."""
+
+    def render(value: Any, here: tuple) -> str:
+        if isinstance(value, dict):
+            items = [f"{_dumps(k)}: {render(v, here + (k,))}" for k, v in value.items()]
+            if here == parts:
+                items.append(f"{_dumps(key)}: {render(value.get(key, 'again'), here + (key,))}")
+            return "{" + ", ".join(items) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(render(v, here + (i,)) for i, v in enumerate(value)) + "]"
+        return _dumps(value)
+
+    return render(document, ())
+
+
+def _marked(document: dict, parts: tuple, token: str) -> str:
+    """JSON text of ``document`` with the value at ``parts`` replaced by raw ``token``."""
+    marker = "@@MARK@@"
+    return _dumps(apply(document, [(parts, marker)])).replace(_dumps(marker), token)
+
+
+@st.composite
+def _text_case(draw, base: dict, slots: list, kind: str) -> Optional[MalformedCase]:
+    if kind == "duplicate-key":
+        objects = [(parts, get(base, parts)) for parts, what in slots if what in ("object", "element")] + [((), base)]
+        parts, obj = draw(st.sampled_from(objects))
+        key = draw(st.sampled_from(sorted(obj) or ["name"]))
+        if draw(st.booleans()):
+            return MalformedCase(_with_duplicate(base, parts, key), kind, ("",), f"JSON: {key!r} twice")
+        # The same fault in YAML text.
+        text = _yaml_with_duplicate(base, key)
+        return MalformedCase(text, kind, ("",), f"YAML: {key!r} twice")
+    if kind == "invalid-utf8":
+        text = _dumps(base).encode("utf-8")
+        position = draw(st.integers(0, len(text)))
+        junk = draw(st.sampled_from([b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x80", b"\xf8\x88\x80\x80\x80"]))
+        return MalformedCase(text[:position] + junk + text[position:], kind, ("",), f"bytes {junk!r}")
+    if kind == "deep-nesting":
+        depth = draw(st.sampled_from([limits.MAX_NESTING + 1, limits.MAX_NESTING + 5, 1000, 100_000]))
+        if draw(st.booleans()) or depth > 1000:
+            text = _dumps(base)[:-1] + ', "extra": ' + "[" * depth + "]" * depth + "}"
+            return MalformedCase(text, kind, ("",), f"JSON nested {depth} deep")
+        nested: Any = []
+        for _ in range(depth):
+            nested = [nested]
+        target = draw(st.sampled_from([parts for parts, what in slots if what in ("object", "element")] or [()]))
+        return MalformedCase(apply(base, [(target + ("extra",), nested)]), kind, ("",), f"nested {depth} deep")
+    if kind == "yaml-tag":
+        tag = draw(st.sampled_from([
+            "!!python/object/apply:os.system ['echo pwned']",
+            "!!python/name:os.system",
+            "!!python/object/new:type ['x', [], {}]",
+            "!!binary aGVsbG8=",
+            "!!set {a, b}",
+            "&anchor OCMW",
+        ]))
+        text = f"call: '42'\napplicant:\n  name: {tag}\n  kind: ocmw\n"
+        if tag.startswith("&"):
+            text += "partners:\n  - name: *anchor\n"
+        return MalformedCase(text, kind, ("",), f"YAML {tag.split()[0]}")
+    return None
+
+
+def _yaml_with_duplicate(document: dict, key: str) -> str:
+    import yaml
+
+    text = yaml.safe_dump({k: v for k, v in document.items()}, allow_unicode=True, sort_keys=False)
+    first = next(iter(document))
+    return text + f"{first}: {json.dumps(document[first], default=str)}\n"
+
+
+# -- the strategies -------------------------------------------------------------------------------
+
+
+def malformed_cases(call: Optional[str] = "42", kinds: Optional[Iterable[str]] = None, ruleset: Optional[Ruleset] = None,
+                    max_faults: int = 3) -> st.SearchStrategy[MalformedCase]:
+    """Malformed documents, each with the paths its ``InputError`` must name.
+
+    Each draw starts from a complete, valid document for the call (see
+    :func:`~amif_rules.testing.applications`) and breaks it: 1 to ``max_faults`` fields at
+    distinct places (kinds that break the document as a whole, such as deep nesting or a
+    duplicate key, come alone). ``kinds``: a subset of :data:`KINDS`.
+    """
+    from .strategies import _prepare
+
+    chosen = tuple(kinds) if kinds is not None else KINDS
+    stray = [k for k in chosen if k not in KINDS]
+    if stray or not chosen:
+        raise InvalidArgument(f"unknown kinds {stray}; choose among {', '.join(KINDS)}")
+    spec = _prepare(call, ruleset)
+    base = spec.base(2, 2)
+
+    @st.composite
+    def build(draw) -> MalformedCase:
+        document = draw(base)
+        slots = _slots(document)
+        kind = draw(st.sampled_from(chosen))
+        if kind in _WHOLE_DOCUMENT:
+            case = draw(_text_case(document, slots, kind))
+            assert case is not None
+            return case
+        text_form = kind in ("non-finite", "lone-surrogate", "huge-number") and draw(st.integers(0, 3)) == 0
+        if text_form:
+            case = _json_token_case(draw, document, slots, kind)
+            if case is not None:
+                return case
+        count = draw(st.integers(1, max_faults))
+        faults = _faults(kind, slots)
+        if not faults:
+            # This document has no slot for this kind (no participants, say): give it one.
+            faults = _faults(kind, _slots(_complete(document)))
+            document = _complete(document)
+        picked: list[tuple[tuple, Any]] = []
+        for _ in range(count):
+            parts, value = draw(st.sampled_from(faults))
+            if any(parts[: len(p)] == p or p[: len(parts)] == parts for p, _ in picked):
+                continue
+            picked.append((parts, value))
+        broken = apply(document, picked)
+        paths = tuple(sorted({path_text(p) for p, _ in picked}))
+        return MalformedCase(broken, kind, paths, "; ".join(f"{path_text(p)} = {_short(v)}" for p, v in picked))
+
+    return build()
+
+
+def _complete(document: dict) -> dict:
+    """The document with one participant and one partner of every field, so that every kind
+    of fault has a place to go."""
+    extra = {
+        "partners": [{"name": "OCMW Mechelen", "kind": "ocmw", "role": "coaching",
+                      "municipality": {"nis_code": "12025", "name": "Mechelen", "population": 86616}}],
+        "participants": [{"id": "P-900", "nationalities": ["SY"], "residence": "legal", "birth_date": "1990-05-17",
+                          "first_language": "ar"}],
+        "results": ["a result"],
+        "activities": ["buddy"],
+        "duration_months": 24,
+        "submitted_at": "2019-08-30T14:00:00+02:00",
+    }
+    completed = dict(document)
+    for key, value in extra.items():
+        if not completed.get(key):
+            completed[key] = value
+    completed.setdefault("budget", {"total_eligible_cost": "1000.00", "amif": "750.00", "cofinancing": {"pod_mi": "0.00"}})
+    return completed
+
+
+def _json_token_case(draw, document: dict, slots: list, kind: str) -> Optional[MalformedCase]:
+    """The fault written directly in JSON text: NaN/Infinity tokens, \\ud800 escapes, 1e400."""
+    if kind == "lone-surrogate":
+        places = [parts for parts, what in slots if what in (TEXT, ENUM)]
+        token = '"abc\\ud800def"'
+    elif kind == "non-finite":
+        places = [parts for parts, what in slots if what in (INT, MONEY)]
+        token = draw(st.sampled_from(["NaN", "Infinity", "-Infinity"]))
+    else:
+        places = [parts for parts, what in slots if what in (INT, MONEY)]
+        token = draw(st.sampled_from(["1e400", "1" + "0" * 400, "123456789012345678901234567890.5"]))
+    if not places:
+        return None
+    parts = draw(st.sampled_from(places))
+    return MalformedCase(_marked(document, parts, token), kind, (path_text(parts),), f"JSON {path_text(parts)}: {token[:20]}")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def malformed_documents(call: Optional[str] = "42", kinds: Optional[Iterable[str]] = None,
+                        ruleset: Optional[Ruleset] = None) -> st.SearchStrategy[Any]:
+    """The documents of :func:`malformed_cases` alone: each must raise ``InputError``."""
+    return malformed_cases(call, kinds, ruleset).map(lambda case: case.document)
+
+
+def _junk_values() -> st.SearchStrategy:
+    scalars = st.one_of(
+        st.none(), st.booleans(),
+        st.integers(), st.integers(-(2**70), 2**70), st.sampled_from([2**63, -(2**63) - 1, 10**400]),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.decimals(allow_nan=True, allow_infinity=True),
+        st.text(max_size=30),
+        st.text(st.characters(codec=None), max_size=10),  # lone surrogates included
+        st.sampled_from(["", "ocmw", "42", "11002", "2019-08-30T14:00:00+02:00", "1990-05-17", "stateless", "SY",
+                         "NaN", "Infinity", "1e3", "-0.00", "0.001", "x" * 1001]),
+    )
+    return st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
+                                                            st.dictionaries(st.text(max_size=12), children, max_size=4)),
+                        max_leaves=12)
+
+
+def junk_documents(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None) -> st.SearchStrategy[Any]:
+    """Documents with arbitrary values spliced in anywhere, or arbitrary values alone.
+
+    Only one thing is promised about them: ``amif_rules.check`` gives a verdict or raises
+    ``InputError``.
+    """
+    from .strategies import _prepare
+
+    spec = _prepare(call, ruleset)
+    base = spec.base(2, 2)
+
+    @st.composite
+    def build(draw) -> Any:
+        if draw(st.integers(0, 9)) == 0:
+            return draw(_junk_values())
+        document = draw(base)
+        slots = _slots(document)
+        places = [parts for parts, _ in slots] + [("extra",), ("applicant", "extra")]
+        changes = draw(st.lists(st.tuples(st.sampled_from(places), _junk_values()), min_size=1, max_size=3))
+        broken = document
+        for parts, value in changes:
+            try:
+                broken = apply(broken, [(parts, value)])
+            except (TypeError, IndexError, KeyError, AttributeError):
+                continue  # an earlier change replaced the container
+        return broken
+
+    return build()
+
+
+def is_json_safe(value: Any) -> bool:
+    """Whether ``value`` can be written as strict JSON (no NaN, Decimal, surrogates...)."""
+    try:
+        json.dumps(value, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError):
+        return False
+    return not _has_non_finite(value)
+
+
+def _has_non_finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return not math.isfinite(value)
+    if isinstance(value, dict):
+        return any(_has_non_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_non_finite(v) for v in value)
+    return False
