@@ -757,10 +757,13 @@ def test_the_contract_example_reads_exactly():
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.*")), ids=lambda p: p.name)
 def test_bundled_examples_read_without_errors(path):
-    """Every example document in examples/ is valid input."""
+    """Every example document in examples/ is valid input, for a call that is bundled."""
+    import amif_rules.catalog
+
     app = read_application(path.read_bytes())
-    assert app.call == "42"
-    assert app.applicant is not None
+    assert app.call in amif_rules.catalog.calls()
+    if app.call == "42":
+        assert app.applicant is not None
 
 
 def test_examples_folder_is_not_empty():

@@ -872,6 +872,8 @@ class _Reader:
         return Rule(rule_id, title, for_each, when, check, severity, source or "", messages, self.b.location(path))
 
     def expression(self, text: Any, path: tuple, scope: expr.Scope) -> Optional[expr.Node]:
+        if isinstance(text, bool):  # check: true (YAML reads it as a boolean, not as text)
+            text = "true" if text else "false"
         try:
             return expr.parse(text, scope)
         except expr.ExpressionError as error:
