@@ -232,9 +232,9 @@ def versions(tmp_path, monkeypatch):
     write(tmp_path, "v2", version(2, "2019-01-01", "2019-12-31"))
     write(tmp_path, "v3", version(3, "2020-01-01", None, status="draft"))
     monkeypatch.setattr(catalog, "rulesets_dir", lambda: tmp_path)
-    catalog._calls.cache_clear()
+    catalog.reset()
     yield
-    catalog._calls.cache_clear()
+    catalog.reset()
 
 
 @pytest.mark.parametrize(("on", "expected"), [

@@ -42,3 +42,12 @@ def test_reference_data_keeps_its_source_lines():
     sources = (PACKAGE / "reference" / "data" / "SOURCES.md").read_text(encoding="utf-8")
     assert "Statbel" in sources and "vandenbroucke/belgian_municipalities" in sources
     assert "31 January 2020" in sources
+
+
+def test_the_quick_header_agrees_with_the_full_load():
+    """The catalogue picks rulesets from their top lines; that must say what loading says."""
+    for path in catalog.ruleset_files():
+        head = catalog.header(path)
+        ruleset = amif_rules.load_ruleset(path)
+        assert (head.call, head.status, head.valid_from, head.valid_until, head.abstract) == (
+            ruleset.call, ruleset.status, ruleset.valid_from, ruleset.valid_until, ruleset.abstract), path.name

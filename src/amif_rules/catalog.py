@@ -10,6 +10,7 @@ is compiled once and cached.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from functools import lru_cache
 from importlib import resources
@@ -79,15 +80,61 @@ def bundled() -> Iterator[Ruleset]:
         yield _load(str(path.resolve()))
 
 
+@attrs.frozen
+class Header:
+    """The top-level facts of a ruleset file that pick it for a call, read without loading it."""
+
+    call: Optional[str]
+    status: str
+    valid_from: Optional[dt.date]
+    valid_until: Optional[dt.date]
+    abstract: bool
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
+
+
+_TOP = re.compile(r'^(call|status|valid_from|valid_until|abstract):[ \t]*(?:"([^"]*)"|\'([^\']*)\'|([^#\s]*))[ \t]*(?:#.*)?$')
+
+
+@lru_cache(maxsize=None)
+def header(path: Path) -> Header:
+    """Read ``call``, ``status``, validity and ``abstract`` from the file's top-level lines.
+
+    Choosing among twenty rulesets must not cost loading twenty rulesets. A file whose
+    header is written in another style (flow mappings, say) is loaded in full instead.
+    """
+    text = path.read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _TOP.match(line)
+        if match:
+            found[match[1]] = next(group for group in match.groups()[1:] if group is not None)
+    if text.lstrip().startswith("{"):
+        ruleset = _load(str(path.resolve()))
+        return Header(ruleset.call, ruleset.status, ruleset.valid_from, ruleset.valid_until, ruleset.abstract)
+    try:
+        return Header(
+            call=found.get("call") or None,
+            status=found.get("status", "published"),
+            valid_from=dt.date.fromisoformat(found["valid_from"]) if found.get("valid_from") else None,
+            valid_until=dt.date.fromisoformat(found["valid_until"]) if found.get("valid_until") else None,
+            abstract=found.get("abstract") == "true",
+        )
+    except ValueError:  # a malformed date: let the loader say where and why
+        ruleset = _load(str(path.resolve()))
+        return Header(ruleset.call, ruleset.status, ruleset.valid_from, ruleset.valid_until, ruleset.abstract)
+
+
 @lru_cache(maxsize=None)
 def _calls() -> dict[str, tuple[Path, ...]]:
     """Call code -> its ruleset files, published before drafts, oldest version first."""
     index: dict[str, list[tuple[tuple, Path]]] = {}
     for path in ruleset_files():
-        ruleset = _load(str(path.resolve()))
-        if ruleset.call is not None and not ruleset.abstract:
-            order = (ruleset.status != "published", ruleset.valid_from or dt.date.min)
-            index.setdefault(ruleset.call, []).append((order, path))
+        head = header(path)
+        if head.call is not None and not head.abstract:
+            order = (head.status != "published", head.valid_from or dt.date.min)
+            index.setdefault(head.call, []).append((order, path))
     return {call: tuple(path for _, path in sorted(entries)) for call, entries in index.items()}
 
 
@@ -106,10 +153,10 @@ def select(call: str, on: Optional[dt.date]) -> Path:
     paths = _calls().get(str(call))
     if not paths:
         raise UnknownCall(f"no ruleset for call {call!r}; bundled calls: {', '.join(calls()) or 'none'}")
-    candidates = [p for p in paths if _load(str(p.resolve())).status == "published"] or list(paths)
+    candidates = [p for p in paths if header(p).status == "published"] or list(paths)
     if len(candidates) == 1:
         return candidates[0]
-    versions = [(p, _load(str(p.resolve()))) for p in candidates]
+    versions = [(p, header(p)) for p in candidates]
     if on is None:
         return versions[-1][0]
     for path, ruleset in versions:
@@ -123,4 +170,21 @@ def select(call: str, on: Optional[dt.date]) -> Path:
 
 def for_call(call: str, on: Optional[dt.date] = None) -> Prepared:
     """The prepared ruleset of a call code such as ``"42"``, as in force on ``on``."""
-    return prepare(select(call, on), on)
+    key = (call, on)
+    prepared = _by_call.get(key)
+    if prepared is None:
+        prepared = prepare(select(call, on), on)
+        if len(_by_call) < 10_000:  # dates are many; the cache stays small
+            _by_call[key] = prepared
+    return prepared
+
+
+_by_call: dict[tuple, Prepared] = {}
+
+
+def reset() -> None:
+    """Forget what was read from the rulesets folder (for tests that swap the folder)."""
+    with _lock:
+        _calls.cache_clear()
+        header.cache_clear()
+        _by_call.clear()

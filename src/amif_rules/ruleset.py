@@ -22,7 +22,7 @@ import yaml
 from . import expr, limits, schema
 from .errors import Location, RulesetError, RulesetProblem
 from .messages import Template, parse_template
-from .yamlsafe import strict_loader
+from .yamlsafe import ALIAS_MESSAGE, fast_composer, strict_loader
 from .schema import BOOL, DATE, DECIMAL, INSTANT, INT, MONEY, TEXT, TEXTS, FieldType
 
 LANGUAGES = ("nl", "fr", "en")
@@ -210,6 +210,7 @@ class Ruleset:
 
 
 _RulesetLoader = strict_loader("a ruleset")
+_FastLoader = fast_composer()
 
 
 @attrs.frozen
@@ -228,10 +229,16 @@ class _Builder:
         self.lines = text.splitlines()
         self.marks: dict[tuple, _Mark] = {}
         self.problems: list[RulesetProblem] = problems if problems is not None else []
+        self.visited: set[int] = set()
         self.loader = _RulesetLoader("")
 
     def build(self, node: yaml.Node, path: tuple = ()) -> Any:
         mark = node.start_mark
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self.visited:  # an alias: the composer shared the anchored node
+                self.problem(path, ALIAS_MESSAGE.format(what="a ruleset"), location=mark)
+                return None
+            self.visited.add(id(node))
         self.marks[path] = _Mark(mark.line + 1, mark.column + 1, getattr(node, "style", None),
                                  node.end_mark.line + (0 if node.end_mark.column == 0 else 1))
         expected = _COLLECTION_TAGS.get(type(node))
@@ -374,7 +381,7 @@ def _compose(data: str | bytes, file: str, problems: list) -> _Raw:
     else:
         text = data
     try:
-        node = yaml.compose(text, Loader=_RulesetLoader)
+        node = yaml.compose(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal
 from typing import Any, Iterable, Optional
 
@@ -29,7 +30,7 @@ from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, MONEY, TEXT, TEXTS
 from ._search import apply, get
 from ._target import field_type
 
-__all__ = ["KINDS", "MalformedCase", "junk_documents", "malformed_cases", "malformed_documents", "path_text"]
+__all__ = ["KINDS", "MalformedCase", "junk_documents", "malformed_cases", "malformed_documents", "malformed_rulesets", "path_text"]
 
 #: The kinds of faults :func:`malformed_cases` can draw.
 KINDS = (
@@ -63,6 +64,9 @@ class MalformedCase:
     kind: str
     paths: tuple[str, ...]
     description: str = ""
+    #: Whether the published application JSON Schema refuses it too (False for what JSON
+    #: Schema cannot say: calendars, clocks, code lists, Unicode, non-JSON values).
+    schema_refuses: bool = False
 
     def named_by(self, error_paths: Iterable[str]) -> bool:
         """Whether every path of this case is named among ``error_paths``."""
@@ -372,8 +376,9 @@ def malformed_cases(call: Optional[str] = "42", kinds: Optional[Iterable[str]] =
         faults = _faults(kind, slots)
         if not faults:
             # This document has no slot for this kind (no participants, say): give it one.
-            faults = _faults(kind, _slots(_complete(document)))
             document = _complete(document)
+            slots = _slots(document)
+            faults = _faults(kind, slots)
         picked: list[tuple[tuple, Any]] = []
         for _ in range(count):
             parts, value = draw(st.sampled_from(faults))
@@ -382,9 +387,34 @@ def malformed_cases(call: Optional[str] = "42", kinds: Optional[Iterable[str]] =
             picked.append((parts, value))
         broken = apply(document, picked)
         paths = tuple(sorted({path_text(p) for p, _ in picked}))
-        return MalformedCase(broken, kind, paths, "; ".join(f"{path_text(p)} = {_short(v)}" for p, v in picked))
+        refuses = any(_schema_refuses(kind, dict(slots).get(p, _kind_of_parts(p)), p, v) for p, v in picked)
+        return MalformedCase(broken, kind, paths, "; ".join(f"{path_text(p)} = {_short(v)}" for p, v in picked),
+                             refuses)
 
     return build()
+
+
+def _kind_of_parts(parts: tuple) -> str:
+    return "object"
+
+
+def _schema_refuses(kind: str, what: str, parts: tuple, value: Any) -> bool:
+    """Whether application.schema.json refuses ``value`` at ``parts`` (see ``schema_refuses``)."""
+    if not is_json_safe(value) or isinstance(value, Decimal):
+        return False
+    if kind in ("lone-surrogate", "non-finite"):
+        return False
+    if kind == "wrong-type":
+        return not (what == INSTANT and value == "2019-13-01T00:00:00")
+    if kind == "unknown-enum":
+        return value != "xx"
+    if kind in ("huge-number", "negative", "long-string", "long-list"):
+        return True
+    if kind == "bad-format":
+        if what in (INSTANT,) or value in ("1990-02-30", "1899-12-31", "2201-01-01"):
+            return False
+        return True
+    return False
 
 
 def _complete(document: dict) -> dict:
@@ -413,6 +443,14 @@ def _json_token_case(draw, document: dict, slots: list, kind: str) -> Optional[M
     if kind == "lone-surrogate":
         places = [parts for parts, what in slots if what in (TEXT, ENUM)]
         token = '"abc\\ud800def"'
+        if places and draw(st.booleans()):
+            # YAML text with the raw character: the YAML stream itself is not valid Unicode.
+            parts = draw(st.sampled_from(places))
+            import yaml
+
+            text = yaml.safe_dump(apply(document, [(parts, "@@MARK@@")]), allow_unicode=True, sort_keys=False)
+            return MalformedCase(text.replace("'@@MARK@@'", "@@MARK@@").replace("@@MARK@@", "abc\ud800def"), kind, ("",),
+                                 f"YAML {path_text(parts)}: a raw lone surrogate")
     elif kind == "non-finite":
         places = [parts for parts, what in slots if what in (INT, MONEY)]
         token = draw(st.sampled_from(["NaN", "Infinity", "-Infinity"]))
@@ -499,3 +537,71 @@ def _has_non_finite(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_non_finite(v) for v in value)
     return False
+
+
+# -- ruleset files --------------------------------------------------------------------------------
+
+#: Fragments that break YAML, the ruleset format or the expression language in many ways.
+_RULESET_JUNK = (
+    ":", "- ", "{", "}", "[", "]", "'", '"', "#", "&a ", "*a", "\t", "\x00", "\x7f", "\ufeff", "\ud800", "---\n", "...\n",
+    "%YAML 1.1\n", "!!python/object/apply:os.system ['echo pwned']", "!!binary aGk=", "? ", "|\n", ">-\n", "~",
+    "1e309", "-1", "9" * 40, "0x1F", "__import__('os')", "open('/etc/passwd')", "().__class__", "{item.__class__}",
+    "{{", "}}", "{missing", "applicant.kind ==", " and ", " or not ", "item.", "lambda: 0", "[x for x in y]",
+    "f'{1}'", "(", ")", "**", "//", " in ", "<=", "len(", "age_on(", "union_citizen(", "\n  - id: x\n", "\n\n\n",
+)
+
+
+def malformed_rulesets(files: Iterable[str] = ("call-42.yaml", "amif-2014-2020-base.yaml", "buurtstewards.yaml",
+                                               "flanders-321.yaml")) -> st.SearchStrategy[Any]:
+    """Ruleset files (YAML text, sometimes bytes) broken at random: lines deleted,
+    duplicated, swapped, re-indented or truncated, junk inserted (YAML syntax, tags,
+    aliases, control characters, code), words replaced, numbers made huge.
+
+    A mutation may leave the file valid; then it loads. Nothing else is promised but this:
+    ``amif_rules.parse_ruleset`` returns a ruleset or raises ``RulesetError``.
+    """
+    from ..catalog import rulesets_dir
+
+    texts = [(rulesets_dir() / name).read_text(encoding="utf-8") for name in files]
+
+    @st.composite
+    def build(draw) -> Any:
+        text = draw(st.sampled_from(texts))
+        for _ in range(draw(st.integers(1, 4))):
+            lines = text.split("\n")
+            operation = draw(st.sampled_from(["delete", "duplicate", "swap", "indent", "truncate", "insert", "replace",
+                                              "number"]))
+            index = draw(st.integers(0, max(len(lines) - 1, 0)))
+            if operation == "delete" and len(lines) > 1:
+                del lines[index]
+            elif operation == "duplicate":
+                lines.insert(index, lines[index])
+            elif operation == "swap":
+                other = draw(st.integers(0, len(lines) - 1))
+                lines[index], lines[other] = lines[other], lines[index]
+            elif operation == "indent":
+                lines[index] = draw(st.sampled_from(["", " ", "   ", "\t", "        "])) + lines[index].lstrip()
+            elif operation == "truncate":
+                cut = draw(st.integers(0, len(text)))
+                lines = text[:cut].split("\n")
+            elif operation == "insert":
+                line = lines[index]
+                at = draw(st.integers(0, len(line)))
+                lines[index] = line[:at] + draw(st.sampled_from(_RULESET_JUNK)) + line[at:]
+            elif operation == "replace":
+                words = lines[index].split(" ")
+                position = draw(st.integers(0, len(words) - 1))
+                words[position] = draw(st.sampled_from(_RULESET_JUNK + ("id:", "check:", "value:", "extends:", "null", "[]",
+                                                                        "{}", "true", "for_each:", "when:")))
+                lines[index] = " ".join(words)
+            elif operation == "number":
+                lines[index] = re.sub(r"[0-9]+", lambda m: draw(st.sampled_from(["0", "-1", "1e400", "9" * 30, "1.5"])),
+                                      lines[index], count=1)
+            text = "\n".join(lines)
+        if draw(st.integers(0, 9)) == 0:
+            data = text.encode("utf-8", "surrogatepass")
+            at = draw(st.integers(0, len(data)))
+            return data[:at] + b"\xff\xfe" + data[at:]
+        return text
+
+    return build()

@@ -1,0 +1,288 @@
+"""Reusable checks: plain functions to call inside your own ``@given`` tests.
+
+Each raises ``AssertionError`` with a readable message when the property does not hold,
+and returns what it computed (a verdict, or the verdicts before and after), so that a test
+can go on asserting its own things.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Optional
+
+from .. import api
+from ..documents import read_application, to_document
+from ..engines import durable_available
+from ..ir import And, Linear, Not, Or
+from ..ruleset import Ruleset
+from ..verdict import Verdict, verdict_schema
+from ._search import put
+from ._target import target_for
+
+__all__ = [
+    "OUTCOME_RANK",
+    "RULE_OUTCOME_RANK",
+    "application_schema",
+    "assert_deterministic",
+    "assert_engines_agree",
+    "assert_fails_exactly_on",
+    "assert_monotonic",
+    "assert_valid_application",
+    "assert_valid_verdict",
+    "available_engines",
+    "failing_rules",
+    "monotonic_fields",
+]
+
+#: How eligible a verdict is: ineligible < incomplete < eligible.
+OUTCOME_RANK = {"ineligible": 0, "incomplete": 1, "eligible": 2}
+#: How well a rule result stands: fail < unknown < pass = not applicable.
+RULE_OUTCOME_RANK = {"fail": 0, "unknown": 1, "pass": 2, "not_applicable": 2}
+
+
+def available_engines() -> tuple[str, ...]:
+    """The engines of this interpreter: ``("python", "durable")``, or ``("python",)`` where
+    durable-rules cannot be imported (Python 3.13 and later)."""
+    return ("python", "durable") if durable_available() else ("python",)
+
+
+def _without_engine(verdict: Verdict) -> dict:
+    data = verdict.to_dict()
+    data.pop("engine")
+    return data
+
+
+def assert_engines_agree(document: Any, call: Optional[str] = None, lang: str = "nl", on=None,
+                         ruleset: Optional[Ruleset] = None) -> Verdict:
+    """Every available engine gives the same verdict, byte for byte but for ``engine``
+    (contract §2). Returns the built-in engine's verdict. With one engine available, it
+    checks that engine's verdict names it."""
+    reference = api.check(document, call=call, lang=lang, engine="python", on=on, ruleset=ruleset)
+    assert reference.engine == "python"
+    expected = json.dumps(_without_engine(reference), ensure_ascii=False, sort_keys=True)
+    for engine in available_engines()[1:]:
+        other = api.check(document, call=call, lang=lang, engine=engine, on=on, ruleset=ruleset)
+        assert other.engine == engine
+        got = json.dumps(_without_engine(other), ensure_ascii=False, sort_keys=True)
+        if got != expected:
+            raise AssertionError(f"the {engine} engine disagrees with the built-in one on {document!r}:\n"
+                                 f"  python: {expected}\n  {engine}: {got}")
+    return reference
+
+
+def assert_deterministic(document: Any, call: Optional[str] = None, engine: str = "auto", lang: str = "nl",
+                         ruleset: Optional[Ruleset] = None) -> Verdict:
+    """The same document gives the same verdict twice, after a JSON round trip of the
+    document, and after reading it into the model and writing it back
+    (``to_document(read_application(document))``); the verdict survives a JSON round trip."""
+    first = api.check(document, call=call, engine=engine, lang=lang, ruleset=ruleset)
+    second = api.check(document, call=call, engine=engine, lang=lang, ruleset=ruleset)
+    assert first.to_dict() == second.to_dict(), "the same document gave two different verdicts"
+    if isinstance(document, dict):
+        round_tripped = json.loads(json.dumps(document))
+        again = api.check(round_tripped, call=call, engine=engine, lang=lang, ruleset=ruleset)
+        assert again.to_dict() == first.to_dict(), "the document's JSON round trip changed the verdict"
+        rewritten = to_document(read_application(document))
+        assert read_application(rewritten) == read_application(document), "to_document does not read back the same"
+        once_more = api.check(rewritten, call=call, engine=engine, lang=lang, ruleset=ruleset)
+        assert once_more.to_dict() == first.to_dict(), "to_document(read_application(document)) changed the verdict"
+    data = first.to_dict()
+    assert json.loads(first.to_json()) == data, "the verdict's JSON does not read back as to_dict()"
+    assert json.loads(json.dumps(data)) == data
+    return first
+
+
+@lru_cache(maxsize=None)
+def _validator(name: str):
+    import jsonschema
+
+    if name == "verdict":
+        schema = verdict_schema()
+    else:
+        schema = application_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def application_schema() -> dict:
+    """The JSON Schema of the application document (contract §1 and the extension fields),
+    as published in the package (``amif_rules/schemas/application.schema.json``)."""
+    text = resources.files("amif_rules").joinpath("schemas", "application.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def assert_valid_application(document: Any) -> None:
+    """The document validates against :func:`application_schema` (needs ``jsonschema``)."""
+    errors = sorted(_validator("application").iter_errors(document), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise AssertionError("the document does not validate against application.schema.json:\n"
+                             + "\n".join(f"  {'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in errors))
+
+
+def assert_valid_verdict(verdict: Verdict, ruleset: Optional[Ruleset] = None) -> None:
+    """The verdict validates against the published verdict schema (``verdict_schema()``,
+    needs ``jsonschema``) and keeps contract §2: every rule of the ruleset in its order,
+    the outcome aggregated from the rule results, ``missing`` sorted and made of the unknown
+    rules' missing fields, ``item`` on per-element results."""
+    data = verdict.to_dict()
+    errors = list(_validator("verdict").iter_errors(data))
+    if errors:
+        raise AssertionError("the verdict does not validate against verdict.schema.json:\n"
+                             + "\n".join(f"  {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors))
+    rules = data["rules"]
+    if any(r["outcome"] == "fail" and r["severity"] == "error" for r in rules):
+        expected = "ineligible"
+    elif any(r["outcome"] == "unknown" for r in rules):
+        expected = "incomplete"
+    else:
+        expected = "eligible"
+    assert data["outcome"] == expected, f"outcome {data['outcome']!r}, but the rule results make it {expected!r}"
+    assert data["missing"] == sorted(set(data["missing"])), "missing is not sorted, or repeats a path"
+    if expected == "incomplete":
+        from_rules = sorted({path for r in rules if r["outcome"] == "unknown" for path, value in r["fields"].items()
+                             if value is None})
+        assert data["missing"] == from_rules, f"missing {data['missing']} is not the unknown rules' missing fields {from_rules}"
+    else:
+        assert data["missing"] == [], "a decided verdict lists missing fields"
+    if ruleset is None and data["call"] is not None:
+        try:
+            ruleset = target_for(data["call"], None, None).ruleset
+        except Exception:  # noqa: BLE001 - another version of the call: the order is checked when a ruleset is given
+            ruleset = None
+    if ruleset is not None and ruleset.id == data["ruleset"]["id"]:
+        order = [rule.id for rule in ruleset.rules]
+        seen = [r["id"] for r in rules]
+        collapsed = [rule_id for index, rule_id in enumerate(seen) if index == 0 or seen[index - 1] != rule_id]
+        assert collapsed == order, f"the rules are not every rule of the ruleset in its order: {collapsed} vs {order}"
+        for rule in ruleset.rules:
+            mine = [r for r in rules if r["id"] == rule.id]
+            if rule.for_each is None:
+                assert len(mine) == 1 and "item" not in mine[0], f"rule {rule.id} should appear once, without item"
+            elif len(mine) > 1 or "item" in mine[0]:
+                items = [r.get("item") for r in mine]
+                assert items == [f"{rule.for_each}[{i}]" for i in range(len(mine))], f"rule {rule.id}: items {items}"
+
+
+def failing_rules(verdict: Verdict, severity: str = "error") -> set[str]:
+    """The ids of the rules that fail in ``verdict`` with that severity."""
+    return {r.id for r in verdict.rules if r.outcome == "fail" and r.severity == severity}
+
+
+def assert_fails_exactly_on(verdict: Verdict, rule_id: str) -> None:
+    """The verdict is ineligible, ``rule_id`` fails and no other error rule does."""
+    failing = failing_rules(verdict)
+    assert verdict.outcome == "ineligible", f"expected an ineligible verdict, got {verdict.outcome}"
+    assert failing == {rule_id}, f"expected only {rule_id} to fail, got {sorted(failing)}"
+
+
+# -- monotonicity -------------------------------------------------------------------------------------
+
+
+def _polar_atoms(condition, positive: bool = True):
+    if isinstance(condition, (And, Or)):
+        for operand in condition.operands:
+            yield from _polar_atoms(operand, positive)
+    elif isinstance(condition, Not):
+        yield from _polar_atoms(condition.operand, not positive)
+    elif isinstance(condition, Linear):
+        yield condition, positive
+
+
+def monotonic_fields(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None) -> dict[str, str]:
+    """Fields that only ever help in one direction, derived from the ruleset.
+
+    ``{"applicant.municipality.population": "up", "budget.amif": "down", ...}``: a field is
+    listed when every comparison that reads it gets truer as it moves that way (``up``:
+    raising it never hurts, ``down``: lowering it never hurts), no ``when:`` reads it, and
+    it is a plain field (not the submission date, which picks the version of the call, nor
+    an argument of a function). Paths of list elements are written ``partners[]...``.
+    """
+    target = target_for(call, ruleset, None)
+    directions: dict[str, set[str]] = {}
+    excluded: set[str] = set()
+    for compiled in target.compiled:
+        for key in _keys(compiled.when):
+            excluded.add(key)
+        for atom, positive in _polar_atoms(compiled.check):
+            for coefficient, key in atom.terms:
+                if atom.op in ("==", "!="):
+                    excluded.add(key)
+                    continue
+                raising_makes_true = (coefficient > 0) == (atom.op in (">", ">="))
+                directions.setdefault(key, set()).add("up" if raising_makes_true == positive else "down")
+        for key in _keys(compiled.check):
+            if key not in directions:
+                excluded.add(key)
+    result = {}
+    for key, found in directions.items():
+        info = target.keys[key]
+        if key in excluded or len(found) != 1 or info.derived or info.path == "submitted_at":
+            continue
+        result[info.document_path()] = found.pop()
+    return result
+
+
+def _keys(condition) -> set[str]:
+    from ..ir import condition_keys
+
+    return set(condition_keys(condition))
+
+
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def _parts(path: str) -> tuple:
+    parts: list = []
+    for piece in path.split("."):
+        match = re.fullmatch(r"([a-z_]+)\[([0-9]+)\]", piece)
+        if match:
+            parts.extend([match.group(1), int(match.group(2))])
+        else:
+            parts.append(piece)
+    return tuple(parts)
+
+
+def _number(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def assert_monotonic(document: dict, path: str, value: Any, call: Optional[str] = None, engine: str = "auto",
+                     ruleset: Optional[Ruleset] = None) -> tuple[Verdict, Verdict]:
+    """Moving ``path`` to ``value`` in the direction :func:`monotonic_fields` gives for it
+    never makes the application less eligible, nor any rule result worse.
+
+    ``path`` is an input path (``applicant.municipality.population``,
+    ``partners[0].municipality.population``, ``budget.amif``). Raises ``ValueError`` when the
+    field is not monotonic, when the document has no value for it (as the rules read it,
+    register figures included), or when ``value`` moves the other way. Returns the verdicts
+    before and after.
+    """
+    code = call if call is not None else (document.get("call") if isinstance(document, dict) else None)
+    fields = monotonic_fields(code, ruleset)
+    direction = fields.get(_INDEX.sub("[]", path))
+    if direction is None:
+        raise ValueError(f"{path} is not a monotonic field of this ruleset; monotonic fields: {', '.join(sorted(fields))}")
+    before = api.check(document, call=call, engine=engine, ruleset=ruleset)
+    old = next((r.fields[path] for r in before.rules if path in r.fields), None)
+    if old is None:
+        raise ValueError(f"the document has no value for {path}: monotonicity compares two values")
+    if (direction == "up" and _number(value) < _number(old)) or (direction == "down" and _number(value) > _number(old)):
+        raise ValueError(f"{path}: {old} -> {value} is not a move {direction}")
+    changed = copy.deepcopy(document)
+    put(changed, _parts(path), value)
+    after = api.check(changed, call=call, engine=engine, ruleset=ruleset)
+    if OUTCOME_RANK[after.outcome] < OUTCOME_RANK[before.outcome]:
+        raise AssertionError(f"{path} {old} -> {value} ({direction}) made the application less eligible: "
+                             f"{before.outcome} -> {after.outcome}")
+    earlier = {(r.id, r.item): r.outcome for r in before.rules}
+    for result in after.rules:
+        was = earlier.get((result.id, result.item))
+        if was is not None and RULE_OUTCOME_RANK[result.outcome] < RULE_OUTCOME_RANK[was]:
+            raise AssertionError(f"{path} {old} -> {value} ({direction}) made rule {result.id}"
+                                 f"{' on ' + result.item if result.item else ''} worse: {was} -> {result.outcome}")
+    return before, after
