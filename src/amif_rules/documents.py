@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import json
 import math
 import re
@@ -204,9 +205,10 @@ class _Reader:
     def choice(self, value: Any, path: str, enum_type: type) -> Any:
         if value is None:
             return None
-        allowed = [member.value for member in enum_type]
-        if isinstance(value, str) and not isinstance(value, NonFinite) and value in allowed:
-            return enum_type(value)
+        members = _members(enum_type)
+        if type(value) is str and value in members:
+            return members[value]
+        allowed = list(members)
         hint = ""
         if isinstance(value, str):
             normal = value.strip().lower().replace("-", "_").replace(" ", "_")
@@ -222,6 +224,8 @@ class _Reader:
     def mapping(self, value: Any, path: str) -> Optional[Mapping]:
         if value is None:
             return None
+        if type(value) is dict and all(type(key) is str for key in value):
+            return value
         if not isinstance(value, Mapping):
             self.bad(path, f"expected an object, got {_kind(value)}")
             return None
@@ -433,6 +437,12 @@ class _Reader:
         return Cofinancing(**{name: self.money(data.get(name), f"{path}.{name}") for name in ("pod_mi", "flemish_government", "own", "other")})
 
 
+@functools.lru_cache(maxsize=None)
+def _members(enum_type: type) -> dict[str, Any]:
+    """value -> member of an enumeration, made once."""
+    return {member.value: member for member in enum_type}
+
+
 def _kind(value: Any) -> str:
     """How a wrong value is named in a message: its JSON type, and a short excerpt."""
     if isinstance(value, NonFinite):
@@ -555,25 +565,35 @@ def _check_size(text: str) -> None:
 
 
 def _depth(value: Any, limit: int) -> bool:
-    """Whether ``value`` nests deeper than ``limit`` (without recursion).
+    """Whether ``value`` nests deeper than ``limit`` (breadth first, containers only).
 
     A mapping built in Python may share one object in many places; the walk stops after
-    ``MAX_DOCUMENT_VALUES`` values, so its work stays bounded.
+    ``MAX_DOCUMENT_VALUES`` containers, so its work stays bounded.
     """
-    stack = [(value, 1)]
+    level = [value] if _is_container(value) else []
+    depth = 1
     visited = 0
-    while stack:
-        node, depth = stack.pop()
-        visited += 1
-        if visited > limits.MAX_DOCUMENT_VALUES:
-            raise InputError([Problem("", f"document too large: more than {limits.MAX_DOCUMENT_VALUES:,} values")])
+    while level:
         if depth > limit:
             return True
-        if isinstance(node, Mapping):
-            stack.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, (list, tuple)):
-            stack.extend((child, depth + 1) for child in node)
+        visited += len(level)
+        if visited > limits.MAX_DOCUMENT_VALUES:
+            raise InputError([Problem("", f"document too large: more than {limits.MAX_DOCUMENT_VALUES:,} values")])
+        deeper = []
+        append = deeper.append
+        for node in level:
+            children = node.values() if (type(node) is dict or isinstance(node, Mapping)) else node
+            for child in children:
+                kind = type(child)
+                if kind is dict or kind is list or (kind is not str and _is_container(child)):
+                    append(child)
+        level = deeper
+        depth += 1
     return False
+
+
+def _is_container(value: Any) -> bool:
+    return isinstance(value, (Mapping, list, tuple))
 
 
 def read_application(document: Any) -> Application:

@@ -28,17 +28,75 @@ _OUTCOME_WORDS = {
 }
 
 
-@attrs.frozen
+class Explanation:
+    """The message and fields of one rule result, made the first time they are read.
+
+    A portal that only needs outcomes never pays for formatting messages in three
+    languages; the text is the same whenever it is made. Thread-safe: computing twice by
+    a race gives the same value.
+    """
+
+    __slots__ = ("_make", "_value")
+
+    def __init__(self, make):
+        self._make = make
+        self._value = None
+
+    @classmethod
+    def given(cls, message: str, fields: dict[str, Any]) -> "Explanation":
+        explanation = cls(None)
+        explanation._value = (message, fields)
+        return explanation
+
+    @property
+    def value(self) -> tuple[str, dict[str, Any]]:
+        value = self._value
+        if value is None:
+            value = self._value = self._make()
+            self._make = None
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Explanation) and self.value == other.value
+
+    def __hash__(self) -> int:  # pragma: no cover - results are not used as keys
+        return hash(self.value[0])
+
+    def __repr__(self) -> str:
+        return repr(self.value[0]) if self._value is not None else "<not yet rendered>"
+
+
+def _explanation(value: Any) -> Explanation:
+    return value if isinstance(value, Explanation) else Explanation.given(value, {})
+
+
+@attrs.frozen(init=False)
 class RuleResult:
-    """The outcome of one rule (on one list element, when ``item`` is set), explained."""
+    """The outcome of one rule (on one list element, when ``item`` is set), explained.
+
+    ``message`` and ``fields`` are made when first read (see :class:`Explanation`).
+    """
 
     id: str
     outcome: str
     severity: str
-    message: str
-    fields: dict[str, Any]  # input path -> JSON value (None when missing)
+    explanation: Explanation
     source: str
     item: Optional[str] = None
+
+    def __init__(self, id: str, outcome: str, severity: str, message: Any, fields: Optional[dict[str, Any]] = None,
+                 source: str = "", item: Optional[str] = None):
+        explanation = message if isinstance(message, Explanation) else Explanation.given(message, dict(fields or {}))
+        self.__attrs_init__(id, outcome, severity, explanation, source, item)
+
+    @property
+    def message(self) -> str:
+        return self.explanation.value[0]
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        """Every input path the rule read, with its JSON value (None when missing)."""
+        return self.explanation.value[1]
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -163,6 +221,11 @@ def _empty_list_result(rule: Rule, facts: Facts, lang: str) -> RuleResult:
 
 def _result(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str) -> RuleResult:
     item_path = f"{rule.for_each}[{outcome.item}]" if outcome.item is not None else None
+    explanation = Explanation(lambda: _explain(rule, facts, outcome, lang, item_path))
+    return RuleResult(rule.id, outcome.outcome, rule.severity, explanation, None, rule.source, item_path)
+
+
+def _explain(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str, item_path: Optional[str]) -> tuple[str, dict]:
     element = facts.items[rule.for_each][outcome.item] if outcome.item is not None and rule.for_each else {}
     fields = _fields(rule, facts, element, item_path)
     missing = tuple(path for path, value in fields.items() if value is None)
@@ -181,7 +244,7 @@ def _result(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str) -> RuleRe
             if note.startswith(NO_REGISTER_YEAR):
                 day = dt.date.fromisoformat(note[len(NO_REGISTER_YEAR):])
                 message += " " + messages.no_register_year(day, lang)
-    return RuleResult(rule.id, outcome.outcome, rule.severity, message, fields, rule.source, item_path)
+    return message, fields
 
 
 def _fields(rule: Rule, facts: Facts, element: dict, item_path: Optional[str]) -> dict[str, Any]:
