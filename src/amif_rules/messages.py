@@ -15,7 +15,7 @@ dates and times in Brussels local time, choices by their translated label.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from typing import Any, Optional, Union
 
@@ -184,13 +184,25 @@ def format_value(value: Any, node: expr.Node, lang: str, fmt: str | None = None)
     """One value as a person reads it in ``lang``."""
     if value is None:
         return MISSING[lang]
-    locale = LOCALES[lang]
-    kind = node.type.kind
     field = node.path.rsplit(".", 1)[-1] if isinstance(node, expr.Path) else None
+    try:
+        return _format_cached(value, node.type.kind, field, lang, fmt)
+    except TypeError:  # an unhashable value: format it without the cache
+        return _format(value, node.type.kind, field, lang, fmt)
+
+
+@lru_cache(maxsize=16_384)
+def _format_cached(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str]) -> str:
+    """Values repeat across verdicts (thresholds, dates, amounts): format each once."""
+    return _format(value, kind, field, lang, fmt)
+
+
+def _format(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str]) -> str:
+    locale = LOCALES[lang]
     if fmt == "percent":
         return _percent(value, locale)
     if fmt == "money" or (fmt is None and kind == MONEY):
-        return format_currency(Decimal(value), "EUR", locale=locale)
+        return _money(Decimal(value), lang)
     if fmt == "countries":
         return _countries(value, lang)
     if fmt == "date" or (fmt is None and kind == DATE):
@@ -207,8 +219,37 @@ def format_value(value: Any, node: expr.Node, lang: str, fmt: str | None = None)
     if kind in (TEXTS, CODES, LIST) or isinstance(value, tuple):
         return ", ".join(str(v) for v in value)
     if fmt == "number" or kind in (INT, DECIMAL) or isinstance(value, (int, Decimal)):
+        if type(value) is int and value >= 0:
+            return _group(value, lang)
         return format_decimal(value, locale=locale, decimal_quantization=False)
     return str(value)
+
+
+@lru_cache(maxsize=None)
+def _symbols(lang: str) -> tuple[str, str, str, str]:
+    """(group, decimal, currency prefix, currency suffix) of a language, read from Babel once."""
+    locale = LOCALES[lang]
+    group = locale.number_symbols["latn"]["group"] if "latn" in locale.number_symbols else locale.number_symbols["group"]
+    decimal = locale.number_symbols["latn"]["decimal"] if "latn" in locale.number_symbols else locale.number_symbols["decimal"]
+    sample = format_currency(Decimal("1234567.89"), "EUR", locale=locale)
+    number = f"1{group}234{group}567{decimal}89"
+    prefix, _, suffix = sample.partition(number)
+    return group, decimal, prefix, suffix
+
+
+def _group(number: int, lang: str) -> str:
+    """A whole number with the language's grouping, as Babel writes it (non-negative only)."""
+    return f"{number:,}".replace(",", _symbols(lang)[0])
+
+
+def _money(amount: Decimal, lang: str) -> str:
+    """An amount in euro as Babel's format_currency writes it, without its per-call cost."""
+    if amount < 0 or not amount.is_finite():
+        return format_currency(amount, "EUR", locale=LOCALES[lang])
+    group, decimal, prefix, suffix = _symbols(lang)
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    whole, _, fraction = f"{cents:,.2f}".partition(".")
+    return f"{prefix}{whole.replace(',', group)}{decimal}{fraction}{suffix}"
 
 
 _AT = {"nl": "om", "fr": "à", "en": "at"}

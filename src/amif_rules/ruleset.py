@@ -153,6 +153,10 @@ class Rule:
     source: str
     messages: Messages
     location: Location
+    #: Every field the rule's conditions read, in reading order (made once, for verdicts).
+    reads: tuple = ()
+    #: Whether a condition reads a dated parameter that has no value yet.
+    unresolved: bool = False
 
 
 @attrs.frozen
@@ -876,7 +880,10 @@ class _Reader:
         self.b = raw.builder
         if rule_id is None or check is None or messages is None:
             return None
-        return Rule(rule_id, title, for_each, when, check, severity, source or "", messages, self.b.location(path))
+        nodes = [when, check] if when is not None else [check]
+        reads = tuple(dict.fromkeys(p for node in nodes for p in expr.paths(node)))
+        return Rule(rule_id, title, for_each, when, check, severity, source or "", messages, self.b.location(path),
+                    reads, any(expr.unresolved(node) for node in nodes))
 
     def expression(self, text: Any, path: tuple, scope: expr.Scope) -> Optional[expr.Node]:
         if isinstance(text, bool):  # check: true (YAML reads it as a boolean, not as text)

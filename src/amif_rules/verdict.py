@@ -250,21 +250,19 @@ def _explain(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str, item_pat
 def _fields(rule: Rule, facts: Facts, element: dict, item_path: Optional[str]) -> dict[str, Any]:
     """Every input path the rule read, with its JSON value (None when missing)."""
     fields: dict[str, Any] = {}
-    nodes = [rule.when, rule.check] if rule.when is not None else [rule.check]
-    if any(expr.unresolved(node) for node in nodes) and facts.reference_date_source is None:
+    if rule.unresolved and facts.reference_date_source is None:
         fields["submitted_at"] = None  # the date that picks a dated parameter's value
-    for node in nodes:
-        for path in expr.paths(node):
-            if path.scope is not None:
-                fields[f"{item_path}.{path.path}"] = json_value(element.get(path.path))
-            elif path.path == "reference_date":
-                if facts.reference_date_source != "on":
-                    fields["submitted_at"] = json_value(facts.root.get("submitted_at"))
-            elif path.type.kind == LIST:
-                value = facts.root.get(path.path)
-                fields[path.path] = None if value is None else len(value)
-            else:
-                fields[path.path] = json_value(facts.root.get(path.path))
+    for path in rule.reads:
+        if path.scope is not None:
+            fields[f"{item_path}.{path.path}"] = json_value(element.get(path.path))
+        elif path.path == "reference_date":
+            if facts.reference_date_source != "on":
+                fields["submitted_at"] = json_value(facts.root.get("submitted_at"))
+        elif path.type.kind == LIST:
+            value = facts.root.get(path.path)
+            fields[path.path] = None if value is None else len(value)
+        else:
+            fields[path.path] = json_value(facts.root.get(path.path))
     return fields
 
 

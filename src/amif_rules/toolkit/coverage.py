@@ -24,6 +24,7 @@ compared with the engine's; a difference is listed in ``inconsistencies``.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from decimal import Decimal
@@ -171,8 +172,11 @@ def rule_sides(rule: Rule) -> tuple[Side, ...]:
             values = frozenset(reachable[position])
             why = None
             if not values:
+                possible = _possible(operand) - {None}
                 if not _reads_data(operand):
                     why = f"fixed: always {_LABELS.get(expr.evaluate(operand, _nothing), 'unknown')}"
+                elif len(possible) < 2:
+                    why = f"always {' or '.join(_LABELS[v] for v in sorted(possible, reverse=True)) or 'unknown'}, for any application"
                 elif part == "check" and True not in when_possible:
                     why = "the rule never applies"
                 else:
@@ -198,6 +202,13 @@ def _nothing(scope: Optional[str], path: str) -> Any:
 def _reads_data(node: Node) -> bool:
     """Whether a node's value depends on the application (a field, or an undated parameter)."""
     return bool(expr.paths(node)) or expr.unresolved(node)
+
+
+@functools.lru_cache(maxsize=4096)
+def _flippable(node: Node) -> bool:
+    """Whether some application makes the node true and some other makes it false."""
+    possible = _possible(node)
+    return True in possible and False in possible
 
 
 def _leaf_possible(leaf: Node) -> set:
@@ -243,14 +254,14 @@ def _reachable_sides(node: Node, positions: list[tuple]) -> dict[tuple, set]:
 def _decisive(node: Node, leaves: dict) -> dict[tuple, bool]:
     """The sides that are decisive with these leaf values: position -> the side's value.
 
-    A side that reads nothing from the application (a parameter, a literal) is never
-    decisive: no application can change it.
+    A side that no application can make both true and false (a parameter, or an ``or``
+    with a side fixed to true) is never decisive: no application can change it.
     """
     values: dict = {}
     root = _combine(node, (), leaves, {}, values)
     found = {}
     for position, operand, _ in _sides_of(node):
-        if not _reads_data(operand):
+        if not _flippable(operand):
             continue
         value = values.get(position)
         if value is None:
