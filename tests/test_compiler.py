@@ -11,7 +11,7 @@ import amif_rules
 from amif_rules import ir
 from amif_rules.compiler import compile_ruleset, encode_value
 from amif_rules.documents import read_application
-from amif_rules.engines.python import PythonEngine, evaluate_condition
+from amif_rules.engines.python import PythonEngine, compile_condition, evaluate_condition
 from amif_rules.facts import build_facts
 from amif_rules.schema import FieldType
 
@@ -93,10 +93,11 @@ def test_kleene_logic(a, b, and_, or_):
     def atom(value):
         return ir.Const(True) if value is True else ir.Const(False) if value is False else ir.IsTrue("missing")
 
-    for left, right in ((a, b), (b, a)):
-        assert evaluate_condition(ir.And((atom(left), atom(right))), {}) is and_
-        assert evaluate_condition(ir.Or((atom(left), atom(right))), {}) is or_
-    assert evaluate_condition(ir.Not(atom(a)), {}) is (None if a is None else not a)
+    for evaluate in (evaluate_condition, lambda node, fact: compile_condition(node)(fact)):
+        for left, right in ((a, b), (b, a)):
+            assert evaluate(ir.And((atom(left), atom(right))), {}) is and_
+            assert evaluate(ir.Or((atom(left), atom(right))), {}) is or_
+        assert evaluate(ir.Not(atom(a)), {}) is (None if a is None else not a)
 
 
 def test_element_facts_carry_the_root_keys_their_rules_read():

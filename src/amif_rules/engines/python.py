@@ -108,17 +108,145 @@ def rule_outcome(rule: CompiledRule, fact: dict) -> str:
     return "pass" if truth else "fail"
 
 
+# -- closures: the same semantics, compiled once per ruleset ------------------------------------
+
+Check = Callable[[dict], Truth]
+
+
+def compile_condition(node: Condition) -> Check:
+    """A function computing :func:`evaluate_condition` for ``node``, without re-dispatching
+    on node types at every evaluation (no ``eval``: closures over the node's values)."""
+    kind = type(node)
+    if kind is Linear:
+        compare = _OPS[node.op]
+        constant = node.constant
+        if len(node.terms) == 1:
+            (coef, key), = node.terms
+
+            def linear1(fact: dict) -> Truth:
+                value = fact.get(key)
+                return None if value is None else compare(coef * value + constant, 0)
+
+            return linear1
+        terms = node.terms
+
+        def linear(fact: dict) -> Truth:
+            total = constant
+            for coef, key in terms:
+                value = fact.get(key)
+                if value is None:
+                    return None
+                total += coef * value
+            return compare(total, 0)
+
+        return linear
+    if kind is CompareConst:
+        key, expected, equal = node.key, node.value, node.op == "=="
+
+        def compare_const(fact: dict) -> Truth:
+            value = fact.get(key)
+            return None if value is None else (value == expected) is equal
+
+        return compare_const
+    if kind is Member:
+        key, values, negated = node.key, frozenset(node.values), node.negated
+
+        def member(fact: dict) -> Truth:
+            value = fact.get(key)
+            return None if value is None else (value in values) is not negated
+
+        return member
+    if kind is IsTrue:
+        key = node.key
+
+        def is_true(fact: dict) -> Truth:
+            value = fact.get(key)
+            return None if value is None else value is True
+
+        return is_true
+    if kind is Const:
+        constant_value = node.value
+        return lambda fact: constant_value
+    if kind is Not:
+        inner = compile_condition(node.operand)
+
+        def negate(fact: dict) -> Truth:
+            truth = inner(fact)
+            return None if truth is None else not truth
+
+        return negate
+    if kind is And or kind is Or:
+        parts = tuple(compile_condition(operand) for operand in node.operands)
+        decisive = kind is Or  # True decides "or", False decides "and"
+
+        def connect(fact: dict) -> Truth:
+            result: Truth = not decisive
+            for part in parts:
+                truth = part(fact)
+                if truth is decisive:
+                    return decisive
+                if truth is None:
+                    result = None
+            return result
+
+        return connect
+    if kind is CompareKeys:
+        left_key, right_key, compare_keys = node.left, node.right, _OPS[node.op]
+
+        def compare_two(fact: dict) -> Truth:
+            left, right = fact.get(left_key), fact.get(right_key)
+            return None if left is None or right is None else compare_keys(left, right)
+
+        return compare_two
+    raise TypeError(f"not a compiled condition: {node!r}")
+
+
+def compile_rule(rule: CompiledRule) -> Callable[[dict], str]:
+    """The outcome function of one rule (same as :func:`rule_outcome`)."""
+    check = compile_condition(rule.check)
+    if isinstance(rule.when, Const) and rule.when.value:
+        def outcome(fact: dict) -> str:
+            truth = check(fact)
+            return "unknown" if truth is None else "pass" if truth else "fail"
+
+        return outcome
+    when = compile_condition(rule.when)
+
+    def outcome_when(fact: dict) -> str:
+        applicable = when(fact)
+        if applicable is False:
+            return "not_applicable"
+        if applicable is None:
+            return "unknown"
+        truth = check(fact)
+        return "unknown" if truth is None else "pass" if truth else "fail"
+
+    return outcome_when
+
+
 class PythonEngine:
-    """Stateless, hence thread-safe without locks."""
+    """Thread-safe: the compiled closures are immutable and built once per ruleset key."""
 
     name = "python"
 
+    def __init__(self) -> None:
+        self._compiled: dict[str, tuple] = {}
+
+    def _rules(self, compiled: CompiledRuleset) -> tuple:
+        rules = self._compiled.get(compiled.key)
+        if rules is None:
+            rules = tuple((rule.index, rule.scope, compile_rule(rule)) for rule in compiled.rules)
+            self._compiled[compiled.key] = rules
+        return rules
+
     def evaluate(self, compiled: CompiledRuleset, facts: EncodedFacts) -> tuple[RuleOutcome, ...]:
         results: list[RuleOutcome] = []
-        for rule in compiled.rules:
-            if rule.scope is None:
-                results.append(RuleOutcome(rule.index, None, rule_outcome(rule, facts.root)))
+        append = results.append
+        root, items = facts.root, facts.items
+        for index, scope, outcome in self._rules(compiled):
+            if scope is None:
+                append(RuleOutcome(index, None, outcome(root)))
             else:
-                for index, fact in enumerate(facts.items.get(rule.scope, ())):
-                    results.append(RuleOutcome(rule.index, index, rule_outcome(rule, fact)))
+                for position, fact in enumerate(items.get(scope, ())):
+                    append(RuleOutcome(index, position, outcome(fact)))
         return tuple(results)

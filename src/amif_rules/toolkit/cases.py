@@ -209,8 +209,11 @@ def _compose(text: str, display: str) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
-        raise TestsFileError([RulesetProblem(location, f"not valid YAML: {error.problem or error}",
-                                             "check the indentation and quoting around this place")]) from None
+        hint = "check the indentation and quoting around this place"
+        if "but got '['" in str(error.problem):
+            hint = ("inside [...] or {...}, a path with [n] must be quoted: write 'participants[1].residence'; "
+                    "or write the list one '- path' per line")
+        raise TestsFileError([RulesetProblem(location, f"not valid YAML: {error.problem or error}", hint)]) from None
     except (yaml.YAMLError, RecursionError) as error:
         raise TestsFileError([RulesetProblem(Location(display), f"not valid YAML: {error}")]) from None
 
