@@ -15,16 +15,21 @@ info string                     what the test does
                                 this checkout's CLI); the lines after a command are its exact
                                 output, standard error included. A line ``...`` stands for
                                 any number of lines.
-``yaml ruleset``                loaded with ``amif_rules.parse_ruleset`` (``file=NAME`` names
-                                it, default ``example.yaml``); it is the ruleset of the
-                                application blocks that follow, and at least one must follow.
+``yaml ruleset``                written to the working directory as ``file=NAME`` (default
+                                ``example.yaml``) and loaded from there with
+                                ``amif_rules.parse_ruleset``, so that a later block can
+                                ``extends:`` it by its id (name the file ``<id>.yaml``); it
+                                is the ruleset of the application blocks that follow, and at
+                                least one must follow, unless it has ``abstract: true`` (a
+                                base, checked only through the rulesets that extend it).
 ``json application``            checked with ``amif_rules.check(document, ruleset=...,
 ``yaml application``            engine="python")`` against the last ruleset above; one or
                                 more ``text verdict`` blocks must follow.
 ``text verdict``                the exact ``Verdict.to_text()`` of that check. Options:
                                 ``lang=nl|fr|en`` (default ``en``), ``on=YYYY-MM-DD``.
-``yaml ruleset-error``          ``parse_ruleset`` must raise ``RulesetError``; the next block
-                                must be a ``text error``: the exact ``str(error)``.
+``yaml ruleset-error``          written and loaded like a ``yaml ruleset``, but loading must
+                                raise ``RulesetError``; the next block must be a
+                                ``text error``: the exact ``str(error)``.
 ``yaml excerpt from=PATH``      the block must occur verbatim in PATH (relative to the
                                 repository root), e.g. a rule of ``rulesets/call-42.yaml``.
 ``text`` or ``sh``              not run: diagrams and installation commands. Not allowed in
@@ -32,7 +37,8 @@ info string                     what the test does
 ==============================  ==============================================================
 
 Doctests and console blocks run in a fresh temporary directory that holds copies of
-``examples/`` and ``rulesets/``, so they may write files (``my-draft.yaml``) freely.
+``examples/`` and ``rulesets/``, so they may write files (``my-draft.yaml``) freely; the
+ruleset blocks of the file are written there too, so they may also read those.
 
 When durable_rules is available, every application block is also checked with
 ``engine="durable"`` and must give the same verdict but for the ``engine`` field.
@@ -195,17 +201,19 @@ class FileRunner:
                                         "application block after it")
                 ruleset_block, applications_after_ruleset = block, 0
                 try:
-                    ruleset = amif_rules.parse_ruleset(block.text, block.options.get("file", "example.yaml"))
+                    ruleset = self.load(block)
                 except amif_rules.RulesetError as error:
                     ruleset = None
                     self.fail(block, f"the ruleset does not load:\n{error}")
+                if ruleset is not None and ruleset.abstract:
+                    ruleset_block = None  # a base: the rulesets that extend it are the examples
             elif block.kind == "yaml ruleset-error":
                 self.need(block, following, "text error")
                 self.ruleset_error(block, following)
                 index += 1
             elif block.kind in ("json application", "yaml application"):
                 self.need(block, following, "text verdict")
-                if ruleset_block is None:
+                if ruleset_block is None and ruleset is None:
                     raise MalformedDocs(f"{block.where(self.file)}: an application block needs a yaml ruleset block "
                                         "above it")
                 applications_after_ruleset += 1
@@ -217,6 +225,16 @@ class FileRunner:
         if ruleset_block is not None and applications_after_ruleset == 0:
             raise MalformedDocs(f"{ruleset_block.where(self.file)}: a ruleset example needs at least one application "
                                 "block after it")
+
+    def load(self, block: Block):
+        """Write a ruleset block to the working directory and load it from there (so that the
+        rulesets it ``extends`` are found beside it, as for a file)."""
+        name = block.options.get("file", "example.yaml")
+        if Path(name).name != name:
+            raise MalformedDocs(f"{block.where(self.file)}: file= is a plain file name, got {name!r}")
+        path = self.work / name
+        path.write_text(block.text, encoding="utf-8")
+        return amif_rules.parse_ruleset(block.text, str(path))
 
     def need(self, block: Block, following: Block | None, kind: str) -> None:
         if following is None or following.kind != kind:
@@ -280,7 +298,7 @@ class FileRunner:
 
     def ruleset_error(self, block: Block, expected: Block) -> None:
         try:
-            amif_rules.parse_ruleset(block.text, block.options.get("file", "example.yaml"))
+            self.load(block)
         except amif_rules.RulesetError as error:
             if str(error) != expected.text.rstrip("\n"):
                 self.fail(block, f"expected the error:\n{expected.text}got:\n{error}")
@@ -393,6 +411,27 @@ def test_a_wrong_expected_verdict_fails(tmp_path: Path):
     runner = FileRunner(file, tmp_path)
     runner.run(extract(text, file))
     assert len(runner.failures) == 1 and "ELIGIBLE" in runner.failures[0]
+
+
+def test_a_base_needs_no_application_and_the_next_block_extends_it(tmp_path: Path):
+    rule = ("rules:\n  - id: signed\n    check: form.signed\n    source: 's.txt, Info: \"ondertekend\"'\n"
+            "    messages: {pass: {nl: ja, fr: oui, en: \"yes\"}, fail: {nl: nee, fr: non, en: \"no\"}}\n")
+    text = (
+        "```yaml ruleset file=tiny-base.yaml\n"
+        "id: tiny-base\nversion: \"1\"\nabstract: true\ntitle: {nl: b, fr: b, en: b}\nsource: s.txt\n" + rule +
+        "```\n\n"
+        "```yaml ruleset file=tiny.yaml\n"
+        "id: tiny\nversion: \"2\"\nextends: tiny-base\ntitle: {nl: t, fr: t, en: t}\n"
+        "rules:\n  - id: signed\n    severity: warning\n"
+        "```\n\n"
+        "```json application\n{\"form\": {\"signed\": false}}\n```\n\n"
+        "```text verdict\ntiny (version 2): ELIGIBLE\n  ✘ signed (warning): no\n      s.txt, Info: \"ondertekend\"\n```\n"
+    )
+    file = DOCS / "example.md"
+    runner = FileRunner(file, tmp_path)
+    runner.run(extract(text, file))
+    assert runner.failures == []
+    assert (tmp_path / "tiny-base.yaml").is_file()
 
 
 def test_ellipsis_in_console_output():

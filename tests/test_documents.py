@@ -770,3 +770,16 @@ def test_examples_folder_is_not_empty():
     """The examples used above exist (guards against a silently empty parametrisation)."""
     assert len(list(EXAMPLES.glob("*.json"))) >= 1
     assert len(list(EXAMPLES.glob("*.yaml"))) >= 1
+
+
+def test_to_document_reads_back_without_a_json_round_trip():
+    """to_document writes plain values (choices as text), which read back to the same application."""
+    from amif_rules.documents import to_document
+
+    app = read_application({"call": "42", "theme": "integration", "applicant": {"kind": "ocmw"},
+                            "partners": [{"role": "coaching", "kind": "ocmw"}], "activities": ["buddy"],
+                            "participants": [{"residence": "legal", "gender": "female", "nationalities": ["SY"]}]})
+    document = to_document(app)
+    assert document["applicant"]["kind"] == "ocmw" and type(document["applicant"]["kind"]) is str
+    assert document["activities"] == ["buddy"] and type(document["activities"][0]) is str
+    assert read_application(document) == app

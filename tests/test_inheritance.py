@@ -299,3 +299,19 @@ def test_a_fixed_register_date_must_be_in_the_register(tmp_path):
     with pytest.raises(amif_rules.RulesetError, match="no figures for 2021-01-01") as caught:
         amif_rules.load_ruleset(write(tmp_path, "ry", REGISTER.replace("reference_year", "2021-01-01")))
     assert "2019-01-01, 2020-01-01" in caught.value.problems[0].hint
+
+
+def test_a_date_in_a_gap_takes_the_value_of_the_period_before(tmp_path):
+    text = DATED.replace('until: 2019-12-31}', 'until: 2019-06-30}')
+    ruleset = amif_rules.load_ruleset(write(tmp_path, "dated", text))
+    gap = amif_rules.check({"budget": {"amif": "150.00"}}, ruleset=ruleset, engine="python", on=dt.date(2019, 9, 1))
+    assert gap.rule("within").outcome == "fail"  # the 100.00 of the period before the gap
+
+
+def test_a_broken_ruleset_given_with_ruleset_is_a_usage_error(tmp_path):
+    path = write(tmp_path, "broken", "id: broken\nversion: '1'\n")
+    example = Path(__file__).resolve().parents[1] / "examples" / "call-42-eligible-antwerpen.json"
+    result = subprocess.run([sys.executable, "-m", "amif_rules", "check", str(example), "--ruleset", str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "broken.yaml" in result.stderr and "missing required key 'title'" in result.stderr

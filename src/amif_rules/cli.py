@@ -88,6 +88,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except InputError as error:
         _error(str(error))
         return EXIT_USAGE
+    except _UsageError as error:
+        _error(str(error))
+        return EXIT_USAGE
     except (UnknownCall, EngineUnavailable, ValueError) as error:
         _error(str(error))
         return EXIT_USAGE
@@ -133,11 +136,25 @@ def _problem(message: str):
     return Problem("", message)
 
 
+def _user_ruleset(path: Optional[str]):
+    """The ruleset file given with --ruleset: its problems are the user's input errors (exit 2)."""
+    if path is None:
+        return None
+    try:
+        return load_ruleset(path)
+    except RulesetError as error:
+        raise _UsageError(f"the ruleset {path} cannot be loaded:\n{error}") from None
+
+
+class _UsageError(Exception):
+    pass
+
+
 def _check(args: argparse.Namespace) -> int:
     if batch.is_batch(args.application, args.jsonl):
         return _check_batch(args)
+    ruleset = _user_ruleset(args.ruleset)
     document = _read(args.application[0])
-    ruleset = load_ruleset(args.ruleset) if args.ruleset else None
     verdict = check(document, call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset=ruleset)
     if args.format == "json":
         sys.stdout.write(verdict.to_json() + "\n")
@@ -151,8 +168,7 @@ def _check_batch(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise ValueError("--jobs must be 1 or more")
     options = batch.Options(call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset_path=args.ruleset)
-    if args.ruleset:
-        load_ruleset(args.ruleset)  # a broken ruleset is one error, not one per document
+    _user_ruleset(args.ruleset)  # a broken ruleset is one error, not one per document
     items = batch.sources(args.application, args.jsonl, sys.stdin.buffer)
     count, errors = batch.run(items, options, sys.stdout, jobs=args.jobs, progress=batch.Progress(sys.stderr))
     if count == 0:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import typing
 import functools
 import json
 import math
@@ -208,6 +209,8 @@ class _Reader:
         members = _members(enum_type)
         if type(value) is str and value in members:
             return members[value]
+        if type(value) is enum_type:  # an Application's own member, given back
+            return value
         allowed = list(members)
         hint = ""
         if isinstance(value, str):
@@ -620,7 +623,6 @@ def read_application(document: Any) -> Application:
 
 def _converter():
     """A cattrs converter that writes the model back as a contract §1 mapping."""
-    import enum
 
     import cattrs
     from cattrs.gen import make_dict_unstructure_fn, override
@@ -631,7 +633,12 @@ def _converter():
     converter.register_unstructure_hook(Decimal, lambda value: format(value, "f"))
     converter.register_unstructure_hook(dt.datetime, lambda value: value.isoformat())
     converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
-    converter.register_unstructure_hook(enum.Enum, lambda value: value.value)
+    for choice in (OrganisationKind, PartnerRole, Residence, Gender, EducationLevel, Theme, Region, Community,
+                   Commission, Activity):
+        converter.register_unstructure_hook(choice, lambda value: value.value)
+    # Optional[...] fields are unstructured by the value's own class (never None here).
+    converter.register_unstructure_hook_func(
+        lambda cls: getattr(cls, "__origin__", None) is typing.Union, lambda value: converter.unstructure(value))
     # Inner classes first: each generated function binds the hooks of its fields' types.
     for cls in (Municipality, Cofinancing, Form, Participant, Partner, Organisation, Budget, Application):
         converter.register_unstructure_hook(

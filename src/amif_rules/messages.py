@@ -156,7 +156,7 @@ def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
         raise expr.ExpressionError(f"unknown format {fmt!r} in {{{inner}}}", hint="formats: " + ", ".join(FORMATS))
     if body == "missing" or (body == "item" and scope.item_scope is not None):
         return Placeholder(body, None, fmt)
-    display = expr.Scope(scope.parameters, scope.item_scope, for_display=True)
+    display = expr.Scope(scope.parameters, scope.item_scope, for_display=True, definitions=scope.definitions)
     return Placeholder(body, expr.parse(body, display, want=None), fmt)
 
 

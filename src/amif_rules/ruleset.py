@@ -96,17 +96,21 @@ class Parameter:
 def _resolve(dated: tuple, on: Optional[dt.date]) -> Any:
     """The value in force on ``on``; UNRESOLVED without a date when the values differ.
 
-    Before the first period, the first value; after the last, the last value (a period
-    with no ``from``/``until`` is open on that side).
+    Before the first period, the first value; after a period (in a gap, or after the last),
+    the value of the latest period that began before the date (a period with no
+    ``from``/``until`` is open on that side).
     """
     if on is None:
         values = {repr(value) for _, _, value in dated}
         return dated[0][2] if len(values) == 1 else UNRESOLVED
+    previous = dated[0][2]
     for start, end, value in dated:
-        if (start is None or start <= on) and (end is None or on <= end):
+        if start is not None and on < start:
+            return previous
+        if end is None or on <= end:
             return value
-    first_start = dated[0][0]
-    return dated[0][2] if first_start is not None and on < first_start else dated[-1][2]
+        previous = value
+    return previous
 
 
 def resolution_key(ruleset: "Ruleset", on: Optional[dt.date]) -> tuple:

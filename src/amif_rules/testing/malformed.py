@@ -325,7 +325,9 @@ def _text_case(draw, base: dict, slots: list, kind: str) -> Optional[MalformedCa
         text = f"call: '42'\napplicant:\n  name: {tag}\n  kind: ocmw\n"
         if tag.startswith("&"):
             text += "partners:\n  - name: *anchor\n"
-        return MalformedCase(text, kind, ("",), f"YAML {tag.split()[0]}")
+        # Safe YAML tags (!!binary, !!set) build a value of the wrong type: the field is named.
+        where = "applicant.name" if tag.startswith(("!!binary", "!!set")) else ""
+        return MalformedCase(text, kind, (where,), f"YAML {tag.split()[0]}")
     return None
 
 

@@ -150,14 +150,25 @@ class RuleChange:
     parameters: tuple[ParameterValues, ...]
     message_before: Optional[str]
     message_after: Optional[str]
+    severity_before: Optional[str] = None  # None where the rule is absent
+    severity_after: Optional[str] = None
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.rule, self.before, self.after)
+        """(rule, before, after), a failed or unknown warning marked " (warning)"."""
+        return (self.rule, _state(self.before, self.severity_before), _state(self.after, self.severity_after))
+
+    @property
+    def decisive(self) -> bool:
+        """Whether the change can move the verdict: it makes the rule block (a failed error
+        rule), undecided (unknown), or neither, differently before and after. A rule that goes
+        from pass to not applicable, or is removed while it passed, changes no verdict."""
+        return _effect(self.before, self.severity_before) != _effect(self.after, self.severity_after)
 
     def to_dict(self) -> dict:
         data = {"id": self.rule, "item": self.item, "before": self.before, "after": self.after,
-                "fields": self.fields}
+                "severity_before": self.severity_before, "severity_after": self.severity_after,
+                "decisive": self.decisive, "fields": self.fields}
         if self.fields_before is not None:
             data["fields_before"] = self.fields_before
         data["parameters"] = [p.to_dict() for p in self.parameters]
@@ -179,13 +190,24 @@ class Flip:
 
     @property
     def cause(self) -> tuple[tuple[str, str, str], ...]:
-        """The distinct (rule, before, after) of its changes, in rule order."""
-        return tuple(dict.fromkeys(change.key for change in self.changes))
+        """The distinct (rule, before, after) of its decisive changes, in rule order."""
+        decisive = [change for change in self.changes if change.decisive] or list(self.changes)
+        return tuple(dict.fromkeys(change.key for change in decisive))
 
     def to_dict(self) -> dict:
         return {"document": self.document, "applicant": self.applicant, "municipality": self.municipality,
                 "before": self.before, "after": self.after, "cause": cause_label(self.cause),
                 "rules": [change.to_dict() for change in self.changes]}
+
+
+def _state(outcome: str, severity: Optional[str]) -> str:
+    return f"{outcome} (warning)" if severity == "warning" and outcome in ("fail", "unknown") else outcome
+
+
+def _effect(outcome: str, severity: Optional[str]) -> str:
+    if outcome == "fail" and severity == "error":
+        return "blocks"
+    return "undecided" if outcome == "unknown" and severity == "error" else "fine"
 
 
 def cause_label(cause: Sequence[tuple[str, str, str]]) -> str:
@@ -296,10 +318,15 @@ class Sweep:
 
         return sweep_text(self, lang)
 
-    def to_svg(self, lang: str = "en") -> str:
+    def to_svg(self, lang: str = "en", standalone: bool = True) -> str:
         from .report import sweep_svg
 
-        return sweep_svg(self, lang)
+        return sweep_svg(self, lang, standalone)
+
+    def to_html(self, lang: str = "en") -> str:
+        from .report import sweep_html
+
+        return sweep_html(self, lang)
 
     def to_png(self, lang: str = "en") -> bytes:
         from .report import sweep_png
@@ -750,8 +777,8 @@ def impact(base: RulesetLike, draft: RulesetLike, documents: DocumentsLike, lang
             counts[outcome] += 1
         differs = False
         for key in dict.fromkeys(list(results_before) + list(results_after)):
-            was = results_before.get(key, (ABSENT, ""))[0]
-            now = results_after.get(key, (ABSENT, ""))[0]
+            was, severity_was = results_before.get(key, (ABSENT, None))
+            now, severity_now = results_after.get(key, (ABSENT, None))
             if was != ABSENT:
                 rule_before[key[0]][was] += 1
             if now != ABSENT:
@@ -759,6 +786,8 @@ def impact(base: RulesetLike, draft: RulesetLike, documents: DocumentsLike, lang
             if was != now:
                 differs = True
                 rule_transitions[key[0]][f"{was} {ARROW} {now}"] += 1
+            elif _effect(was, severity_was) != _effect(now, severity_now):
+                differs = True
         if outcome_before != outcome_after:
             flips.append(_flip(name, application, base_ruleset, draft_ruleset, lang, engine, on))
         elif differs:
@@ -800,7 +829,10 @@ def _flip(name: str, application: Application, base: Ruleset, draft: Ruleset, la
         was, now = results_before.get(key), results_after.get(key)
         outcome_was = was.outcome if was is not None else ABSENT
         outcome_now = now.outcome if now is not None else ABSENT
-        if outcome_was == outcome_now:
+        severity_was = was.severity if was is not None else None
+        severity_now = now.severity if now is not None else None
+        if (outcome_was, severity_was) == (outcome_now, severity_now) or (
+                outcome_was == outcome_now and _effect(outcome_was, severity_was) == _effect(outcome_now, severity_now)):
             continue
         fields = dict((now or was).fields)
         fields_before = dict(was.fields) if was is not None and now is not None and was.fields != now.fields else None
@@ -810,7 +842,8 @@ def _flip(name: str, application: Application, base: Ruleset, draft: Ruleset, la
                 names.update(dict.fromkeys(sorted(_parameters_of(rules[key[0]]))))
         changes.append(RuleChange(key[0], key[1], outcome_was, outcome_now, fields, fields_before,
                                   _parameter_values(base, draft, names),
-                                  was.message if was is not None else None, now.message if now is not None else None))
+                                  was.message if was is not None else None, now.message if now is not None else None,
+                                  severity_was, severity_now))
     applicant = application.applicant
     municipality = applicant.municipality if applicant is not None else None
     return Flip(name, applicant.name if applicant is not None else None,
@@ -831,18 +864,21 @@ def sweep(ruleset: RulesetLike, parameter: str, values: Iterable[Any], documents
     for _, _, evaluated in scan.run(items):
         for tally, (outcome, _) in zip(counts, evaluated):
             tally[outcome] += 1
-    extended = None
-    if target.extends:
-        try:
-            parent = resolve_ruleset(Path(target.origin).resolve().parent / f"{target.extends[-1]}.yaml")
-        except AmifRulesError:
-            parent = None
-        if parent is None:
-            try:
-                parent = resolve_ruleset(target.extends[-1])
-            except AmifRulesError:
-                parent = None
-        if parent is not None and parameter in parent.parameters and parent.parameters[parameter].value != target.parameters[parameter].value:
-            extended = parent.parameters[parameter].value
+    extended = _extended_value(target, parameter)
     return Sweep(RulesetInfo.of(target), parameter, type_name, target.parameters[parameter].value,
                  tuple(SweepPoint(v, c) for v, c in zip(typed, counts)), scan.documents, scan.errors, extended)
+
+
+def _extended_value(ruleset: Ruleset, parameter: str) -> Any:
+    """The value of ``parameter`` in the ruleset ``ruleset`` extends, when it differs (else None)."""
+    if not ruleset.extends:
+        return None
+    parent_id = ruleset.extends[-1]
+    beside = Path(ruleset.origin).resolve().parent / f"{parent_id}.yaml" if ruleset.origin != "<ruleset>" else None
+    try:
+        parent = load_ruleset(beside) if beside is not None and beside.is_file() else resolve_ruleset(parent_id)
+    except AmifRulesError:
+        return None
+    own = ruleset.parameters[parameter].value
+    inherited = parent.parameters.get(parameter)
+    return inherited.value if inherited is not None and inherited.value != own else None

@@ -61,7 +61,8 @@ from ..errors import AmifRulesError, InputError, RulesetError, RulesetProblem
 from ..facts import build_facts
 from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or, condition_keys
 from ..ruleset import REFERENCE_YEAR, Ruleset, parse_ruleset
-from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
+from ..schema import BOOL, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
+from ..schema import CODES as COUNTRY_CODES_KIND
 from ..yamlsafe import strict_loader
 
 __all__ = ["CODES", "Finding", "exit_status", "lint", "lint_paths", "ruleset_schema"]
@@ -160,8 +161,11 @@ class Finding:
         lines.extend(f"    {line}" for line in self.details)
         if self.changes is not None:
             changed = ", ".join(f"{path} = {json.dumps(value, ensure_ascii=False)}" for path, value in self.changes.items())
-            base = f"{self.based_on}, with " if self.based_on and self.based_on != "constructed" else "a constructed application, with "
-            lines.append(f"    counterexample: {base}{changed or 'no change'}")
+            label = {"AR311": "eligible application", "AR302": "example"}.get(self.code, "counterexample")
+            if self.based_on and self.based_on != "constructed":
+                lines.append(f"    {label}: {self.based_on}" + (f", with {changed}" if changed else ""))
+            else:
+                lines.append(f"    {label}: a constructed application: {changed or '{}'}")
         if self.shows is not None:
             lines.append(f"    checked: {self.shows['outcome'].upper()}")
             marks = {"pass": "✔", "fail": "✘", "unknown": "?", "not_applicable": "–"}
@@ -219,14 +223,14 @@ def lint(path_or_ruleset: Union[str, os.PathLike, Ruleset], *, verbose: bool = F
 
 def lint_paths(paths: Iterable[Union[str, os.PathLike]], *, verbose: bool = False,
                sources: Union[str, os.PathLike, None] = None) -> list[tuple[str, list[Finding]]]:
-    """Lint files and folders (every ``*.yaml`` of a folder and its subfolders except
-    ``*.tests.yaml``); ``(file, findings)`` per file. Raises ``FileNotFoundError`` for a
+    """Lint files and folders (every ``*.yaml`` of a folder except ``*.tests.yaml``; not its
+    subfolders: ``rulesets/drafts/`` is linted by naming it); ``(file, findings)`` per file. Raises ``FileNotFoundError`` for a
     path that does not exist or a folder without ruleset files."""
     files: list[Path] = []
     for entry in paths:
         path = Path(entry)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.yaml") if not p.name.endswith(".tests.yaml"))
+            found = sorted(p for p in path.glob("*.yaml") if not p.name.endswith(".tests.yaml"))
             if not found:
                 raise FileNotFoundError(f"no ruleset files (*.yaml) in {path}")
             files.extend(found)
@@ -262,14 +266,13 @@ class _Raw:
     key_marks: dict = attrs.field(factory=dict)  # path tuple -> (line, column) of the key
 
     def where(self, path: tuple, key: bool = False) -> str:
+        """``file:line:column`` of the value at ``path`` (of its key, with ``key``), or of
+        the closest enclosing value that has a place."""
+        mark = self.key_marks.get(path) if key else None
         probe = path
-        table = self.key_marks if key else self.marks
-        while probe and probe not in table:
-            if key and probe in self.marks:
-                table = self.marks
-                break
+        while mark is None and probe not in self.marks and probe:
             probe = probe[:-1]
-        mark = table.get(probe) or self.marks.get(probe)
+        mark = mark or self.marks.get(probe)
         if mark is None:
             return self.name
         return f"{self.name}:{mark[0]}:{mark[1]}"
@@ -360,7 +363,6 @@ _PROBLEM_KINDS: tuple[tuple[str, str], ...] = (
     ("AR108", r"parameter cannot have the value|^an amount has at most 2 decimals|^unknown parameter type|has no value and no type|"
               r"has both value: and values:|dated value|^values: is a list|^until is before from|^parameter names are|"
               r"is already a name of the rule language|needs a value: and a source:|^parameters: must be"),
-    ("AR111", r"unknown format|^in the (nl|fr|en) \w+ message: .*(placeholder|brace|\{|\})"),
     ("AR103", r"^unknown (parameter or )?field|has no field|is an object, not a value|'item' is only defined|^cannot iterate over"),
     ("AR104", r"^cannot compare|^arithmetic needs|is never a value of|but a condition must be true or false|^and/or/not need|"
               r"does not apply to|^lists cannot be compared|^'in' needs|^'in' tests|^argument \d+ of|takes \d+ argument|"
@@ -376,13 +378,12 @@ _PROBLEM_KINDS: tuple[tuple[str, str], ...] = (
 
 def problem_code(message: str) -> str:
     """The finding code of a loader problem (its message, as ``RulesetProblem.message``)."""
-    inner = message
-    for prefix in (r"^in the (nl|fr|en) \w+ message: ", r"^in definition '[^']*': "):
-        stripped = re.sub(prefix, "", inner)
-        if stripped != inner and not re.search(r"unknown format", stripped):
-            inner = stripped
+    if re.search(r"unknown format|placeholder at character|without its '\{'", message):
+        return "AR111"
+    inner = re.sub(r"^in the (nl|fr|en) \w+ message: ", "", message)
+    inner = re.sub(r"^in definition '[^']*': ", "", inner)
     for code, pattern in _PROBLEM_KINDS:
-        if re.search(pattern, inner) or (inner is not message and re.search(pattern, message) and code == "AR111"):
+        if re.search(pattern, inner):
             return code
     return "AR199"
 
@@ -418,7 +419,10 @@ class _Linter:
             self.load()
         chain = _read_chain(raw) if raw is not None and isinstance(raw.data, dict) else ([raw] if raw else [])
         self.chain = chain
-        if self.ruleset is not None:
+        if self.ruleset is None:
+            self.add("AR390", "the checks beyond loading (AR2xx) and the semantic checks (AR3xx) run once the "
+                     "ruleset loads", self.name)
+        else:
             self.beyond_loader(chain)
             try:
                 _Semantics(self).run()
@@ -492,7 +496,7 @@ class _Linter:
         if own_definitions:
             used = _names_used(chain)
             for name in own_definitions:
-                if name not in used.get(name, set()) and not used.get(name):
+                if not used.get(name):
                     self.add("AR203", f"definition {name!r} is never used", own.where(("definitions", name), key=True),
                              hint=f"use it by name in a check or when, or remove {name}")
         self.citations(own)
@@ -629,7 +633,7 @@ def _names_used(chain: list[_Raw]) -> dict[str, set]:
     return used
 
 
-_CITATION = re.compile(r'^(?P<file>[\w.-]+\.txt)(?:, (?P<heading>[^:"]+?))?(?:: "(?P<quote>[^"]+)")?(?P<rest>.*)$')
+_CITATION = re.compile(r'^(?P<file>[\w.-]+\.txt)(?:, (?P<heading>[^:"]+))?(?:: "(?P<quote>[^"]+)")?(?P<rest>.*)$')
 
 
 def _citations(data: Any, where: tuple = ()) -> Iterable[tuple[tuple, str]]:
@@ -710,6 +714,7 @@ _HIGH_INSTANT = _micros(dt.datetime(limits.MAX_YEAR + 1, 12, 31, 23, 59, 59, tzi
 _LOW_DATE = dt.date(limits.MIN_YEAR - 1, 1, 1).toordinal()
 _HIGH_DATE = dt.date(limits.MAX_YEAR + 1, 12, 31).toordinal()
 _AGE = limits.MAX_YEAR - limits.MIN_YEAR + 2
+_DAY = 86_400 * 10**6
 
 
 def _domain(kind: str, path: Optional[str], call: Optional[expr.Call]) -> Optional[tuple[int, int]]:
@@ -739,6 +744,32 @@ def _domain(kind: str, path: Optional[str], call: Optional[expr.Call]) -> Option
     if kind == DATE:
         return (_LOW_DATE, _HIGH_DATE)
     return None
+
+
+_TYPICAL_DAY = dt.date(2019, 8, 30)
+
+
+def _typical(var: _Var) -> list[int]:
+    """A plausible value of a numeric key, tried early so that examples read naturally (an
+    extra candidate: it never makes a search less exhaustive)."""
+    low, high = var.domain
+    if var.call is not None:
+        value = {"age_on": 30, "len": 1}.get(var.call.name)
+        if value is None and var.kind == DATE:
+            value = _TYPICAL_DAY.toordinal()
+    elif var.kind == INSTANT:
+        value = _micros(dt.datetime.combine(_TYPICAL_DAY, dt.time(12), BRUSSELS))
+    elif var.kind == DATE:
+        value = _TYPICAL_DAY.toordinal()
+    elif var.kind == MONEY:
+        value = 10_000_000
+    elif var.path and var.path.endswith("population"):
+        value = 100_000
+    elif var.path == "duration_months":
+        value = 12
+    else:
+        value = None
+    return [value] if value is not None and low <= value <= high else []
 
 
 def _atoms(condition) -> Iterable:
@@ -860,7 +891,7 @@ class _Model:
             var = self.vars[var_id]
             if var.numeric:
                 low, high = var.domain
-                points = {low, high}
+                points = {low, high, *_typical(var)}
                 if low <= 0 <= high:
                     points.add(0)
                 for t in thresholds.get(var_id, ()):
@@ -904,7 +935,16 @@ class _Model:
             elif var.numeric:
                 near = sorted({p for t in thresholds.get(var_id, ()) for p in (math.floor(t) - 1, math.floor(t),
                                                                                math.ceil(t), math.ceil(t) + 1)})
-                values = [v for v in near if v in set(base[var_id])] + [v for v in base[var_id] if v not in set(near)]
+                known = set(base[var_id])
+                if var.kind == INSTANT:  # a day either side reads better in an example than a microsecond
+                    low, high = var.domain
+                    rounder = [p for t in thresholds.get(var_id, ()) for p in (math.floor(t) - _DAY, math.ceil(t) + _DAY)
+                               if low <= p <= high]
+                    near = rounder + near
+                    known |= set(rounder)
+                typical = _typical(var)
+                values = list(dict.fromkeys([v for v in near if v in known] + typical
+                                            + [v for v in base[var_id] if v not in set(near)]))
             elif var.kind == BOOL:
                 values = [True, False]
             elif var.kind == ENUM:
@@ -1037,7 +1077,8 @@ class _Analysis:
             return
         self.eligibility()
         self.rules()
-        self.gaps()
+        if self.witness.assignment is not None:  # when nothing is eligible, every value is "on neither side"
+            self.gaps()
 
     # -- c. can any application be eligible? ------------------------------------------------------
     def ok(self, index: int, outcome: str) -> bool:
@@ -1068,18 +1109,15 @@ class _Analysis:
                 found, complete = _backtrack(model, component, self.ok, candidates, budget)
                 if found is None:
                     failed = True
-                    if not complete:
+                    # Unsatisfiable among the candidates is a proof only when the search
+                    # ended and every key's candidates were exhaustive.
+                    if not complete or any(v in inexact for i in component for v in model.rule_vars[i]):
                         exact = False
                     break
                 assignment.update(found)
-                if any(v in inexact for i in component for v in model.rule_vars[i]):
-                    exact = exact  # inexact keys found a solution: a solution is a solution
-            used = SEARCH_BUDGET - budget[0]
-            total += used
+            total += SEARCH_BUDGET - budget[0]
             if not failed:
                 return _Search(assignment, True, total, states)
-            if any(v in inexact for i in active for v in model.rule_vars[i]):
-                exact = False
         return _Search(None, exact, total)
 
     def _restrict_lengths(self, candidates: dict, states: dict) -> None:
@@ -1105,9 +1143,11 @@ class _Analysis:
                 core = self.core(everything)
                 names = [self.ruleset.rules[i].id for i in core]
                 details = self.describe_conflict(core)
-                self.add("AR310", "no application can be eligible: " + _conflict_text(names), rule=names[-1] if names else None,
-                         key="check", details=tuple(details), certain=True, candidates=result.count,
-                         hint="change one of these rules or parameters so that some values pass them all")
+                document, based_on, changes, shows, tried = self.conflict_cases(core)
+                self.add("AR310", "no application can be eligible (the rules are unsatisfiable): " + _conflict_text(names),
+                         rule=names[-1] if names else None, key="check", details=tuple(details + tried), certain=True,
+                         candidates=result.count, counterexample=document, based_on=based_on, changes=changes,
+                         shows=shows, hint="change one of these rules or parameters so that some values pass them all")
             else:
                 self.add("AR310", f"no eligible application found among {result.count:,} candidates "
                          "(a bounded search: the rules compare several fields at once)", severity="warning",
@@ -1128,9 +1168,10 @@ class _Analysis:
         if self.semantics.linter.verbose:
             document, based_on = self.passing_document()
             shows = _shows(document, self.ruleset, None) if document is not None else None
-            self.add("AR311", "an application can be eligible" + (f", e.g. {based_on}" if based_on else ""),
+            example = "a constructed one" if based_on == "constructed" else based_on
+            self.add("AR311", "an application can be eligible" + (f", e.g. {example}" if example else ""),
                      certain=True, candidates=result.count, counterexample=document, based_on=based_on,
-                     changes={} if document is not None else None,
+                     changes=(_changes(None, document) if based_on == "constructed" else {}) if document is not None else None,
                      shows=shows)
 
     def core(self, rules: list[int], force: Optional[dict] = None) -> list[int]:
@@ -1163,6 +1204,71 @@ class _Analysis:
                     if accepted is not None:
                         lines.append(f"{self.ruleset.rules[index].id} accepts {var.label} {_intervals(accepted, var)}")
         return lines
+
+    def conflict_cases(self, core: list[int]) -> tuple:
+        """Applications that show a conflict: from the example closest to eligible, each
+        shared key set to a value one rule accepts, which another rule then refuses."""
+        base, based_on = self.nearest_document()
+        if base is None:
+            return None, None, None, None, []
+        model = self.model
+        rule_ids = [self.ruleset.rules[i].id for i in core]
+        counts: dict[VarId, list[int]] = {}
+        for index in core:
+            for var_id in model.rule_vars[index]:
+                counts.setdefault(var_id, []).append(index)
+        first: tuple = (None, None, None, None)
+        lines: list[str] = []
+        marks = {"pass": "✔", "fail": "✘", "unknown": "?", "not_applicable": "–"}
+        for var_id, readers in counts.items():
+            var = model.vars[var_id]
+            if len(readers) < 2 or not var.numeric or var.call is not None or var.path is None:
+                continue
+            pieces = self.pieces(core, var_id)
+            accepted = {index: self.accepted_pieces(index, var_id, pieces) for index in readers}
+            if any(value is None for value in accepted.values()):
+                continue
+            for index in readers:
+                own = accepted[index]
+                others = [p for other in readers if other != index for p in accepted[other]]
+                if not own:
+                    continue
+                ends = [end for piece in own for end in piece]
+                value = min(ends, key=lambda e: min((abs(e - o) for p in others for o in p), default=0))
+                document = copy.deepcopy(base)
+                if var.scope is None:
+                    _put(document, tuple(var.path.split(".")), _document_value(var, value))
+                    targets = [(rule_id, None) for rule_id in rule_ids]
+                else:
+                    if not isinstance(document.get(var.scope), list) or not document[var.scope]:
+                        continue
+                    _put(document, (var.scope, 0, *var.path.split(".")), _document_value(var, value))
+                    targets = [(rule_id, None if model.compiled[i].scope is None else f"{var.scope}[0]")
+                               for rule_id, i in zip(rule_ids, core)]
+                shows = _shows(document, self.ruleset, targets)
+                if shows is None:
+                    continue
+                outcomes = ", ".join(f"{marks[r['outcome']]} {r['id']}" for r in shows["rules"])
+                lines.append(f"with {var.label} = {_value_text(var, value)}: {outcomes}")
+                if first[0] is None:
+                    first = (document, based_on, _changes(base, document), shows)
+        return (*first, [f"from {based_on}:"] + [f"  {line}" for line in lines] if lines else [])
+
+    def nearest_document(self) -> tuple[Optional[dict], Optional[str]]:
+        """The example of the call with the fewest failing or unknown error rules."""
+        best: tuple = (None, None)
+        best_score = None
+        for path in self.example_files():
+            document = _read_example(path, self.ruleset.call)
+            if document is None:
+                continue
+            verdict = _check(document, self.ruleset)
+            if verdict is None:
+                continue
+            score = sum(1 for r in verdict.rules if r.severity == "error" and r.outcome in ("fail", "unknown"))
+            if best_score is None or score < best_score:
+                best, best_score = (document, _display(path)), score
+        return best
 
     # -- b. rules that can never fail, pass or apply ------------------------------------------------------
     def rules(self) -> None:
@@ -1197,7 +1303,7 @@ class _Analysis:
                 constant = isinstance(compiled.check, Const)
                 severity = "info" if constant or not exact else "warning"
                 why = "its check is the constant true" if constant else "no application makes its check false"
-                document, based_on, changes, shows = self.case(index, found["pass"])
+                document, based_on, changes, shows = (None, None, None, None) if constant else self.case(index, found["pass"])
                 self.add("AR302", f"rule {rule.id!r} can never fail: {why}{how}", rule=rule.id, key="check",
                          severity=severity, certain=exact, candidates=count, counterexample=document,
                          based_on=based_on, changes=changes, shows=shows,
@@ -1286,6 +1392,7 @@ class _Analysis:
             var_ids = [var_id for _, var_id in entries]
             first = model.vars[var_ids[0]]
             pieces = self.pieces([index for index, _ in entries], var_ids[0], var_ids[1:])
+            self._pieces_count = len(pieces)
             accepted_by: dict[int, list] = {}
             for index, var_id in entries:
                 accepted = self.accepted_pieces(index, var_id, pieces)
@@ -1309,6 +1416,10 @@ class _Analysis:
                          f"{_intervals(accepted_by[index], self.model.vars[var_id])}")
         document, based_on, changes, shows = self.gap_case(entries, value)
         rule_ids = [self.ruleset.rules[index].id for index, _ in entries]
+        own = self.semantics.linter.name
+        # Point at a rule of the file being linted when one of the group is there.
+        anchor = next((rule_id for rule_id in rule_ids
+                       if (self.semantics.places.get((rule_id, "check")) or "").startswith(own + ":")), rule_ids[0])
         names = ", ".join(rule_ids[:-1]) + " nor " + rule_ids[-1] if len(rule_ids) > 1 else rule_ids[0]
         if shows is not None:
             failing = [r for r in shows["rules"] if r["outcome"] == "fail"]
@@ -1319,8 +1430,9 @@ class _Analysis:
                      + ", ".join(f"{r['id']}" + (f" [{r['item']}]" if r.get("item") else "") for r in (shows or {}).get("rules", ())
                                  if r["outcome"] == "fail"))
         self.add("AR301", f"{subject} is accepted by no rule: neither {names} accepts it, though values on both "
-                 "sides are accepted", rule=rule_ids[0], key="check", details=tuple(lines[:-1]), certain=True,
-                 candidates=len(accepted_by), counterexample=document, based_on=based_on, changes=changes, shows=shows,
+                 "sides are accepted", rule=anchor, key="check", details=tuple(lines[:-1]), certain=True,
+                 candidates=len(accepted_by) * self._pieces_count,
+                 counterexample=document, based_on=based_on, changes=changes, shows=shows,
                  hint="say which side the boundary value belongs to: write >= or <= in one of the rules, as the call text means")
 
     # -- counterexample documents ----------------------------------------------------------------------
@@ -1331,12 +1443,8 @@ class _Analysis:
             return self._passing
         result: tuple = (None, None)
         for path in self.example_files():
-            try:
-                text = path.read_bytes()
-                document = parse_json(text) if path.suffix == ".json" else parse_yaml(text)
-            except (InputError, OSError):
-                continue
-            if not isinstance(document, dict) or str(document.get("call")) != str(self.ruleset.call):
+            document = _read_example(path, self.ruleset.call)
+            if document is None:
                 continue
             verdict = _check(document, self.ruleset)
             if verdict is not None and verdict.outcome == "eligible":
@@ -1397,7 +1505,8 @@ class _Analysis:
         shows = _shows(document, self.ruleset, [(self.ruleset.rules[index].id, item)])
         if shows is None or not any(r["outcome"] == wanted for r in shows["rules"]):
             return None, None, None, None
-        return document, based_on or "constructed", _changes(base, document), shows
+        based_on = based_on or "constructed"
+        return document, based_on, _changes(base if based_on != "constructed" else None, document), shows
 
     def gap_case(self, entries, value: int) -> tuple:
         """A passing application with every key of the group set to ``value``."""
@@ -1440,7 +1549,7 @@ class _Analysis:
             _put(document, (var.scope, position, *var.path.split(".")), _document_value(var, value))
             targets.append((rule.id, f"{var.scope}[{position}]"))
         shows = _shows(document, self.ruleset, targets)
-        return document, based_on, _changes(base, document), shows
+        return document, based_on, _changes(base if based_on != "constructed" else None, document), shows
 
     def realize(self, assignment: dict, states: dict, base: Optional[dict], positions: Optional[dict] = None) -> dict:
         """A document whose facts take the values of ``assignment`` (as far as possible)."""
@@ -1471,6 +1580,13 @@ class _Analysis:
                     document[var.scope] = [{}]
             _put(document, parts, shown)
         derived = [(v, value) for v, value in assignment.items() if model.vars[v].call is not None]
+        reads_date = any(isinstance(a, expr.Path) and a.path == "reference_date"
+                         for v, value in derived if value is not None for a in model.vars[v].call.args)
+        dated = {(None, "submitted_at"), (None, "reference_date")} & set(assignment)
+        if (reads_date or self.on is not None) and not dated and not isinstance(document.get("submitted_at"), str):
+            # The date picks dated parameter values too: the one this analysis is for.
+            day = self.on or self.ruleset.valid_until or self.ruleset.valid_from or _TYPICAL_DAY
+            document["submitted_at"] = dt.datetime.combine(day, dt.time(12), BRUSSELS).isoformat()
         if derived:
             self._realize_derived(document, derived, positions)
         return document
@@ -1518,7 +1634,7 @@ class _Analysis:
         reference = _reference_day(document)
         kind = (schema.scope_field(scope, path) if scope else schema.root_field(path))
         kind = kind.kind if kind is not None else None
-        if kind == CODES:
+        if kind == COUNTRY_CODES_KIND:
             pool += [["SY"], ["BE"], ["NO"], ["SY", "NO"], ["BE", "NO"], ["BE", "SY"], ["stateless"], ["GB"], ["HR"], ["CH"]]
             for var, value in wanted:
                 if var.call.name == "has_any":
@@ -1668,6 +1784,18 @@ def _put(document: dict, parts: tuple, value: Any) -> None:
         target[last] = value
 
 
+def _read_example(path: Path, call: Any) -> Optional[dict]:
+    """An example application of call ``call`` (None for another call or a bad file)."""
+    try:
+        text = path.read_bytes()
+        document = parse_json(text) if path.suffix == ".json" else parse_yaml(text)
+    except (InputError, OSError):
+        return None
+    if not isinstance(document, dict) or str(document.get("call")) != str(call):
+        return None
+    return document
+
+
 def _check(document: dict, ruleset: Ruleset):
     from ..api import check
 
@@ -1699,15 +1827,17 @@ def _changes(base: Optional[dict], document: dict) -> dict:
     changes: dict = {}
 
     def walk(before: Any, after: Any, path: str) -> None:
-        if isinstance(after, dict) and isinstance(before, dict):
+        if isinstance(after, dict):
+            previous = before if isinstance(before, dict) else {}
             for key in after:
-                walk(before.get(key), after[key], f"{path}.{key}" if path else key)
-            for key in before:
+                walk(previous.get(key), after[key], f"{path}.{key}" if path else key)
+            for key in previous:
                 if key not in after:
                     changes[f"{path}.{key}" if path else key] = None
-        elif isinstance(after, list) and isinstance(before, list) and all(isinstance(e, dict) for e in after):
+        elif isinstance(after, list) and after and all(isinstance(e, dict) for e in after):
+            previous = before if isinstance(before, list) else []
             for index, element in enumerate(after):
-                walk(before[index] if index < len(before) else {}, element, f"{path}[{index}]")
+                walk(previous[index] if index < len(previous) else {}, element, f"{path}[{index}]")
         elif before != after:
             changes[path] = after
 

@@ -57,10 +57,14 @@ _T: dict[str, tuple[str, str, str]] = {  # key -> (nl, fr, en)
     "quiet_line": ("{n} aanvragen houden hun uitkomst, hoewel de uitkomst van een regel verandert.",
                    "{n} demandes gardent leur résultat, bien que le résultat d'une règle change.",
                    "{n} applications keep their outcome although the outcome of a rule changes."),
+    "quiet_one": ("1 aanvraag houdt haar uitkomst, hoewel de uitkomst van een regel verandert.",
+                  "1 demande garde son résultat, bien que le résultat d'une règle change.",
+                  "1 application keeps its outcome although the outcome of a rule changes."),
     "causes_heading": ("Veranderingen per oorzaak", "Changements par cause", "Changes by cause"),
     "cause": ("oorzaak", "cause", "cause"),
     "cause_n": ("Oorzaak {n}", "Cause {n}", "Cause {n}"),
     "applications": ("aanvragen", "demandes", "applications"),
+    "application": ("aanvraag", "demande", "application"),
     "flips_heading": ("Aanvragen met een andere uitkomst", "Demandes dont le résultat change",
                       "Applications that change outcome"),
     "applicant": ("aanvrager", "demandeur", "applicant"),
@@ -162,13 +166,23 @@ def parameters_text(parameters: Sequence["ParameterValues"], lang: str) -> str:
     return "; ".join(parts)
 
 
+def _applications(n: int, lang: str) -> str:
+    return f"1 {t('application', lang)}" if n == 1 else f"{number(n, lang)} {t('applications', lang)}"
+
+
+def _quiet(report: "ImpactReport", lang: str) -> str:
+    n = report.unchanged_with_rule_changes
+    return t("quiet_one", lang) if n == 1 else t("quiet_line", lang, n=number(n, lang))
+
+
 def _signed(n: int, lang: str) -> str:
     return ("+" if n > 0 else "") + number(n, lang) if n else "0"
 
 
 def _change_label(change, lang: str) -> str:
     where = f" [{change.item}]" if change.item else ""
-    return f"{change.rule}{where}: {outcome_word(change.before, lang)} → {outcome_word(change.after, lang)}"
+    _, before, after = change.key
+    return f"{change.rule}{where}: {before} → {after}"
 
 
 # -- text -------------------------------------------------------------------------------------------
@@ -209,13 +223,13 @@ def impact_text(report: "ImpactReport", lang: str = "en") -> str:
     lines.append("")
     lines.append(t("changed_one", lang) if report.changed == 1 else t("changed_line", lang, n=number(report.changed, lang)))
     if report.unchanged_with_rule_changes:
-        lines.append(t("quiet_line", lang, n=number(report.unchanged_with_rule_changes, lang)))
+        lines.append(_quiet(report, lang))
     for index, cause in enumerate(report.causes, start=1):
         lines.append("")
         transitions = ", ".join(f"{outcome_word(a, lang)} → {outcome_word(b, lang)}: {number(n, lang)}"
                                 for (a, b), n in _transition_pairs(cause.transitions))
-        lines.append(f"{t('cause_n', lang, n=index)}: {cause.label} ({number(len(cause.flips), lang)} "
-                     f"{t('applications', lang)}; {transitions})")
+        lines.append(f"{t('cause_n', lang, n=index)}: {cause.label} ({_applications(len(cause.flips), lang)}; "
+                     f"{transitions})")
         if cause.parameters:
             lines.append(f"  {t('parameters', lang)}: {parameters_text(cause.parameters, lang)}")
         rows = [[t("applicant", lang), t("document", lang), t("base", lang), t("draft", lang), t("values", lang)]]
@@ -319,7 +333,9 @@ tr.cause-row th { background: #fff7e0; text-align: left; }
 ul.changes { margin: .3em 0; padding-left: 1.2em; }
 figure { margin: 1em 0; }
 figcaption { color: #4a5566; font-size: .92em; }
-svg { max-width: 100%; height: auto; background: #fff; }
+svg { width: 100%; max-width: 900px; height: auto; background: #fff; }
+small { color: #4a5566; }
+table#flips { width: 100%; }
 footer { margin-top: 3em; color: #6a7586; font-size: .85em; }
 """
 
@@ -374,8 +390,10 @@ def impact_html(report: "ImpactReport", lang: str = "en") -> str:
         body.append(f'<p id="draft-changes">{_e(t("no_changes", lang))}</p>')
     body.append(f"<h2>{_e(t('outcomes_heading', lang))}</h2>")
     body.append('<table id="outcomes"><thead><tr>'
-                f"<th>{_e(t('outcome', lang))}</th><th class=\"num\">{_e(report.base.id)}</th>"
-                f"<th class=\"num\">{_e(report.draft.id)}</th><th class=\"num\">{_e(t('change', lang))}</th>"
+                f"<th>{_e(t('outcome', lang))}</th>"
+                f"<th class=\"num\">{_e(t('base', lang))}<br><small>{_e(report.base.id)}</small></th>"
+                f"<th class=\"num\">{_e(t('draft', lang))}<br><small>{_e(report.draft.id)}</small></th>"
+                f"<th class=\"num\">{_e(t('change', lang))}</th>"
                 "</tr></thead><tbody>")
     for outcome in ("eligible", "ineligible", "incomplete"):
         before, after = report.before[outcome], report.after[outcome]
@@ -386,8 +404,7 @@ def impact_html(report: "ImpactReport", lang: str = "en") -> str:
     body.append("</tbody></table>")
     summary = t("changed_one", lang) if report.changed == 1 else t("changed_line", lang, n=number(report.changed, lang))
     body.append(f'<p id="changed" data-changed="{report.changed}"><strong>{_e(summary)}</strong>'
-                + (f" {_e(t('quiet_line', lang, n=number(report.unchanged_with_rule_changes, lang)))}"
-                   if report.unchanged_with_rule_changes else "") + "</p>")
+                + (f" {_e(_quiet(report, lang))}" if report.unchanged_with_rule_changes else "") + "</p>")
     body.append("</section>")
 
     causes = report.causes
@@ -411,32 +428,30 @@ def impact_html(report: "ImpactReport", lang: str = "en") -> str:
     body.append('<section id="flips-section">')
     body.append(f"<h2>{_e(t('flips_heading', lang))}</h2>")
     if causes:
-        columns = [t("applicant", lang), t("municipality", lang), t("document", lang), report.base.id, report.draft.id,
-                   t("rules_changed", lang), t("values", lang), t("parameters", lang), t("explanation", lang)]
+        columns = [t("applicant", lang), t("outcome", lang), t("rules_changed", lang), t("values", lang),
+                   t("explanation", lang)]
         body.append('<table id="flips"><thead><tr>' + "".join(f"<th>{_e(c)}</th>" for c in columns) + "</tr></thead>")
         for index, cause in enumerate(causes, start=1):
             body.append(f'<tbody class="cause" data-cause="{_e(cause.label)}">')
+            parameters = (f"<br><small>{_e(t('parameters', lang))}: {_e(parameters_text(cause.parameters, lang))}</small>"
+                          if cause.parameters else "")
             body.append(f'<tr class="cause-row"><th colspan="{len(columns)}">{_e(t("cause_n", lang, n=index))}: '
-                        f"<code>{_e(cause.label)}</code> ({_e(number(len(cause.flips), lang))} "
-                        f"{_e(t('applications', lang))})</th></tr>")
+                        f"<code>{_e(cause.label)}</code> ({_e(_applications(len(cause.flips), lang))}){parameters}</th></tr>")
             for flip in cause.flips:
                 rules = "<br>".join(f"<code>{_e(_change_label(c, lang))}</code>" for c in flip.changes)
                 values = []
                 for change in flip.changes:
                     for path, value in change.fields.items():
-                        values.append(f"<code>{_e(path)}</code> = {_e(field_value(value, lang))}")
+                        values.append(f"<code>{_e(path)}</code> = <strong>{_e(field_value(value, lang))}</strong>")
                     if change.fields_before is not None:
                         values.append(f"({_e(t('values_before', lang))}: {_e(fields_text(change.fields_before, lang))})")
-                parameters: dict[str, Any] = {}
-                for change in flip.changes:
-                    for p in change.parameters:
-                        parameters.setdefault(p.name, p)
                 messages = "<br>".join(_e(c.message_after or c.message_before or "") for c in flip.changes)
+                where = f"{flip.municipality} · {flip.document}" if flip.municipality else flip.document
                 body.append(f'<tr class="flip" data-before="{_e(flip.before)}" data-after="{_e(flip.after)}">'
-                            f"<td>{_e(flip.applicant or '—')}</td><td>{_e(flip.municipality or '—')}</td>"
-                            f'<td class="mono">{_e(flip.document)}</td><td>{_outcome_html(flip.before, lang)}</td>'
-                            f"<td>{_outcome_html(flip.after, lang)}</td><td>{rules}</td><td>{'<br>'.join(values)}</td>"
-                            f"<td>{_e(parameters_text(list(parameters.values()), lang))}</td><td>{messages}</td></tr>")
+                            f'<td><span class="applicant">{_e(flip.applicant or "—")}</span><br>'
+                            f'<small class="mono">{_e(where)}</small></td>'
+                            f"<td>{_outcome_html(flip.before, lang)} → {_outcome_html(flip.after, lang)}</td>"
+                            f"<td>{rules}</td><td>{'<br>'.join(values)}</td><td>{messages}</td></tr>")
             body.append("</tbody>")
         body.append("</table>")
     else:
@@ -528,7 +543,7 @@ class _Layout:
     x_ticks: tuple[tuple[float, str], ...]
     y_ticks: tuple[tuple[float, str], ...]
     points: tuple[tuple[float, float, str], ...]  # x, y, tooltip
-    markers: tuple[tuple[float, str, str], ...]  # x, label, kind ("own" | "base")
+    markers: tuple[tuple[float, str, str, bool], ...]  # x, label, kind ("own" | "base"), inside the axis
 
 
 def _nice_step(span: Decimal, most: int, integer: bool) -> Decimal:
@@ -562,8 +577,12 @@ def _layout(sweep: "Sweep", lang: str, width: int, height: int, char_width: floa
     markers = [(Decimal(str(value)), label, "own" if index == 0 else "base")
                for index, (value, label) in enumerate(_marker_labels(sweep, lang))
                if value is not None and not isinstance(value, str) and _is_number(value)]
-    low = min(values + [m[0] for m in markers])
-    high = max(values + [m[0] for m in markers])
+    # A marked value near the swept range widens the axis to show it; one far away (more than
+    # a quarter of the range beyond it) is named at the edge instead, with an arrow.
+    reach = (max(values) - min(values)) / 4
+    near = [m for m in markers if min(values) - reach <= m[0] <= max(values) + reach]
+    low = min(values + [m[0] for m in near])
+    high = max(values + [m[0] for m in near])
     if low == high:
         low, high = low - 1, high + 1
     integer = sweep.type == "integer"
@@ -597,12 +616,29 @@ def _layout(sweep: "Sweep", lang: str, width: int, height: int, char_width: floa
         subtitle=f"{sweep.ruleset.id} · "
                  + t("portfolio_line", lang, documents=number(sweep.documents, lang), errors=number(sweep.errors, lang)),
         x_label=sweep.parameter, y_label=t("chart_y", lang),
-        x_ticks=tuple((x_of(v), parameter_value(_plain(v, integer), sweep.type, lang)) for v in x_ticks_values),
+        x_ticks=tuple((x_of(v), _tick(_plain(v, integer), sweep.type, lang)) for v in x_ticks_values),
         y_ticks=tuple((y_of(v), number(int(v), lang)) for v in y_values),
         points=points,
-        markers=tuple((x_of(v), f"{label}: {parameter_value(_plain(v, integer), sweep.type, lang)}", kind)
-                      for v, label, kind in markers),
+        markers=tuple(_marker(x_of(v), f"{label}: {parameter_value(_plain(v, integer), sweep.type, lang)}", kind,
+                              left, left + plot_w) for v, label, kind in markers),
     )
+
+
+def _marker(x: float, label: str, kind: str, left: float, right: float) -> tuple[float, str, str, bool]:
+    """(x, label, kind, inside): a value beyond the axis is put at its edge, with an arrow."""
+    if x > right + 0.5:
+        return right, f"{label} →", kind, False
+    if x < left - 0.5:
+        return left, f"← {label}", kind, False
+    return x, label, kind, True
+
+
+def _tick(value: Any, type_name: str, lang: str) -> str:
+    """A tick label: like a parameter value, but whole euros without cents."""
+    if type_name == "money" and Decimal(value) == Decimal(value).to_integral_value():
+        pattern = LOCALES[lang].currency_formats["standard"].pattern.replace(".00", "")
+        return format_currency(Decimal(value), "EUR", format=pattern, locale=LOCALES[lang], currency_digits=False)
+    return parameter_value(value, type_name, lang)
 
 
 def _is_number(value: Any) -> bool:
@@ -616,13 +652,15 @@ def _plain(value: Decimal, integer: bool) -> Any:
 _BLUE, _ORANGE, _GREY, _INK, _GRID, _AXIS = "#1f5fbf", "#d9480f", "#6b7280", "#1d2430", "#e5e9f0", "#4a5566"
 
 
-def sweep_svg(sweep: "Sweep", lang: str = "en") -> str:
-    """The sweep chart as an inline SVG element: axes with ticks and labels, one point per
-    value, the current (and base) value marked with a dashed line."""
+def sweep_svg(sweep: "Sweep", lang: str = "en", standalone: bool = False) -> str:
+    """The sweep chart as an SVG element: axes with ticks and labels, one point per value,
+    the current (and base) value marked with a dashed line. Inline in HTML by default;
+    ``standalone=True`` adds the XML namespace that an ``.svg`` file needs."""
     layout = _layout(sweep, lang, 760, 400, 7.2, (64, 44, 64, 56))
     x0, x1 = layout.left, layout.width - layout.right
     y0, y1 = layout.top, layout.height - layout.bottom
-    out = [f'<svg id="sweep-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width} {layout.height}" '
+    namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
+    out = [f'<svg id="sweep-chart"{namespace} viewBox="0 0 {layout.width} {layout.height}" '
            f'width="{layout.width}" height="{layout.height}" role="img" aria-labelledby="sweep-chart-title" '
            'font-family="system-ui, sans-serif" font-size="12">',
            f'<title id="sweep-chart-title">{_e(layout.title)}</title>',
@@ -646,22 +684,23 @@ def sweep_svg(sweep: "Sweep", lang: str = "en") -> str:
                f'font-weight="600" fill="{_INK}">{_e(layout.x_label)}</text>')
     out.append(f'<text class="y-label" x="{x0}" y="{y0 - 8}" font-weight="600" fill="{_INK}">{_e(layout.y_label)}</text>')
     out.append("</g>")
-    out.append('<g class="markers">')
-    for index, (x, label, kind) in enumerate(layout.markers):
-        color = _ORANGE if kind == "own" else _GREY
-        anchor = "start" if x < (x0 + x1) / 2 else "end"
-        dx = 5 if anchor == "start" else -5
-        out.append(f'<line class="marker marker-{kind}" x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{y1}" stroke="{color}" '
-                   'stroke-width="1.5" stroke-dasharray="5 4"/>')
-        out.append(f'<text class="marker-label" x="{x + dx:.1f}" y="{y0 + 14 + 16 * index}" text-anchor="{anchor}" '
-                   f'fill="{color}" font-weight="600">{_e(label)}</text>')
-    out.append("</g>")
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in layout.points)
     out.append(f'<polyline class="series" points="{path}" fill="none" stroke="{_BLUE}" stroke-width="2.5" '
                'stroke-linejoin="round"/>')
     out.append('<g class="points">')
     for x, y, tip in layout.points:
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{_BLUE}"><title>{_e(tip)}</title></circle>')
+    out.append("</g>")
+    out.append('<g class="markers">')
+    for index, (x, label, kind, inside) in enumerate(layout.markers):
+        color = _ORANGE if kind == "own" else _GREY
+        anchor = "start" if x < (x0 + x1) / 2 else "end"
+        dx = 5 if anchor == "start" else -5
+        if inside:
+            out.append(f'<line class="marker marker-{kind}" x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{y1}" '
+                       f'stroke="{color}" stroke-width="1.5" stroke-dasharray="5 4"/>')
+        out.append(f'<text class="marker-label" x="{x + dx:.1f}" y="{y0 + 14 + 16 * index}" text-anchor="{anchor}" '
+                   f'fill="{color}" font-weight="600" stroke="#ffffff" stroke-width="4" paint-order="stroke">{_e(label)}</text>')
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
@@ -779,9 +818,9 @@ class Raster:
 
 
 def sweep_png(sweep: "Sweep", lang: str = "en") -> bytes:
-    """The sweep chart as PNG bytes (900 × 480 pixels)."""
+    """The sweep chart as PNG bytes (900 × 500 pixels)."""
     scale = 2
-    layout = _layout(sweep, lang, 900, 480, GLYPH_ADVANCE * scale, (92, 60, 84, 70))
+    layout = _layout(sweep, lang, 900, 500, GLYPH_ADVANCE * scale, (92, 60, 104, 70))
     image = Raster(layout.width, layout.height)
     x0, x1 = layout.left, layout.width - layout.right
     y0, y1 = layout.top, layout.height - layout.bottom
@@ -790,8 +829,9 @@ def sweep_png(sweep: "Sweep", lang: str = "en") -> bytes:
     image.text(x0 - 60, 52, _fit(layout.subtitle, layout.width - 40, subtitle_scale), _AXIS, subtitle_scale)
     for y, _ in layout.y_ticks:
         image.line(x0, y, x1, y, _GRID)
-    for x, label, kind in layout.markers:
-        image.line(x, y0, x, y1, _ORANGE if kind == "own" else _GREY, width=2, dash=(7, 5))
+    for x, label, kind, inside in layout.markers:
+        if inside:
+            image.line(x, y0, x, y1, _ORANGE if kind == "own" else _GREY, width=2, dash=(7, 5))
     image.line(x0, y1, x1, y1, _AXIS, width=2)
     image.line(x0, y0, x0, y1, _AXIS, width=2)
     for x, label in layout.x_ticks:
@@ -802,14 +842,17 @@ def sweep_png(sweep: "Sweep", lang: str = "en") -> bytes:
         image.text(x0 - 10, y + 6, label, _AXIS, scale, "end")
     image.text((x0 + x1) / 2, layout.height - 14, layout.x_label, _INK, scale, "middle")
     image.text(x0, y0 - 12, layout.y_label, _INK, scale)
-    for index, (x, label, kind) in enumerate(layout.markers):
-        color = _ORANGE if kind == "own" else _GREY
-        anchor = "start" if x < (x0 + x1) / 2 else "end"
-        image.text(x + (8 if anchor == "start" else -8), y0 + 20 + 22 * index, label, color, scale, anchor)
     for (xa, ya, _), (xb, yb, _) in zip(layout.points, layout.points[1:]):
         image.line(xa, ya, xb, yb, _BLUE, width=3)
     for x, y, _ in layout.points:
         image.disc(x, y, 4.5, _BLUE)
+    for index, (x, label, kind, _) in enumerate(layout.markers):
+        color = _ORANGE if kind == "own" else _GREY
+        anchor = "start" if x < (x0 + x1) / 2 else "end"
+        left = round(x + 8) if anchor == "start" else round(x - 8 - image.text_width(label, scale))
+        baseline = y0 + 20 + 22 * index
+        image.rect(left - 3, baseline - 6 * scale - 3, image.text_width(label, scale) + 6, 9 * scale + 2, "#ffffff")
+        image.text(left, baseline, label, color, scale)
     return image.png()
 
 

@@ -108,6 +108,10 @@ def _untested(paths: Sequence[Path], run_result: cases.Run) -> list[str]:
     from ..ruleset import load_ruleset
 
     tested = {Path(f.tests.ruleset_path).resolve() for f in run_result.files}
+    # A ruleset whose tests file is there but does not load is reported as such, not as untested.
+    tested |= {Path(e.problems[0].location.file).resolve() for e in run_result.errors if e.problems}
+    tested = {p.with_name(p.name[: -len(cases.SUFFIX)] + ".yaml") if p.name.endswith(cases.SUFFIX) else p
+              for p in tested}
     names = []
     for folder in (p for p in paths if p.is_dir()):
         for candidate in sorted(folder.glob("*.yaml")):
