@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--ruleset", metavar="FILE",
                               help="evaluate this ruleset file (a draft, say) instead of the bundled one for the call")
 
+    from .toolkit import impact_cli, lint_cli, test_cli
+
+    test_cli.add_parser(commands)
+    lint_cli.add_parser(commands)
+    impact_cli.add_parser(commands)
+
     calls_parser = commands.add_parser("calls", help="list the bundled rulesets with their titles, validity and status")
     calls_parser.add_argument("--on", type=_date, metavar="DATE", help="only the calls open on this date")
     calls_parser.add_argument("--all", action="store_true", help="also the base rulesets that calls extend")
@@ -83,6 +89,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return _check(args)
         if args.command == "calls":
             return _calls(args)
+        if args.command in ("test", "lint", "impact", "portfolio"):
+            from .toolkit import impact_cli, lint_cli, test_cli
+
+            toolkit = {"test": test_cli, "lint": lint_cli, "impact": impact_cli, "portfolio": impact_cli}[args.command]
+            return toolkit.run(args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except InputError as error:

@@ -397,6 +397,9 @@ def _compose(data: str | bytes, file: str, problems: list) -> _Raw:
                                            "check the indentation and quoting around this place")]) from None
     except (yaml.YAMLError, RecursionError) as error:
         raise RulesetError([RulesetProblem(Location(name), f"not valid YAML: {error}")]) from None
+    except (UnicodeError, ValueError) as error:  # e.g. a lone surrogate, which libyaml cannot encode
+        raise RulesetError([RulesetProblem(Location(name), f"the text is not valid Unicode ({error.__class__.__name__})",
+                                           "save the file as UTF-8")]) from None
     if node is None:
         raise RulesetError([RulesetProblem(Location(name), "the ruleset file is empty",
                                            "start with id:, title:, source:, parameters: and rules:")])

@@ -21,7 +21,6 @@ from fractions import Fraction
 from typing import Any, Callable, Optional
 
 import attrs
-from hypothesis import strategies as st
 
 from .. import expr, limits
 from ..compiler import _EPOCH

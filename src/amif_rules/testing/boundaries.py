@@ -45,7 +45,9 @@ class Boundary:
 
     ``path`` is the input path (``partners[].municipality.population`` for a field of every
     list element), or the derived value compared (``age_on(item.birth_date,reference_date)``).
-    ``op`` and ``value`` read as ``path op value`` (``> 150000``); ``holds`` is the value
+    ``op`` and ``value`` read as ``path op value`` (``> 150000``); ``value`` is None when the
+    boundary falls between two values the field can take (a share of an odd amount of
+    cents). ``holds`` is the value
     closest to the boundary for which the comparison is true, ``breaks`` the closest for
     which it is false (document forms: ``"1320069.53"`` for money, ISO text for dates and
     date-times). ``relative_to`` names the other fields of the comparison: then the values
@@ -62,9 +64,11 @@ class Boundary:
     relative_to: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        value = self.value if self.value is not None else "?"
-        relative = f" (relative to {', '.join(self.relative_to)})" if self.relative_to else ""
-        return f"{self.rule}: {self.path} {self.op} {value}{relative}; holds at {self.holds}, breaks at {self.breaks}"
+        if self.holds is None and self.breaks is None:
+            return f"{self.rule}: {self.path} {self.op} a value set by {', '.join(self.relative_to)}"
+        given = f" given {', '.join(self.relative_to)}" if self.relative_to else ""
+        value = self.value if self.value is not None else "(between)"
+        return f"{self.rule}: {self.path} {self.op} {value}{given} (holds at {self.holds}, breaks at {self.breaks})"
 
 
 @attrs.frozen
@@ -168,7 +172,7 @@ def boundaries(call: Optional[str] = "42", document: Optional[dict] = None, rule
                         found.append(Boundary(typed.id, part, info.document_path(), op, None, None, None, relative))
                         continue
                     exact, holds, breaks = _solve(coefficient, rest, atom.op)
-                    value = _document_value(info, int(exact)) if exact.denominator == 1 else float(exact)
+                    value = _document_value(info, int(exact)) if exact.denominator == 1 else None
                     found.append(Boundary(typed.id, part, info.document_path(), op, value,
                                           None if holds is None else _document_value(info, holds),
                                           None if breaks is None else _document_value(info, breaks), relative))
@@ -192,7 +196,7 @@ def boundary_values(path: str, call: Optional[str] = "42", ruleset: Optional[Rul
         if _normal(boundary.path) != wanted or boundary.relative_to:
             continue
         for value in (boundary.value, boundary.holds, boundary.breaks):
-            if value is not None and not isinstance(value, float) and value not in values:
+            if value is not None and value not in values:
                 values.append(value)
     if not values:
         raise InvalidArgument(f"no rule of call {call!r} compares {path} with a constant")

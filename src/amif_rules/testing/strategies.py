@@ -23,21 +23,23 @@ from typing import Any, Iterable, Optional, Sequence
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from .. import catalog, expr, limits
+from .. import expr, limits
 from ..compiler import _EPOCH
 from ..documents import BRUSSELS
 from ..ir import Const
-from ..model import Activity, Commission, OrganisationKind, PartnerRole, Residence
+from ..model import Commission, OrganisationKind, PartnerRole, Residence
 from ..reference import COUNTRY_CODES, EEA_EFTA_SWISS, EU_MEMBERSHIP, LANGUAGE_CODES, is_eu_member, register
 from ..ruleset import Ruleset
 from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
 from ._search import DELETE, Goal, Searcher, apply, get, parts_of, put
-from ._target import Judgement, Target, field_type, judge, target_for
+from ._target import Judgement, Target, field_type, target_for
 
 __all__ = [
     "REGISTER_DATES",
+    "THIRD_COUNTRY_CODES",
     "applications",
     "budgets",
+    "dates",
     "instants",
     "money",
     "municipalities",

@@ -59,13 +59,14 @@ MARKS = {True: "✔", False: "✘"}
 _TOP_KEYS = ("ruleset", "description", "lang", "examples", "cases")
 _CASE_KEYS = ("name", "description", "application", "example", "file", "patch", "on", "lang", "outcome", "rules",
               "missing")
-_EXAMPLE_KEYS_FILE = ("file",)
-_EXAMPLE_KEYS_DERIVED = ("example", "patch", "description")
+#: An example given by reference: a document file or another example, optionally patched.
+_EXAMPLE_KEYS = ("file", "example", "patch", "description")
 _EXPECTATION_KEYS = ("outcome", "message")
 _LISTS = ("partners", "participants")
 _RULE_KEY = re.compile(r"^(?P<rule>[a-z0-9]+(?:-[a-z0-9]+)*)(?:\[(?P<item>[a-z_]+\[[0-9]+\])\])?$")
 _ITEM = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>[0-9]+)\]$")
 _SEGMENT = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(-?[0-9]+)\]")
+_PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[-?[0-9]+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[-?[0-9]+\])*)*$")
 _MAX_TESTS_BYTES = 2_000_000
 
 
@@ -232,31 +233,10 @@ class PatchError(ValueError):
 
 def parse_path(text: str) -> tuple:
     """``partners[0].municipality.population`` → ``("partners", 0, "municipality", "population")``."""
-    if not isinstance(text, str) or not text:
-        raise PatchError("a patch path must be text", "write a path such as applicant.municipality.population")
-    segments: list = []
-    position = 0
-    expect_name = True
-    while position < len(text):
-        if text[position] == "." and not expect_name and segments:
-            position += 1
-            expect_name = True
-            continue
-        match = _SEGMENT.match(text, position)
-        if match is None or (match.group(1) is not None and not expect_name) or (match.group(2) is not None and not segments):
-            raise PatchError(f"not a field path: {text!r} (at character {position + 1})",
-                             "write names joined by dots, with [n] for the n-th element counting from 0, "
-                             "e.g. partners[0].role")
-        if match.group(1) is not None:
-            segments.append(match.group(1))
-            expect_name = False
-        else:
-            segments.append(int(match.group(2)))
-            expect_name = False
-        position = match.end()
-    if expect_name:
-        raise PatchError(f"not a field path: {text!r} (it ends with a dot)", "remove the last dot")
-    return tuple(segments)
+    if not isinstance(text, str) or not _PATH.match(text):
+        raise PatchError(f"not a field path: {text!r}",
+                         "write names joined by dots, with [n] for the n-th element counting from 0, e.g. partners[0].role")
+    return tuple(int(index) if index else name for name, index in _SEGMENT.findall(text))
 
 
 def _render_path(segments: Sequence) -> str:
@@ -416,6 +396,8 @@ class _Reader:
         default_lang = self.lang(raw.get("lang"), ("lang",)) if raw.get("lang") is not None else "nl"
         ruleset, ruleset_path = self.ruleset(raw.get("ruleset"))
         examples = self.examples(raw.get("examples"))
+        for name, (_, path) in examples.items():  # every example is checked, used or not
+            self.example(name, path)
         cases = self.cases(raw.get("cases"), examples, ruleset, default_lang or "nl")
         if ruleset is None or cases is None or self.b.problems:
             return None
@@ -507,13 +489,22 @@ class _Reader:
             return None
         spec, spec_path = examples[name]
         document: Optional[dict]
-        if set(spec) <= set(_EXAMPLE_KEYS_FILE) and spec:
-            document = self.document_file(spec.get("file"), spec_path + ("file",))
-        elif "example" in spec and set(spec) <= set(_EXAMPLE_KEYS_DERIVED):
-            base = spec["example"]
-            document = self.example(base, spec_path + ("example",), resolving + (name,)) if isinstance(base, str) else None
-            if not isinstance(base, str):
-                self.b.add(spec_path + ("example",), "example: names another example", "for example example: antwerpen")
+        if "file" in spec or "example" in spec:
+            # A reference (a file, or another example), optionally patched.
+            self.unknown_keys(spec, _EXAMPLE_KEYS, spec_path, f"example {name!r}")
+            if "file" in spec and "example" in spec:
+                self.b.add(spec_path, f"example {name!r} has both file: and example:", "keep one",
+                           location=self.b.key_location(spec_path + ("example",)))
+                document = None
+            elif "file" in spec:
+                document = self.document_file(spec.get("file"), spec_path + ("file",))
+            else:
+                base = spec["example"]
+                if not isinstance(base, str):
+                    self.b.add(spec_path + ("example",), "example: names another example", "for example example: antwerpen")
+                    document = None
+                else:
+                    document = self.example(base, spec_path + ("example",), resolving + (name,))
             if document is not None:
                 document = self.patched(document, spec.get("patch"), spec_path + ("patch",))
         else:
@@ -553,7 +544,7 @@ class _Reader:
             return document
         if not isinstance(patch, dict):
             self.b.add(path, "patch: is a mapping of field path: new value",
-                       "for example patch: {applicant.municipality.population: 150000, partners[0].role: other}")
+                       "under patch:, write one field path and its value per line, e.g. partners[0].role: other")
             return None
         ok = True
         for key, value in patch.items():
@@ -573,6 +564,10 @@ class _Reader:
         except InputError as error:
             for problem in error.problems:
                 where = path
+                try:  # in an application written out in this file: the line of the bad field
+                    where = path + parse_path(problem.path) if problem.path else path
+                except PatchError:
+                    pass
                 if isinstance(patch, dict):
                     for key in patch:
                         try:
@@ -581,7 +576,7 @@ class _Reader:
                             continue
                         if problem.path == written or problem.path.startswith(written + ".") or problem.path.startswith(written + "["):
                             where = patch_path + (key,)
-                location = self.b.key_location(where) if where != path else None
+                location = self.b.key_location(where) if where[:len(patch_path)] == patch_path else None
                 self.b.add(where, f"{what}: the application is not valid: {problem}",
                            "a case needs a valid application; null (~) leaves a field out", location=location)
             return False
@@ -704,7 +699,7 @@ class _Reader:
             return ()
         if not isinstance(data, dict):
             self.b.add(path, "rules: is a mapping of rule id: expected outcome",
-                       "for example rules: {lead-municipality-large: fail, partner-is-ocmw[partners[1]]: not_applicable}")
+                       "under rules:, write one rule id and its outcome per line, e.g. lead-municipality-large: fail")
             return None
         expectations = []
         ok = True
@@ -779,7 +774,7 @@ class _Reader:
         if data is None:
             return ()
         if not isinstance(data, list) or not all(isinstance(p, str) and p for p in data):
-            self.b.add(path, "missing: is a list of field paths", "for example missing: [form.signed, participants[1].residence]")
+            self.b.add(path, "missing: is a list of field paths", "for example missing: [form.signed, 'participants[1].residence']")
             return False
         return tuple(sorted(set(data)))
 
@@ -854,7 +849,7 @@ class FileResult:
         return {
             "file": self.tests.display,
             "ruleset": {"id": self.tests.ruleset.id, "version": self.tests.ruleset.version,
-                        "file": str(self.tests.ruleset_path)},
+                        "file": _shown(self.tests.ruleset_path)},
             "passed": self.passed,
             "cases": [result.to_dict() for result in self.results],
         }
@@ -889,6 +884,14 @@ class Run:
             "summary": {"files": len(self.files), "cases": self.cases, "passed": self.cases - self.failed,
                         "failed": self.failed, "loading_errors": len(self.errors)},
         }
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current directory when it is under it, else as it is."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 def engine_names(engine: str) -> tuple[str, ...]:
@@ -1102,6 +1105,7 @@ def report_text(run: Run) -> str:
 
 
 def report_json(run: Run, coverage: Any = None) -> str:
+    """The run as JSON text (``Run.to_dict``), with a ``coverage`` object when one is given."""
     data = run.to_dict()
     if coverage is not None:
         data["coverage"] = coverage

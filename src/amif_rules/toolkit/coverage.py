@@ -6,9 +6,9 @@ cases reached.
   for a rule without ``when:`` or ``for_each:``, ``fail`` for ``check: true``, ``unknown``
   for a rule that reads no field.
 - **Conditions**: for each side of every ``and``/``or`` in a rule's ``when`` and ``check``
-  (nested ones too, through ``not``), whether a case made that side *decisive*: changing
-  that side's value alone, in that case, would change the value of the whole ``when`` (or
-  ``check``). A side is covered when it was decisive once as true and once as false (for
+  (nested ones too, through ``not``), whether a case made that side *decisive*: the whole
+  ``when`` (or ``check``) is true or false, and changing that side's value alone, in that
+  case, would change it. A side is covered when it was decisive once as true and once as false (for
   ``a and b``: the case where both hold, the case where only ``a`` fails, the case where only
   ``b`` fails). A ``check`` counts only in cases where the rule applies (its ``when`` is
   true). A side that is a fixed value (a parameter) or that a fixed side overrules can never
@@ -36,7 +36,7 @@ import attrs
 from .. import expr
 from ..expr import Arith, Call, Cmp, In, Lit, Logic, Neg, Node, NotOp, Param, Path as FieldPath
 from ..ruleset import OUTCOMES, Rule, Ruleset
-from .cases import CaseResult, FileResult
+from .cases import CaseResult, FileResult, _shown
 
 __all__ = ["RuleCoverage", "RulesetCoverage", "Side", "SideCoverage", "coverage_json", "coverage_text", "measure",
            "render", "rule_sides", "reachable_outcomes"]
@@ -200,7 +200,7 @@ def _nothing(scope: Optional[str], path: str) -> Any:
 
 
 def _reads_data(node: Node) -> bool:
-    """Whether a node's value depends on the application (a field, or an undated parameter)."""
+    """Whether a node's value depends on the application: a field, or a dated parameter read without a date."""
     return bool(expr.paths(node)) or expr.unresolved(node)
 
 
@@ -259,7 +259,9 @@ def _decisive(node: Node, leaves: dict) -> dict[tuple, bool]:
     """
     values: dict = {}
     root = _combine(node, (), leaves, {}, values)
-    found = {}
+    found: dict[tuple, bool] = {}
+    if root is None:  # an unknown condition shows no side deciding it
+        return found
     for position, operand, _ in _sides_of(node):
         if not _flippable(operand):
             continue
@@ -361,8 +363,8 @@ class RulesetCoverage:
                 lines.append(f"rule {rule.id}: no case reaches {', '.join(rule.missed)}")
             for side in rule.sides:
                 for value in side.gaps:
-                    lines.append(f"rule {rule.id}, {side.side.part}: no case where `{side.side.text}` alone made it "
-                                 f"{_LABELS[value]}")
+                    lines.append(f"rule {rule.id}, {side.side.part}: no case where `{side.side.text}`, being "
+                                 f"{_LABELS[value]}, alone decided it")
         return lines
 
     def to_dict(self) -> dict:
@@ -423,7 +425,7 @@ def _measure_ruleset(path: Path, file_results: list[FileResult]) -> RulesetCover
                 side = attrs.evolve(side, reachable=side.reachable | frozenset(found))
             side_coverage.append(SideCoverage(side, {value: tuple(names) for value, names in found.items()}))
         rules.append(RuleCoverage(rule.id, rule.for_each, reachable, rule_reached, tuple(side_coverage)))
-    return RulesetCoverage(ruleset.id, ruleset.version, str(path), tuple(f.tests.display for f in file_results), count,
+    return RulesetCoverage(ruleset.id, ruleset.version, _shown(path), tuple(f.tests.display for f in file_results), count,
                            tuple(rules), tuple(ruleset.inactive), tuple(inconsistencies))
 
 
@@ -497,7 +499,8 @@ def coverage_text(coverages: Iterable[RulesetCoverage], untested: Iterable[str] 
             lines.append(f"  {rule.id:<{width}}{marks[0]:<6}{marks[1]:<6}{marks[2]:<9}{marks[3]}".rstrip())
         with_sides = [rule for rule in coverage.rules if rule.sides]
         if with_sides:
-            lines.append("  conditions (each side of an and/or: a case where it alone made the condition true / false):")
+            lines.append("  conditions (each side of an and/or: a case where, being true / false, it alone decided the "
+                         "condition):")
             for rule in with_sides:
                 parts = []
                 for side in rule.sides:

@@ -42,7 +42,7 @@ from ..api import check
 from ..batch import Progress, sources
 from ..documents import BRUSSELS, parse_json, parse_text, parse_yaml, read_application
 from ..engines import get_engine
-from ..errors import AmifRulesError, InputError, Problem, RulesetError
+from ..errors import AmifRulesError, InputError, Problem
 from ..facts import build_facts
 from ..model import Application
 from ..ruleset import LANGUAGES, REFERENCE_YEAR, Ruleset, load_ruleset, parse_ruleset
@@ -240,8 +240,9 @@ class Cause:
         seen: dict[str, ParameterValues] = {}
         for flip in self.flips[:1]:
             for change in flip.changes:
-                for parameter in change.parameters:
-                    seen.setdefault(parameter.name, parameter)
+                if change.key in self.changes:
+                    for parameter in change.parameters:
+                        seen.setdefault(parameter.name, parameter)
         return tuple(seen.values())
 
     def to_dict(self) -> dict:
@@ -537,8 +538,7 @@ def _parameter_value(ruleset: Ruleset, name: str) -> Any:
     parameter = ruleset.parameters.get(name)
     if parameter is None:
         return None
-    value = parameter.value
-    return json_value(value) if isinstance(value, (int, str, Decimal, dt.date, tuple, bool)) or value is None else str(value)
+    return json_value(parameter.value)  # UNSET / UNRESOLVED (a dated value) become their names
 
 
 def _parameters_of(rule) -> set[str]:
@@ -608,15 +608,11 @@ def with_parameter(ruleset: RulesetLike, name: str, value: Any) -> Ruleset:
                          f"({', '.join(NUMERIC_TYPES)})")
     value = numeric_value(value, parameter.type_name, name)
     data = yaml.load(ruleset.text, Loader=strict_loader("a ruleset"))  # noqa: S506 - a safe loader
-    if not isinstance(data, dict):
-        raise RulesetError([])  # pragma: no cover - the ruleset loaded from this very text
     parameters = data.get("parameters") or {}
-    spec = dict(parameters.get(name) or {})
+    spec = dict(parameters.get(name) or {})  # empty for an inherited parameter: merged key by key
     spec.pop("values", None)
     spec["value"] = value if isinstance(value, int) else format(value, "f")
     spec["type"] = parameter.type_name
-    if "source" not in spec and name not in (ruleset.parameters or {}):  # pragma: no cover - always inherited with one
-        spec["source"] = parameter.source
     parameters[name] = spec
     data["parameters"] = parameters
     data["version"] = f"{ruleset.version}+{name}={spec['value']}"

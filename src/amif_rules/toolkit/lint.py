@@ -59,7 +59,7 @@ from ..documents import BRUSSELS, parse_json, parse_yaml, read_application
 from ..engines.python import rule_outcome
 from ..errors import AmifRulesError, InputError, RulesetError, RulesetProblem
 from ..facts import build_facts
-from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or, condition_keys
+from ..ir import And, CompareConst, CompareKeys, Const, Linear, Member, Not, Or, condition_keys
 from ..ruleset import REFERENCE_YEAR, Ruleset, parse_ruleset
 from ..schema import BOOL, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
 from ..schema import CODES as COUNTRY_CODES_KIND
@@ -413,12 +413,11 @@ class _Linter:
             except UnicodeDecodeError:
                 self.text = None
         raw = _read_raw(self.text, self.name, self.path) if self.text is not None else None
-        self.raw = raw
+        chain = _read_chain(raw) if raw is not None and isinstance(raw.data, dict) else ([raw] if raw else [])
+        self.chain = chain
         self.schema_findings(raw)
         if self.ruleset is None:
             self.load()
-        chain = _read_chain(raw) if raw is not None and isinstance(raw.data, dict) else ([raw] if raw else [])
-        self.chain = chain
         if self.ruleset is None:
             self.add("AR390", "the checks beyond loading (AR2xx) and the semantic checks (AR3xx) run once the "
                      "ruleset loads", self.name)
@@ -429,8 +428,9 @@ class _Linter:
             except RulesetError as error:  # the compiler refuses what no engine can run
                 for problem in error.problems:
                     self.add(problem_code(problem.message), problem.message, self.locate(problem), hint=problem.hint)
-            except (RecursionError, MemoryError) as error:  # pragma: no cover - defensive
-                self.add("AR390", f"the semantic analysis stopped: {type(error).__name__}", self.name)
+            except Exception as error:  # noqa: BLE001 - a bug here must not hide the findings above
+                self.add("AR390", f"the semantic analysis stopped ({type(error).__name__}: {error}); please report it "
+                         "with this ruleset", self.name)
         return sorted(self.findings, key=_order)
 
     # 1. the file
@@ -451,10 +451,15 @@ class _Linter:
     def load(self) -> None:
         try:
             self.ruleset = parse_ruleset(self.text if self.text is not None else self.path.read_bytes(), self.name)
+        except (ValueError, RecursionError) as error:  # the loader should say RulesetError; say what it said
+            self.add("AR199", f"the ruleset cannot be loaded ({type(error).__name__}: {error})", self.name)
         except RulesetError as error:
             for problem in error.problems:
                 self.add(problem_code(problem.message), problem.message, self.locate(problem), hint=problem.hint)
-            # A schema finding on a line the loader already explains says the same thing twice.
+            # A schema finding on a line the loader already explains says the same thing twice;
+            # and when the file is not even a ruleset mapping, the schema has nothing to add.
+            if any(f.code == "AR001" for f in self.findings):
+                self.findings = [f for f in self.findings if f.code != "AR002"]
             lines = {f.location for f in self.findings if f.code != "AR002"}
             lines = {loc.rsplit(":", 1)[0] if loc.count(":") >= 2 else loc for loc in lines if loc}
             self.findings = [f for f in self.findings
@@ -463,7 +468,7 @@ class _Linter:
     def locate(self, problem: RulesetProblem) -> str:
         location = problem.location
         file = location.file
-        names = {raw.path.name: raw.name for raw in getattr(self, "chain", []) if raw is not None and raw.path is not None}
+        names = {raw.path.name: raw.name for raw in self.chain if raw.path is not None}
         if self.path is not None:
             names.setdefault(self.path.name, self.name)
         file = names.get(file, self.name if file == Path(self.name).name else file)
@@ -514,7 +519,7 @@ class _Linter:
                 file = match["file"]
                 if file not in texts:
                     candidate = folder / file
-                    texts[file] = candidate.read_text(encoding="utf-8") if candidate.is_file() else None
+                    texts[file] = candidate.read_text(encoding="utf-8", errors="replace") if candidate.is_file() else None
                 text = texts[file]
                 if text is None:
                     self.add("AR204", f"source text {file!r} is not in {folder}", own.where(where),
@@ -1066,7 +1071,6 @@ class _Analysis:
         self.model = _Model(ruleset, plan)
         self.on = on
         self.suffix = f" (with the values in force on {on.isoformat()})" if on else ""
-        self.rnd = random.Random(SEED)
         self._passing: Any = ()
 
     def add(self, code, message, **more) -> None:
@@ -1196,14 +1200,44 @@ class _Analysis:
         lines = []
         for var_id, count in counts.items():
             var = model.vars[var_id]
-            if count < 2 or not var.numeric:
+            if count < 2 or var.kind == "unresolved":
                 continue
             for index in core:
-                if var_id in model.rule_vars[index]:
+                if var_id not in model.rule_vars[index]:
+                    continue
+                if var.numeric:
                     accepted = self.accepted_pieces(index, var_id, self.pieces([index for index in core], var_id))
                     if accepted is not None:
                         lines.append(f"{self.ruleset.rules[index].id} accepts {var.label} {_intervals(accepted, var)}")
+                else:
+                    values = self.accepted_values(index, var_id)
+                    if values is not None:
+                        shown = ("no value" if not values else f"= {json.dumps(values[0], ensure_ascii=False)}"
+                                 if len(values) == 1 else f"in {json.dumps(values, ensure_ascii=False)}")
+                        lines.append(f"{self.ruleset.rules[index].id} accepts {var.label} {shown}")
         return lines
+
+    def accepted_values(self, index: int, var_id: VarId) -> Optional[list]:
+        """The values of a choice, text or true/false key for which the rule can pass (texts:
+        only those the rules name)."""
+        model = self.model
+        candidates, inexact = model.candidates([index], random.Random(SEED))
+        if set(model.rule_vars[index]) & inexact:
+            return None
+        others = [v for v in model.rule_vars[index] if v != var_id]
+        accepted = []
+        for value in candidates[var_id]:
+            if value is None:
+                continue
+            for count, values in enumerate(itertools.product(*(candidates[v] for v in others))):
+                if count >= SEARCH_BUDGET:
+                    return None
+                assignment = dict(zip(others, values))
+                assignment[var_id] = value
+                if model.outcome(index, assignment) == "pass":
+                    accepted.append(value)
+                    break
+        return accepted
 
     def conflict_cases(self, core: list[int]) -> tuple:
         """Applications that show a conflict: from the example closest to eligible, each
@@ -1300,9 +1334,11 @@ class _Analysis:
                         break
             how = "" if exact else f" (no counterexample found among {count:,} candidates)"
             if "fail" not in found and "pass" in found:
-                constant = isinstance(compiled.check, Const)
+                constant = isinstance(rule.check, expr.Lit)  # check: true, written so on purpose
                 severity = "info" if constant or not exact else "warning"
-                why = "its check is the constant true" if constant else "no application makes its check false"
+                why = ("its check is the constant true" if constant else
+                       "its check is always true as written" if isinstance(compiled.check, Const) else
+                       "no application makes its check false")
                 document, based_on, changes, shows = (None, None, None, None) if constant else self.case(index, found["pass"])
                 self.add("AR302", f"rule {rule.id!r} can never fail: {why}{how}", rule=rule.id, key="check",
                          severity=severity, certain=exact, candidates=count, counterexample=document,
@@ -1421,16 +1457,13 @@ class _Analysis:
         anchor = next((rule_id for rule_id in rule_ids
                        if (self.semantics.places.get((rule_id, "check")) or "").startswith(own + ":")), rule_ids[0])
         names = ", ".join(rule_ids[:-1]) + " nor " + rule_ids[-1] if len(rule_ids) > 1 else rule_ids[0]
-        if shows is not None:
-            failing = [r for r in shows["rules"] if r["outcome"] == "fail"]
-            confirmed = len({r["id"] for r in failing}) == len(set(rule_ids))
-        else:
-            confirmed = False
-        lines.append(("checked: the application below fails " if confirmed else "the counterexample could not be confirmed: ")
-                     + ", ".join(f"{r['id']}" + (f" [{r['item']}]" if r.get("item") else "") for r in (shows or {}).get("rules", ())
-                                 if r["outcome"] == "fail"))
+        failing = {r["id"] for r in shows["rules"] if r["outcome"] == "fail"} if shows is not None else set()
+        if failing != set(rule_ids):
+            # Only an application that really fails every rule of the group is shown.
+            document = based_on = changes = shows = None
+            lines.append("no application showing it could be built from an eligible one")
         self.add("AR301", f"{subject} is accepted by no rule: neither {names} accepts it, though values on both "
-                 "sides are accepted", rule=anchor, key="check", details=tuple(lines[:-1]), certain=True,
+                 "sides are accepted", rule=anchor, key="check", details=tuple(lines), certain=True,
                  candidates=len(accepted_by) * self._pieces_count,
                  counterexample=document, based_on=based_on, changes=changes, shows=shows,
                  hint="say which side the boundary value belongs to: write >= or <= in one of the rules, as the call text means")

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
-from typing import IO, Iterator, Optional
+from typing import IO, Iterator
 
 from ..reference.municipalities import MunicipalityRecord, register
 
 #: The register date the sample is made from (call 42 reads the same figures).
 SAMPLE_DATE = dt.date(2019, 1, 1)
-#: Where the sample lives, relative to the repository root (or the installed package).
-SAMPLE_NAME = "portfolios/call-42-all-ocmws.jsonl"
+#: Where the sample lives, relative to the repository root.
+SAMPLE_PATH = "examples/portfolios/call-42-all-ocmws.jsonl"
 
 WALLOON = "Walloon Region"
 
@@ -83,13 +82,3 @@ def write_portfolio(out: IO[str], on: dt.date = SAMPLE_DATE) -> int:
         count += 1
     return count
 
-
-def sample_path() -> Optional[Path]:
-    """The bundled sample file: in the installed package, else in the source checkout."""
-    from importlib import resources
-
-    installed = Path(str(resources.files("amif_rules"))) / "examples" / SAMPLE_NAME
-    if installed.is_file():
-        return installed
-    checkout = Path(__file__).resolve().parents[3] / "examples" / SAMPLE_NAME
-    return checkout if checkout.is_file() else None

@@ -170,6 +170,12 @@ def _applications(n: int, lang: str) -> str:
     return f"1 {t('application', lang)}" if n == 1 else f"{number(n, lang)} {t('applications', lang)}"
 
 
+def _changed(report: "ImpactReport", lang: str) -> str:
+    if report.changed == 0:
+        return t("no_flips", lang)
+    return t("changed_one", lang) if report.changed == 1 else t("changed_line", lang, n=number(report.changed, lang))
+
+
 def _quiet(report: "ImpactReport", lang: str) -> str:
     n = report.unchanged_with_rule_changes
     return t("quiet_one", lang) if n == 1 else t("quiet_line", lang, n=number(n, lang))
@@ -221,7 +227,7 @@ def impact_text(report: "ImpactReport", lang: str = "en") -> str:
     lines.append(t("outcomes_heading", lang) + ":")
     lines += _table(rows, right=(1, 2, 3))
     lines.append("")
-    lines.append(t("changed_one", lang) if report.changed == 1 else t("changed_line", lang, n=number(report.changed, lang)))
+    lines.append(_changed(report, lang))
     if report.unchanged_with_rule_changes:
         lines.append(_quiet(report, lang))
     for index, cause in enumerate(report.causes, start=1):
@@ -402,7 +408,7 @@ def impact_html(report: "ImpactReport", lang: str = "en") -> str:
                     f'<td class="num">{_e(number(before, lang))}</td><td class="num">{_e(number(after, lang))}</td>'
                     f'<td class="num {trend}">{_e(_signed(after - before, lang))}</td></tr>')
     body.append("</tbody></table>")
-    summary = t("changed_one", lang) if report.changed == 1 else t("changed_line", lang, n=number(report.changed, lang))
+    summary = _changed(report, lang)
     body.append(f'<p id="changed" data-changed="{report.changed}"><strong>{_e(summary)}</strong>'
                 + (f" {_e(_quiet(report, lang))}" if report.unchanged_with_rule_changes else "") + "</p>")
     body.append("</section>")

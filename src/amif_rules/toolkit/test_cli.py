@@ -16,7 +16,6 @@ The command is registered by ``amif_rules.cli`` through :func:`add_parser` and :
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Optional, Sequence
@@ -87,10 +86,8 @@ def _run(args: argparse.Namespace) -> int:
     coverages = coverage.measure(run_result.files) if args.coverage else ()
     untested = _untested(paths, run_result) if args.coverage else []
     if args.format == "json":
-        data = run_result.to_dict()
-        if args.coverage:
-            data["coverage"] = coverage.coverage_json(coverages, untested)
-        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        extra = coverage.coverage_json(coverages, untested) if args.coverage else None
+        sys.stdout.write(cases.report_json(run_result, extra) + "\n")
     else:
         sys.stdout.write(cases.report_text(run_result) + "\n")
         if args.coverage and (coverages or untested):
