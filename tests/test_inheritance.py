@@ -102,9 +102,23 @@ def test_overrides_by_id_key_by_key(tmp_path):
     assert verdict.rule("first").outcome == "pass"  # 20 > 10, the child's limit
 
 
-def test_listing_inherited_ids_orders_the_verdict(tmp_path):
-    ruleset = amif_rules.load_ruleset(child(tmp_path, "rules:\n  - id: third\n  - id: first\n"))
-    assert [r.id for r in ruleset.rules] == ["third", "first"]
+def test_listing_every_inherited_id_orders_the_verdict(tmp_path):
+    ruleset = amif_rules.load_ruleset(child(tmp_path, "rules:\n  - id: third\n  - id: second\n  - id: first\n"))
+    assert [r.id for r in ruleset.rules] == ["third", "first"]  # second stays left out (no value)
+
+
+def test_an_overridden_rule_keeps_its_place(tmp_path):
+    body = """
+    rules:
+      - id: new
+        check: form.complete
+        source: x.txt, n
+        messages: {pass: {nl: p, fr: p, en: p}, fail: {nl: f, fr: f, en: f}}
+      - id: first
+        severity: warning
+    """
+    ruleset = amif_rules.load_ruleset(child(tmp_path, body))
+    assert [r.id for r in ruleset.rules] == ["first", "third", "new"]
 
 
 def test_remove_rules(tmp_path):

@@ -639,8 +639,9 @@ class _Reader:
 
         A file that extends another lists its own rules; an entry whose id the extended
         ruleset already has overrides that rule key by key (an entry with only ``id`` keeps
-        it as it is). The order: inherited rules the file does not list, in their order,
-        then the file's own list, in its order. ``remove_rules:`` leaves rules out.
+        it as it is). The order: when the file lists every rule it inherits, its list is the
+        order; otherwise inherited rules keep their places (overridden ones too) and the
+        file's new rules follow, in its order. ``remove_rules:`` leaves rules out.
         """
         order: list[str] = []
         specs: dict[str, dict[str, tuple[Any, _Raw, tuple]]] = {}  # id -> key -> (value, file, path)
@@ -676,7 +677,11 @@ class _Reader:
                 for key, value in spec.items():
                     merged[key] = (value, raw, ("rules", index, key))
                 specs[rule_id] = merged
-            order = [rule_id for rule_id in order if rule_id not in seen_here] + listed
+            inherited = [rule_id for rule_id in listed if rule_id in order]
+            if order and set(inherited) == set(order):
+                order = listed  # the file lists every rule it inherits: its list is the order
+            else:  # inherited rules keep their places (overridden ones too); new rules follow
+                order = order + [rule_id for rule_id in listed if rule_id not in order]
             removals = raw.data.get("remove_rules") or []
             if not isinstance(removals, list):
                 self.b.problem(("remove_rules",), "remove_rules: is a list of rule ids")
