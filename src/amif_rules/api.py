@@ -7,9 +7,10 @@ from typing import Any, Optional
 
 from . import catalog
 from .documents import BRUSSELS, read_application
+from .model import Application
 from .engines import get_engine
 from .errors import InputError, Problem
-from .facts import build_facts
+from .facts import Facts, build_facts
 from .ruleset import LANGUAGES, REFERENCE_YEAR, Ruleset
 from .verdict import Verdict, build_verdict
 
@@ -31,20 +32,34 @@ def check(document: Any, call: Optional[str] = None, lang: str = "nl", engine: s
         raise TypeError("on must be a datetime.date")
     selected_engine = get_engine(engine)
     application = read_application(document)
-    reference_date = on if on is not None else (
-        application.submitted_at.astimezone(BRUSSELS).date() if application.submitted_at is not None else None)
+    prepared, facts = prepare(application, call=call, on=on, ruleset=ruleset)
+    call_code = call if call is not None else application.call
+    encoded = prepared.plan.encode(facts)
+    outcomes = selected_engine.evaluate(prepared.plan.compiled, encoded)
+    return build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)
+
+
+def reference_date(application: Application, on: Optional[dt.date] = None) -> Optional[dt.date]:
+    """The date rules are evaluated on: ``on``, else the Brussels date of the submission."""
+    if on is not None:
+        return on
+    moment = application.submitted_at
+    return moment.astimezone(BRUSSELS).date() if moment is not None else None
+
+
+def prepare(application: Application, call: Optional[str] = None, on: Optional[dt.date] = None,
+            ruleset: Optional[Ruleset] = None) -> tuple[catalog.Prepared, Facts]:
+    """The compiled ruleset in force for ``application`` and its facts: what ``check``
+    evaluates (for tools that evaluate the same way, such as ruleset tests and impact)."""
+    day = reference_date(application, on)
     if ruleset is not None:
-        prepared = catalog.prepare_ruleset(ruleset, reference_date)
+        prepared = catalog.prepare_ruleset(ruleset, day)
     else:
         code = call if call is not None else application.call
         if code is None:
             raise InputError([Problem("call", "missing: say which call the application is for (\"call\": \"42\")")])
-        prepared = catalog.for_call(str(code), reference_date)
-    call_code = call if call is not None else application.call
+        prepared = catalog.for_call(str(code), day)
     register_date = prepared.ruleset.register_date
     if register_date == REFERENCE_YEAR:
-        register_date = dt.date(reference_date.year, 1, 1) if reference_date is not None else None
-    facts = build_facts(application, on=on, register_date=register_date)
-    encoded = prepared.plan.encode(facts)
-    outcomes = selected_engine.evaluate(prepared.plan.compiled, encoded)
-    return build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)
+        register_date = dt.date(day.year, 1, 1) if day is not None else None
+    return prepared, build_facts(application, on=on, register_date=register_date)

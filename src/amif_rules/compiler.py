@@ -29,8 +29,8 @@ import attrs
 from . import expr, ir, limits
 from .errors import RulesetError, RulesetProblem
 from .facts import Facts
-from .ruleset import Rule, Ruleset
-from .schema import BOOL, DATE, DECIMAL, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
+from .ruleset import Ruleset
+from .schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 #: The key of conditions that read a dated parameter with no date to pick its value by.

@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import attrs
 
-from . import expr, messages
+from . import messages
 from .facts import NO_REGISTER_YEAR, Facts
 from .ir import RuleOutcome
 from .ruleset import Rule, Ruleset

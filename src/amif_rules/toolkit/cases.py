@@ -32,12 +32,12 @@ from typing import Any, Iterable, Optional, Sequence
 import attrs
 import yaml
 
-from .. import catalog
+from .. import api
 from ..api import check
-from ..documents import BRUSSELS, parse_json, parse_text, parse_yaml, read_application
+from ..documents import parse_json, parse_text, parse_yaml, read_application
 from ..errors import AmifRulesError, EngineUnavailable, InputError, Location, RulesetError, RulesetProblem
-from ..facts import Facts, build_facts
-from ..ruleset import LANGUAGES, OUTCOMES, REFERENCE_YEAR, Ruleset, load_ruleset
+from ..facts import Facts
+from ..ruleset import LANGUAGES, OUTCOMES, Ruleset, load_ruleset
 from ..verdict import RuleResult, Verdict
 from ..yamlsafe import strict_loader
 
@@ -959,15 +959,9 @@ def run_paths(paths: Iterable[str | Path], engine: str = "auto") -> Run:
 
 
 def _facts(ruleset: Ruleset, case: Case) -> tuple[Ruleset, Facts]:
-    """The resolved ruleset and the facts ``check`` evaluates for this case (as api.check does)."""
-    application = read_application(case.document)
-    reference = case.on if case.on is not None else (
-        application.submitted_at.astimezone(BRUSSELS).date() if application.submitted_at is not None else None)
-    prepared = catalog.prepare_ruleset(ruleset, reference)
-    register_date = prepared.ruleset.register_date
-    if register_date == REFERENCE_YEAR:
-        register_date = dt.date(reference.year, 1, 1) if reference is not None else None
-    return prepared.ruleset, build_facts(application, on=case.on, register_date=register_date)
+    """The resolved ruleset and the facts ``check`` evaluates for this case."""
+    prepared, facts = api.prepare(read_application(case.document), on=case.on, ruleset=ruleset)
+    return prepared.ruleset, facts
 
 
 # -- comparing and explaining -------------------------------------------------------------------------------

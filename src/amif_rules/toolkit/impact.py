@@ -37,15 +37,14 @@ from typing import IO, Any, Iterable, Iterator, NamedTuple, Optional, Sequence, 
 import attrs
 import yaml
 
-from .. import catalog, expr
+from .. import api, catalog, expr
 from ..api import check
 from ..batch import Progress, sources
-from ..documents import BRUSSELS, parse_json, parse_text, parse_yaml, read_application
+from ..documents import parse_json, parse_text, parse_yaml, read_application
 from ..engines import get_engine
 from ..errors import AmifRulesError, InputError, Problem
-from ..facts import build_facts
 from ..model import Application
-from ..ruleset import LANGUAGES, REFERENCE_YEAR, Ruleset, load_ruleset, parse_ruleset
+from ..ruleset import LANGUAGES, Ruleset, load_ruleset, parse_ruleset
 from ..verdict import json_value
 from ..yamlsafe import strict_loader
 
@@ -478,22 +477,9 @@ class _Side:
         self.engine = get_engine(engine)
         self.on = on
 
-    def reference_date(self, application: Application) -> Optional[dt.date]:
-        if self.on is not None:
-            return self.on
-        moment = application.submitted_at
-        return moment.astimezone(BRUSSELS).date() if moment is not None else None
-
-    def evaluate(self, application: Application, facts_cache: dict) -> tuple[str, dict[tuple[str, Optional[str]], tuple[str, str]]]:
+    def evaluate(self, application: Application) -> tuple[str, dict[tuple[str, Optional[str]], tuple[str, str]]]:
         """(verdict outcome, {(rule id, item path): (outcome, severity)}) — as ``check`` would say."""
-        reference_date = self.reference_date(application)
-        prepared = catalog.prepare_ruleset(self.ruleset, reference_date)
-        register_date = prepared.ruleset.register_date
-        if register_date == REFERENCE_YEAR:
-            register_date = dt.date(reference_date.year, 1, 1) if reference_date is not None else None
-        facts = facts_cache.get(register_date)
-        if facts is None:
-            facts = facts_cache[register_date] = build_facts(application, on=self.on, register_date=register_date)
+        prepared, facts = api.prepare(application, on=self.on, ruleset=self.ruleset)
         outcomes = self.engine.evaluate(prepared.plan.compiled, prepared.plan.encode(facts))
         rules = prepared.ruleset.rules
         results: dict[tuple[str, Optional[str]], tuple[str, str]] = {}
@@ -690,8 +676,7 @@ class _Pass:
                     if self.call is not None and application.call is not None and application.call != self.call:
                         raise InputError([Problem("call", f"the application is for call {application.call}, "
                                                           f"the rulesets are for call {self.call}")])
-                    cache: dict = {}
-                    evaluated = [side.evaluate(application, cache) for side in self.sides]
+                    evaluated = [side.evaluate(application) for side in self.sides]
                 except (AmifRulesError, UnicodeDecodeError) as error:
                     self._bad(name, error)
                     self.progress.step(False)
