@@ -449,7 +449,7 @@ def test_the_fast_evaluation_agrees_with_check(engine):
         side = _Side(ruleset, engine, None)
         for document in documents:
             application = amif_rules.read_application(document)
-            outcome, results = side.evaluate(application, {})
+            outcome, results = side.evaluate(application)
             verdict = amif_rules.check(application, engine=engine, ruleset=ruleset)
             assert outcome == verdict.outcome
             assert {key: value[0] for key, value in results.items()} == {(r.id, r.item): r.outcome for r in verdict.rules}
