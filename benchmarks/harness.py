@@ -505,32 +505,40 @@ def cold_load(runs: int, contestants: dict[str, Contestant], log: Progress) -> d
     return result
 
 
-def _median_wall(command: list[str], runs: int, env: dict, expect: Optional[int] = None) -> dict:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
-        times.append(time.perf_counter() - start)
-        if expect is not None and done.returncode != expect:
-            raise RuntimeError(f"{' '.join(command)} exited {done.returncode}, expected {expect}: "
-                               f"{done.stderr.decode(errors='replace')[-500:]}")
-    return {"median_s": round(statistics.median(times), 4), "min_s": round(min(times), 4),
-            "max_s": round(max(times), 4), "runs": runs}
+def _wall(command: list[str], env: dict, expect: Optional[int]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
+    elapsed = time.perf_counter() - start
+    if expect is not None and done.returncode != expect:
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}, expected {expect}: "
+                           f"{done.stderr.decode(errors='replace')[-500:]}")
+    return elapsed
 
 
 def cli_cold_start(runs: int, log: Progress) -> dict:
-    """``python -m amif_rules check <example>`` from a fresh process, with two baselines."""
+    """``python -m amif_rules check <example>`` from a fresh process, with two baselines; the
+    commands take turns, in a shuffled order, so that the machine's load hits them alike."""
     env = _environment()
     log(f"CLI cold start ({runs} runs each)")
     python = [sys.executable]
-    result = {
-        "command": f"python -m amif_rules check {CLI_EXAMPLE.relative_to(ROOT)}",
-        "check": _median_wall(python + ["-m", "amif_rules", "check", str(CLI_EXAMPLE)], runs, env, expect=1),
-        "check_engine_python": _median_wall(python + ["-m", "amif_rules", "check", str(CLI_EXAMPLE), "--engine", "python"],
-                                            runs, env, expect=1),
-        "baseline_python_startup": _median_wall(python + ["-c", "pass"], runs, env),
-        "baseline_import_amif_rules": _median_wall(python + ["-c", "import amif_rules"], runs, env),
+    commands = {
+        "check": (python + ["-m", "amif_rules", "check", str(CLI_EXAMPLE)], 1),
+        "check_engine_python": (python + ["-m", "amif_rules", "check", str(CLI_EXAMPLE), "--engine", "python"], 1),
+        "baseline_python_startup": (python + ["-c", "pass"], None),
+        "baseline_import_amif_rules": (python + ["-c", "import amif_rules"], None),
     }
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    order = list(commands)
+    shuffler = random.Random(5)
+    for _ in range(runs):
+        shuffler.shuffle(order)
+        for name in order:
+            command, expect = commands[name]
+            times[name].append(_wall(command, env, expect))
+    result: dict[str, Any] = {"command": f"python -m amif_rules check {CLI_EXAMPLE.relative_to(ROOT)}"}
+    for name, values in times.items():
+        result[name] = {"median_s": round(statistics.median(values), 4), "min_s": round(min(values), 4),
+                        "max_s": round(max(values), 4), "runs": runs}
     return result
 
 
@@ -695,28 +703,37 @@ def targets(results: dict) -> list[dict]:
     rates = results["throughput"]["per_round"]
     rows = []
 
-    def row(target: str, measured: Optional[float], goal: float, unit: str, reached: Optional[bool], note: str = "") -> None:
+    def row(target: str, measured: Optional[float], goal: float, unit: str, reached: Optional[bool], note: str = "",
+            spread: Optional[list[float]] = None) -> None:
         rows.append({"target": target, "goal": goal, "unit": unit,
                      "measured": None if measured is None else round(measured, 4),
+                     "rounds_min": round(min(spread), 4) if spread else None,
+                     "rounds_max": round(max(spread), 4) if spread else None,
                      "status": "not measured" if reached is None else ("reached" if reached else "not reached"),
                      "note": note})
 
-    ratio = _median(_ratios(rates, "amif-python/decision", "handwritten/decision"))
+    ratios = _ratios(rates, "amif-python/decision", "handwritten/decision")
+    ratio = _median(ratios)
     row("built-in engine decisions ≥ 0.30× the hand-written function", ratio, TARGET_BUILTIN_RATIO, "×",
-        None if ratio is None else ratio >= TARGET_BUILTIN_RATIO)
+        None if ratio is None else ratio >= TARGET_BUILTIN_RATIO, spread=ratios)
     for key, label in (("amif-python", "built-in"), ("amif-durable", "durable")):
-        rate = _median(rates.get(f"{key}/full", []))
+        values = rates.get(f"{key}/full", [])
+        rate = _median(values)
         row(f"full explained verdicts ≥ 20,000/s on one core ({label} engine)", rate, TARGET_FULL_PER_SECOND, "/s",
-            None if rate is None else rate >= TARGET_FULL_PER_SECOND)
-    ratio = _median(_ratios(rates, "amif-durable/decision", "raw-durable/decision"))
+            None if rate is None else rate >= TARGET_FULL_PER_SECOND, spread=values)
+    ratios = _ratios(rates, "amif-durable/decision", "raw-durable/decision")
+    ratio = _median(ratios)
     row("durable engine ≥ 0.7× the raw durable-rules ruleset", ratio, TARGET_DURABLE_VS_RAW, "×",
-        None if ratio is None else ratio >= TARGET_DURABLE_VS_RAW)
+        None if ratio is None else ratio >= TARGET_DURABLE_VS_RAW, spread=ratios)
     for key, label in (("amif-python", "built-in"), ("amif-durable", "durable")):
-        ratio = _median(_ratios(rates, f"{key}/decision", "zen-graph/decision"))
+        ratios = _ratios(rates, f"{key}/decision", "zen-graph/decision")
+        ratio = _median(ratios)
         row(f"{label} engine ahead of ZEN's decision graph (decisions)", ratio, 1.0, "×",
-            None if ratio is None else ratio > 1.0, "" if ratio is not None else "zen-engine not installed")
-    cli = results.get("cli", {}).get("check", {}).get("median_s")
-    row("CLI cold start ≤ 0.5 s", cli, TARGET_CLI_SECONDS, "s", None if cli is None else cli <= TARGET_CLI_SECONDS)
+            None if ratio is None else ratio > 1.0, "" if ratio is not None else "zen-engine not installed", spread=ratios)
+    cli = results.get("cli", {}).get("check", {})
+    median = cli.get("median_s")
+    row("CLI cold start ≤ 0.5 s", median, TARGET_CLI_SECONDS, "s", None if median is None else median <= TARGET_CLI_SECONDS,
+        spread=[cli["min_s"], cli["max_s"]] if median is not None else None)
     return rows
 
 
@@ -834,19 +851,23 @@ def render(results: dict) -> str:
         lines.append(f"Batch, `amif-rules check FILE.jsonl --jsonl` over {batch_result.get('documents', 0):,} documents: "
                      + "; ".join(parts))
     lines.append("")
-    lines.append("| target (issue 6) | measured | status |")
-    lines.append("|---|---:|---|")
+    lines.append("| target (issue 6) | measured (median) | rounds: min – max | status |")
+    lines.append("|---|---:|---:|---|")
+
+    def shown(value: Optional[float], unit: str) -> str:
+        if value is None:
+            return "—"
+        if unit == "×":
+            return _fmt_ratio(value)
+        if unit == "/s":
+            return f"{value:,.0f}/s"
+        return f"{value:.3f} s"
+
     for entry in results["targets"]:
-        measured = entry["measured"]
-        if measured is None:
-            shown = "—"
-        elif entry["unit"] == "×":
-            shown = _fmt_ratio(measured)
-        elif entry["unit"] == "/s":
-            shown = f"{measured:,.0f}/s"
-        else:
-            shown = f"{measured:.3f} s"
-        lines.append(f"| {entry['target']} | {shown} | {entry['status']}{' (' + entry['note'] + ')' if entry['note'] else ''} |")
+        spread = (f"{shown(entry['rounds_min'], entry['unit'])} – {shown(entry['rounds_max'], entry['unit'])}"
+                  if entry.get("rounds_min") is not None else "—")
+        lines.append(f"| {entry['target']} | {shown(entry['measured'], entry['unit'])} | {spread} | "
+                     f"{entry['status']}{' (' + entry['note'] + ')' if entry['note'] else ''} |")
     if results.get("profile"):
         lines.append("")
         lines.append("Profile (cProfile, own time by source file, % of the run):")
