@@ -53,6 +53,55 @@ class Derivation:
     key: str
     node: expr.Call
     scope: Optional[str]
+    #: (root values, element values) -> encoded value or None; made once at compile time.
+    compute: Any = attrs.field(default=None, eq=False, repr=False)
+
+
+def _derivation_function(node: expr.Call):
+    """A plain function computing ``node`` from (root, element) typed values, encoded.
+
+    Calls whose arguments are fields, parameters and literals (all of the bundled rulesets')
+    skip the general evaluator; anything else falls back to it.
+    """
+    function = expr.FUNCTIONS[node.name]
+    kind = node.type
+    getters = []
+    for arg in node.args:
+        if isinstance(arg, expr.Path):
+            getters.append((0 if arg.scope is None else 1, arg.path))
+        elif isinstance(arg, (expr.Lit, expr.Param)):
+            getters.append((2, arg.value))
+        else:
+            getters = None
+            break
+    if getters is None or any(g[0] == 2 and g[1] is expr.UNRESOLVED for g in getters):
+        def general(root: dict, element: dict) -> Any:
+            def lookup(scope: Optional[str], path: str) -> Any:
+                return element.get(path) if scope is not None else root.get(path)
+
+            value = expr.evaluate(node, lookup)
+            return None if value is None else encode_value(value, kind)
+
+        return general
+    impl, partial = function.impl, function.partial
+    encode = _encoder(kind)
+
+    def fast(root: dict, element: dict) -> Any:
+        args = [root.get(key) if where == 0 else element.get(key) if where == 1 else key for where, key in getters]
+        if not partial and None in args:
+            return None
+        value = impl(*args)
+        return None if value is None else encode(value)
+
+    return fast
+
+
+def _encoder(kind: FieldType):
+    if kind.kind == BOOL:
+        return bool
+    if kind.kind == INT:
+        return int
+    return lambda value: encode_value(value, kind)
 
 
 @attrs.frozen
@@ -73,12 +122,11 @@ class Plan:
             value = root_values.get(path)
             if value is not None:
                 root[key] = encode_value(value, kind)
-        root_lookup = _root_lookup(root_values)
         for derivation in self.derivations:
             if derivation.scope is None:
-                value = expr.evaluate(derivation.node, root_lookup)
+                value = derivation.compute(root_values, {})
                 if value is not None:
-                    root[derivation.key] = encode_value(value, derivation.node.type)
+                    root[derivation.key] = value
         items: dict[str, tuple[dict[str, ir.Scalar], ...]] = {}
         for scope in self.compiled.scopes:
             keys = self.scope_keys.get(scope, ())
@@ -91,29 +139,13 @@ class Plan:
                     value = element.get(path)
                     if value is not None:
                         fact[key] = encode_value(value, kind)
-                if scoped:
-                    lookup = _element_lookup(root_values, element)
-                    for derivation in scoped:
-                        value = expr.evaluate(derivation.node, lookup)
-                        if value is not None:
-                            fact[derivation.key] = encode_value(value, derivation.node.type)
+                for derivation in scoped:
+                    value = derivation.compute(root_values, element)
+                    if value is not None:
+                        fact[derivation.key] = value
                 encoded.append(fact)
             items[scope] = tuple(encoded)
         return ir.EncodedFacts(root, items)
-
-
-def _root_lookup(root: dict[str, Any]):
-    def lookup(scope: Optional[str], path: str) -> Any:
-        return root.get(path)
-
-    return lookup
-
-
-def _element_lookup(root: dict[str, Any], element: dict[str, Any]):
-    def lookup(scope: Optional[str], path: str) -> Any:
-        return element.get(path) if scope is not None else root.get(path)
-
-    return lookup
 
 
 def encode_value(value: Any, kind: FieldType) -> ir.Scalar:
@@ -299,7 +331,7 @@ class _Keys:
             reads_item = any(p.scope is not None for p in expr.paths(node))
             key = "fn:" + _canonical(node)
             if key not in self.derivations:
-                self.derivations[key] = Derivation(key, node, scope if reads_item else None)
+                self.derivations[key] = Derivation(key, node, scope if reads_item else None, _derivation_function(node))
             if not reads_item and scope is not None:
                 self.scope_root.setdefault(scope, {})[key] = None
             return key
