@@ -227,8 +227,12 @@ class _Reader:
     def mapping(self, value: Any, path: str) -> Optional[Mapping]:
         if value is None:
             return None
-        if type(value) is dict and all(type(key) is str for key in value):
-            return value
+        if type(value) is dict:
+            for key in value:
+                if type(key) is not str:
+                    break
+            else:
+                return value
         if not isinstance(value, Mapping):
             self.bad(path, f"expected an object, got {_kind(value)}")
             return None
@@ -588,11 +592,16 @@ def _depth(value: Any, limit: int) -> bool:
             children = node.values() if (type(node) is dict or isinstance(node, Mapping)) else node
             for child in children:
                 kind = type(child)
-                if kind is dict or kind is list or (kind is not str and _is_container(child)):
+                if kind is dict or kind is list:
+                    append(child)
+                elif kind not in _SCALARS and _is_container(child):
                     append(child)
         level = deeper
         depth += 1
     return False
+
+
+_SCALARS = frozenset({str, int, bool, float, Decimal, type(None)})
 
 
 def _is_container(value: Any) -> bool:

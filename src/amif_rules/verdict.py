@@ -221,8 +221,10 @@ def _empty_list_result(rule: Rule, facts: Facts, lang: str) -> RuleResult:
 
 def _result(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str) -> RuleResult:
     item_path = f"{rule.for_each}[{outcome.item}]" if outcome.item is not None else None
-    explanation = Explanation(lambda: _explain(rule, facts, outcome, lang, item_path))
-    return RuleResult(rule.id, outcome.outcome, rule.severity, explanation, None, rule.source, item_path)
+    result = object.__new__(RuleResult)  # the checks of __init__ are for callers, not needed here
+    result.__attrs_init__(rule.id, outcome.outcome, rule.severity,
+                          Explanation(lambda: _explain(rule, facts, outcome, lang, item_path)), rule.source, item_path)
+    return result
 
 
 def _explain(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str, item_path: Optional[str]) -> tuple[str, dict]:
