@@ -125,8 +125,8 @@ class _Reader:
         if text.startswith("-"):
             self.bad(path, f"must not be negative (got {text})")
             return None
-        if not _MONEY.match(text):
-            if re.match(r"^[0-9]+\.[0-9]{3,}$", text):
+        if not _MONEY.fullmatch(text):
+            if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
                 self.bad(path, f"at most 2 decimals (cents) allowed, got {text!r}")
             else:
                 self.bad(path, f"expected an amount in euro such as \"1234.56\" (a dot for decimals, no thousands separator), got {text!r}")
@@ -189,7 +189,7 @@ class _Reader:
             return None
         if isinstance(value, dt.date):
             day = value
-        elif isinstance(value, str) and not isinstance(value, NonFinite) and re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", value.strip()):
+        elif isinstance(value, str) and not isinstance(value, NonFinite) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
             try:
                 day = dt.date.fromisoformat(value.strip())
             except ValueError:
@@ -329,7 +329,7 @@ class _Reader:
             self.bad(f"{path}.nis_code", f"expected the NIS code as a 5-digit text, such as \"{nis:05d}\", got a number")
             nis = None
         nis = self.text(nis, f"{path}.nis_code")
-        if nis is not None and not _NIS.match(nis):
+        if nis is not None and not _NIS.fullmatch(nis):
             self.bad(f"{path}.nis_code", f"expected a 5-digit NIS code such as \"11002\", got {nis!r}")
             nis = None
         return Municipality(
@@ -579,17 +579,17 @@ def _depth(value: Any, limit: int) -> bool:
     """
     level = [value] if _is_container(value) else []
     depth = 1
-    visited = 0
+    visited = 1  # the document itself
     while level:
         if depth > limit:
             return True
-        visited += len(level)
-        if visited > limits.MAX_DOCUMENT_VALUES:
-            raise InputError([Problem("", f"document too large: more than {limits.MAX_DOCUMENT_VALUES:,} values")])
         deeper = []
         append = deeper.append
         for node in level:
             children = node.values() if (type(node) is dict or isinstance(node, Mapping)) else node
+            visited += len(children)
+            if visited > limits.MAX_DOCUMENT_VALUES:
+                raise InputError([Problem("", f"document too large: more than {limits.MAX_DOCUMENT_VALUES:,} values")])
             for child in children:
                 kind = type(child)
                 if kind is dict or kind is list:

@@ -499,14 +499,14 @@ class _Reader:
     def chain(self, raw: _Raw) -> list[_Raw]:
         """The files of an ``extends`` chain, the most basic first."""
         chain = [raw]
-        seen = {raw.data.get("id")}
+        seen = {str(raw.data.get("id"))}
         while True:
             current = chain[0]
             parent_id = current.data.get("extends")
             if parent_id is None:
                 return chain
             self.b = current.builder
-            if not isinstance(parent_id, str) or not _ID.match(parent_id):
+            if not isinstance(parent_id, str) or not _ID.fullmatch(parent_id):
                 self.b.problem(("extends",), f"extends names a ruleset id such as amif-2014-2020-base, got {parent_id!r}")
                 return chain
             if parent_id in seen:
@@ -538,7 +538,7 @@ class _Reader:
             self.unknown_keys(ancestor.data, _TOP_KEYS, ())
         self.b = raw.builder
         ruleset_id = self.required(data, "id", (), "add id: call-42 (lower case words joined by -)")
-        if ruleset_id is not None and (not isinstance(ruleset_id, str) or not _ID.match(ruleset_id)):
+        if ruleset_id is not None and (not isinstance(ruleset_id, str) or not _ID.fullmatch(ruleset_id)):
             self.b.problem(("id",), f"id must be lower-case words joined by '-', got {ruleset_id!r}", "for example id: call-42")
         version = self.string(self.required(data, "version", (), "add version: \"1\" and raise it when the rules change"),
                               ("version",), "version")
@@ -625,7 +625,7 @@ class _Reader:
                 continue
             for name, text in data.items():
                 path = ("definitions", name)
-                if not _NAME.match(name):
+                if not _NAME.fullmatch(name):
                     self.b.problem(path + ("<key>",), f"definition names are lower_case_with_underscores, got {name!r}")
                     continue
                 if not isinstance(text, str):
@@ -715,7 +715,7 @@ class _Reader:
         return rules, inactive
 
     def parameter(self, name: str, spec: dict, path: tuple) -> Optional[Parameter]:
-        if not _NAME.match(name):
+        if not _NAME.fullmatch(name):
             self.b.problem(path + ("<key>",), f"parameter names are lower_case_with_underscores, got {name!r}")
             return None
         if name in ("item", "true", "false") or name in schema.ROOT_HEADS or name in expr.FUNCTIONS:
@@ -735,6 +735,9 @@ class _Reader:
         else:
             sample = None
         type_name = spec.get("type") or (_infer_type(sample) if sample is not None else None)
+        if type_name is not None and not isinstance(type_name, str):
+            self.b.problem(path + ("type",), f"type must be one of {', '.join(PARAMETER_TYPES)}, got {type_name!r}")
+            return None
         if type_name is None:
             self.b.problem(path, f"parameter {name!r} has no value and no type",
                            "a parameter left for an extending ruleset to set needs type: (integer, share, money, ...)")
@@ -800,8 +803,8 @@ class _Reader:
             except InvalidOperation:
                 self.b.problem(path, bad, "write a number as text, e.g. \"0.75\" or \"1320069.53\"")
                 return None
-            if not number.is_finite():
-                self.b.problem(path, bad)
+            if not number.is_finite() or abs(number) >= _MAX_PARAMETER_NUMBER:
+                self.b.problem(path, bad, f"numbers are below {_MAX_PARAMETER_NUMBER:,}")
                 return None
             if type_name == "money" and number != number.quantize(Decimal("0.01")):
                 self.b.problem(path, f"an amount has at most 2 decimals, got {value!r}")
@@ -865,12 +868,12 @@ class _Reader:
                                f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(_RULE_KEYS))
         self.b = raw.builder
         rule_id = self.required(spec, "id", path, "add id: a-kebab-case-name")
-        if rule_id is not None and (not isinstance(rule_id, str) or not _ID.match(rule_id)):
+        if rule_id is not None and (not isinstance(rule_id, str) or not _ID.fullmatch(rule_id)):
             self.b.problem(at("id"), f"a rule id is lower-case words joined by '-', got {rule_id!r}",
                            "for example id: lead-municipality-large")
             rule_id = None
         for_each = spec.get("for_each")
-        if for_each is not None and for_each not in schema.SCOPE_FIELDS:
+        if for_each is not None and (not isinstance(for_each, str) or for_each not in schema.SCOPE_FIELDS):
             close = difflib.get_close_matches(str(for_each), list(schema.SCOPE_FIELDS), n=1)
             self.b.problem(at("for_each"), f"cannot iterate over {for_each!r}",
                            f"did you mean {close[0]}?" if close else "for_each: partners or for_each: participants")
@@ -932,6 +935,10 @@ class _Reader:
                     self.b.problems.append(RulesetProblem(self.b.location(path + (outcome, lang)),
                                                           f"in the {lang} {outcome} message: {error.message}", error.hint))
         return Messages(result)
+
+
+#: Parameters are thresholds and amounts: anything this large is a typing slip.
+_MAX_PARAMETER_NUMBER = 10**15
 
 
 def _infer_type(value: Any) -> str:

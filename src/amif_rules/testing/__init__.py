@@ -24,8 +24,11 @@ Strategies (documents are plain JSON-ready ``dict``s, money as ``"1234.56"`` str
 - :func:`boundaries` (a plain function), :func:`boundary_values` and
   :func:`boundary_cases`: derived from the ruleset's comparisons and parameters;
 - :func:`malformed_cases` / :func:`malformed_documents` (each must raise ``InputError``
-  naming the broken paths) and :func:`junk_documents` (a verdict or ``InputError``, never
-  anything else).
+  naming the broken paths), :func:`junk_documents` (a verdict or ``InputError``, never
+  anything else) and :func:`malformed_rulesets` (a ruleset or ``RulesetError``).
+
+``python -m amif_rules.testing.fuzz`` runs a counting campaign over the malformed
+strategies (see docs/reliability.md).
 
 Checks, to call inside your own tests: :func:`assert_engines_agree`,
 :func:`assert_deterministic`, :func:`assert_valid_verdict`,
@@ -61,7 +64,7 @@ from .checks import (
     failing_rules,
     monotonic_fields,
 )
-from .malformed import KINDS, MalformedCase, junk_documents, malformed_cases, malformed_documents
+from .malformed import KINDS, MalformedCase, junk_documents, malformed_cases, malformed_documents, malformed_rulesets
 from .strategies import (
     REGISTER_DATES,
     THIRD_COUNTRY_CODES,
@@ -105,6 +108,7 @@ __all__ = [
     "junk_documents",
     "malformed_cases",
     "malformed_documents",
+    "malformed_rulesets",
     "money",
     "monotonic_fields",
     "municipalities",

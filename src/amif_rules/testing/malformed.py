@@ -553,11 +553,16 @@ _RULESET_JUNK = (
 )
 
 
+#: Values of another shape for any key of a ruleset file.
+_RESHAPED = ("[x]", "{a: b}", "[]", "{}", "null", "'" + "9" * 31 + "'", "1e400", "-1", "true", "[[x]]", "{a: [b]}")
+
+
 def malformed_rulesets(files: Iterable[str] = ("call-42.yaml", "amif-2014-2020-base.yaml", "buurtstewards.yaml",
                                                "flanders-321.yaml")) -> st.SearchStrategy[Any]:
     """Ruleset files (YAML text, sometimes bytes) broken at random: lines deleted,
     duplicated, swapped, re-indented or truncated, junk inserted (YAML syntax, tags,
-    aliases, control characters, code), words replaced, numbers made huge.
+    aliases, control characters, code), words replaced, numbers made huge, values given
+    another shape (a list or a mapping where text goes).
 
     A mutation may leave the file valid; then it loads. Nothing else is promised but this:
     ``amif_rules.parse_ruleset`` returns a ruleset or raises ``RulesetError``.
@@ -572,7 +577,7 @@ def malformed_rulesets(files: Iterable[str] = ("call-42.yaml", "amif-2014-2020-b
         for _ in range(draw(st.integers(1, 4))):
             lines = text.split("\n")
             operation = draw(st.sampled_from(["delete", "duplicate", "swap", "indent", "truncate", "insert", "replace",
-                                              "number"]))
+                                              "number", "reshape"]))
             index = draw(st.integers(0, max(len(lines) - 1, 0)))
             if operation == "delete" and len(lines) > 1:
                 del lines[index]
@@ -596,6 +601,10 @@ def malformed_rulesets(files: Iterable[str] = ("call-42.yaml", "amif-2014-2020-b
                 words[position] = draw(st.sampled_from(_RULESET_JUNK + ("id:", "check:", "value:", "extends:", "null", "[]",
                                                                         "{}", "true", "for_each:", "when:")))
                 lines[index] = " ".join(words)
+            elif operation == "reshape":
+                # A value of another shape: a list or a mapping where text goes, a huge number.
+                lines[index] = re.sub(r"^(\s*(?:- )?[a-z_]+:)\s+\S.*$",
+                                      lambda m: m.group(1) + " " + draw(st.sampled_from(_RESHAPED)), lines[index])
             elif operation == "number":
                 lines[index] = re.sub(r"[0-9]+", lambda m: draw(st.sampled_from(["0", "-1", "1e400", "9" * 30, "1.5"])),
                                       lines[index], count=1)
