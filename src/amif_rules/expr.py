@@ -595,67 +595,49 @@ _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def unresolved(node: Node) -> bool:
-    """Whether a node reads a dated parameter that has no value yet (no date known)."""
+def children(node: Node) -> tuple[Node, ...]:
+    """The nodes directly under ``node``."""
+    if isinstance(node, Logic):
+        return node.operands
+    if isinstance(node, Call):
+        return node.args
+    if isinstance(node, (Cmp, Arith)):
+        return (node.left, node.right)
+    if isinstance(node, In):
+        return (node.needle, node.haystack)
+    if isinstance(node, (NotOp, Neg)):
+        return (node.operand,)
+    return ()
+
+
+def walk(node: Node):
+    """Every node of a tree, ``node`` included (depth first, any order of siblings)."""
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, Param) and current.value is UNRESOLVED:
-            return True
-        if isinstance(current, Logic):
-            stack.extend(current.operands)
-        elif isinstance(current, Call):
-            stack.extend(current.args)
-        elif isinstance(current, (Cmp, Arith)):
-            stack.extend((current.left, current.right))
-        elif isinstance(current, In):
-            stack.extend((current.needle, current.haystack))
-        elif isinstance(current, (NotOp, Neg)):
-            stack.append(current.operand)
-    return False
+        yield current
+        stack.extend(children(current))
+
+
+def unresolved(node: Node) -> bool:
+    """Whether a node reads a dated parameter that has no value yet (no date known)."""
+    return any(isinstance(current, Param) and current.value is UNRESOLVED for current in walk(node))
 
 
 def parameters(node: Node) -> set[str]:
     """The names of the parameters a node reads."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, Param):
-            found.add(current.name)
-        elif isinstance(current, Logic):
-            stack.extend(current.operands)
-        elif isinstance(current, Call):
-            stack.extend(current.args)
-        elif isinstance(current, (Cmp, Arith)):
-            stack.extend((current.left, current.right))
-        elif isinstance(current, In):
-            stack.extend((current.needle, current.haystack))
-        elif isinstance(current, (NotOp, Neg)):
-            stack.append(current.operand)
-    return found
+    return {current.name for current in walk(node) if isinstance(current, Param)}
 
 
 def paths(node: Node) -> tuple[Path, ...]:
     """Every field a node reads, in reading order, without repeats."""
     seen: dict[Path, None] = {}
 
-    def walk(current: Node) -> None:
+    def visit(current: Node) -> None:
         if isinstance(current, Path):
             seen.setdefault(current, None)
-        elif isinstance(current, (Logic,)):
-            for operand in current.operands:
-                walk(operand)
-        elif isinstance(current, Call):
-            for arg in current.args:
-                walk(arg)
-        elif isinstance(current, (Cmp, Arith)):
-            walk(current.left)
-            walk(current.right)
-        elif isinstance(current, In):
-            walk(current.needle)
-        elif isinstance(current, (NotOp, Neg)):
-            walk(current.operand)
+        for child in children(current):
+            visit(child)
 
-    walk(node)
+    visit(node)
     return tuple(seen)
