@@ -22,8 +22,10 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
+import tempfile
 import threading
 from contextlib import redirect_stderr, redirect_stdout
 from decimal import Decimal
@@ -161,6 +163,56 @@ def test_malformed_ruleset_files_give_a_ruleset_or_a_ruleset_error(text, engine)
         assert error.problems
     else:
         testing.assert_valid_verdict(verdict, ruleset)
+
+
+@fuzz(60)
+@given(text=malformed_rulesets())
+def test_the_command_line_with_a_malformed_ruleset_file_exits_2_or_gives_a_verdict(text):
+    """``amif-rules check DOC --ruleset FILE``: a broken file is a usage error (exit 2, the
+    problems on standard error), never an internal error (70) or a traceback."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "draft.yaml"
+        path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass"))
+        code, out, err = run_cli(json.dumps(ELIGIBLE), "--ruleset", str(path), "--engine", "python")
+    assert "Traceback" not in err and "internal error" not in err, err
+    assert code in (0, 1, 2, 3)
+    assert (code == 2) == (out == ""), (code, err)
+
+
+def _keyed_lines(text: str) -> list[tuple[int, str, str]]:
+    """(line index, indentation and key, key) of every ``key: value`` line but texts."""
+    found = []
+    for index, line in enumerate(text.split("\n")):
+        match = re.match(r"^(\s*(?:- )?)([a-z_]+):\s+\S", line)
+        if match and match.group(2) not in ("nl", "fr", "en", "source"):
+            found.append((index, match.group(1) + match.group(2), match.group(2)))
+    return found
+
+
+_CALL_42_TEXT = (ROOT / "rulesets" / "call-42.yaml").read_text(encoding="utf-8")
+_RESHAPES = ("[x]", "{a: b}", "'" + "9" * 31 + "'")
+
+
+@pytest.mark.parametrize("key", sorted({key for _, _, key in _keyed_lines(_CALL_42_TEXT)}))
+def test_every_key_of_a_ruleset_given_another_shape_is_a_ruleset_error(key):
+    """Found by the fuzzer: a list where a ruleset expects text (``for_each: [participants]``,
+    ``type: [integer]``, ``id: [x]``) or an amount with 31 digits escaped as TypeError or
+    decimal.InvalidOperation. Every key of call-42.yaml, given a list, a mapping and a huge
+    number, loads or is a RulesetError."""
+    lines = _CALL_42_TEXT.split("\n")
+    escaped = []
+    for index, head, name in _keyed_lines(_CALL_42_TEXT):
+        if name != key:
+            continue
+        for value in _RESHAPES:
+            text = "\n".join(lines[:index] + [f"{head}: {value}"] + lines[index + 1:])
+            try:
+                amif_rules.parse_ruleset(text, str(ROOT / "rulesets" / "call-42.yaml"))
+            except amif_rules.RulesetError:
+                pass
+            except Exception as error:  # noqa: BLE001 - what this test hunts
+                escaped.append(f"line {index + 1}: {head.strip()}: {value} -> {type(error).__name__}: {error}")
+    assert not escaped, "\n".join(escaped)
 
 
 def test_a_lone_surrogate_in_ruleset_text_is_a_ruleset_error():

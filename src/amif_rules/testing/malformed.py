@@ -203,7 +203,9 @@ def _bad_format(what: str, parts: tuple) -> list:
     if what == MONEY:
         return ["12.", ".5", "1 000.00", "+12.00", "12.5.0"]
     if what == CODES:
-        return [["GBR"], ["Sy"], ["stateless", "stateless"]]
+        return [["GBR"], ["Sy"], ["stateless", "stateless"], ["SY\n"]]
+    if last == "first_language":
+        return ["ar\n", "a", "ara"]
     return []
 
 
