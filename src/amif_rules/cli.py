@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from . import __version__, batch, catalog
+from .guard import guarded
 from .api import check
 from .documents import parse_json, parse_text, parse_yaml
 from .engines import ENGINE_NAMES
@@ -84,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    return guarded(lambda: _dispatch(parser, args), EXIT_INTERNAL, report_with="the document that caused it")
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command == "check":
             return _check(args)
@@ -110,13 +115,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_INTERNAL
     except AmifRulesError as error:
         _error(str(error))
-        return EXIT_INTERNAL
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
-        _error(f"internal error ({type(error).__name__}: {error}); please report it with the document that caused it")
         return EXIT_INTERNAL
 
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..engines import ENGINE_NAMES
+from ..guard import guarded
 from ..errors import AmifRulesError, EngineUnavailable, InputError, RulesetError
 from ..ruleset import LANGUAGES
 from . import impact as impact_module
@@ -92,6 +93,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``impact`` or ``portfolio``; returns the exit status (never raises)."""
+    return guarded(lambda: _run(args), EXIT_INTERNAL)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "impact":
             return _impact(args)
@@ -110,13 +115,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except AmifRulesError as error:
         _error(str(error))
-        return EXIT_INTERNAL
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
-        _error(f"internal error ({type(error).__name__}: {error}); please report it")
         return EXIT_INTERNAL
 
 

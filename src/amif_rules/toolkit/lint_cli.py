@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from ..guard import guarded
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -50,16 +51,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``lint`` with parsed arguments; returns the exit status."""
-    try:
-        return _run(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
-        print(f"amif-rules: internal error in lint ({type(error).__name__}: {error}); please report it with the "
-              "ruleset that caused it", file=sys.stderr)
-        return EXIT_INTERNAL
+    return guarded(lambda: _run(args), EXIT_INTERNAL, where="lint", report_with="the ruleset that caused it")
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from .. import catalog
+from ..guard import guarded
 from ..errors import AmifRulesError, EngineUnavailable
 from . import cases, coverage
 
@@ -56,15 +57,7 @@ def default_paths() -> list[Path]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the subcommand; returns the exit status (0, 1 or 2). Never raises."""
-    try:
-        return _run(args)
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
-        _error(f"internal error ({type(error).__name__}: {error}); please report it")
-        return EXIT_USAGE
+    return guarded(lambda: _run(args), EXIT_USAGE)
 
 
 def _run(args: argparse.Namespace) -> int:
