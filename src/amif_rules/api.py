@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Any, Optional
 
 from . import catalog
-from .documents import BRUSSELS, read_application
+from .documents import BRUSSELS, parse_text, read_application
 from .model import Application
 from .engines import get_engine
 from .errors import InputError, Problem
-from .facts import Facts, build_facts
+from .facts import Facts, Flat, derive, flatten
+from .quickread import quick_flat
 from .ruleset import LANGUAGES, REFERENCE_YEAR, Ruleset
 from .verdict import Verdict, build_verdict
 
@@ -31,35 +32,56 @@ def check(document: Any, call: Optional[str] = None, lang: str = "nl", engine: s
     if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
         raise TypeError("on must be a datetime.date")
     selected_engine = get_engine(engine)
-    application = read_application(document)
-    prepared, facts = prepare(application, call=call, on=on, ruleset=ruleset)
-    call_code = call if call is not None else application.call
+    flat = read_flat(document)
+    prepared, facts = prepare_flat(flat, call=call, on=on, ruleset=ruleset)
+    call_code = call if call is not None else flat.root.get("call")
     encoded = prepared.plan.encode(facts)
     outcomes = selected_engine.evaluate(prepared.plan.compiled, encoded)
     return build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)
 
 
+def read_flat(document: Any) -> Flat:
+    """A document's flat facts: plain valid documents the quick way (``quickread``), the
+    rest through the full reader, which names every problem by its path."""
+    if isinstance(document, (str, bytes)):
+        document = parse_text(document)
+    if type(document) is dict:
+        flat = quick_flat(document)
+        if flat is not None:
+            return flat
+    return flatten(read_application(document))
+
+
 def reference_date(application: Application, on: Optional[dt.date] = None) -> Optional[dt.date]:
     """The date rules are evaluated on: ``on``, else the Brussels date of the submission."""
+    return _reference_date(application.submitted_at, on)
+
+
+def _reference_date(submitted_at: Optional[dt.datetime], on: Optional[dt.date]) -> Optional[dt.date]:
     if on is not None:
         return on
-    moment = application.submitted_at
-    return moment.astimezone(BRUSSELS).date() if moment is not None else None
+    return submitted_at.astimezone(BRUSSELS).date() if submitted_at is not None else None
 
 
 def prepare(application: Application, call: Optional[str] = None, on: Optional[dt.date] = None,
             ruleset: Optional[Ruleset] = None) -> tuple[catalog.Prepared, Facts]:
     """The compiled ruleset in force for ``application`` and its facts: what ``check``
     evaluates (for tools that evaluate the same way, such as ruleset tests and impact)."""
-    day = reference_date(application, on)
+    return prepare_flat(flatten(application), call=call, on=on, ruleset=ruleset)
+
+
+def prepare_flat(flat: Flat, call: Optional[str] = None, on: Optional[dt.date] = None,
+                 ruleset: Optional[Ruleset] = None) -> tuple[catalog.Prepared, Facts]:
+    """:func:`prepare` for flat facts (takes ``flat`` over, see :func:`facts.derive`)."""
+    day = _reference_date(flat.root.get("submitted_at"), on)
     if ruleset is not None:
         prepared = catalog.prepare_ruleset(ruleset, day)
     else:
-        code = call if call is not None else application.call
+        code = call if call is not None else flat.root.get("call")
         if code is None:
             raise InputError([Problem("call", "missing: say which call the application is for (\"call\": \"42\")")])
         prepared = catalog.for_call(str(code), day)
     register_date = prepared.ruleset.register_date
     if register_date == REFERENCE_YEAR:
         register_date = dt.date(day.year, 1, 1) if day is not None else None
-    return prepared, build_facts(application, on=on, register_date=register_date)
+    return prepared, derive(flat, on=on, register_date=register_date)

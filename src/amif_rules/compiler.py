@@ -30,7 +30,7 @@ from . import expr, ir, limits
 from .errors import RulesetError, RulesetProblem
 from .facts import Facts
 from .ruleset import Ruleset
-from .schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
+from .schema import BOOL, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, FieldType
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 #: The key of conditions that read a dated parameter with no date to pick its value by.
@@ -61,7 +61,9 @@ def _derivation_function(node: expr.Call):
     """A plain function computing ``node`` from (root, element) typed values, encoded.
 
     Calls whose arguments are fields, parameters and literals (all of the bundled rulesets')
-    skip the general evaluator; anything else falls back to it.
+    skip the general evaluator, and remember their last few thousand answers: the functions
+    are pure, and the same nationalities on the same date come back in every document.
+    Anything else falls back to the general evaluator.
     """
     function = expr.FUNCTIONS[node.name]
     kind = node.type
@@ -85,15 +87,45 @@ def _derivation_function(node: expr.Call):
         return general
     impl, partial = function.impl, function.partial
     encode = _encoder(kind)
+    # Lists of elements (len(partners)) are not hashable: those calls are not remembered.
+    remember = not any(isinstance(arg, expr.Path) and arg.type.kind == LIST for arg in node.args)
+    answers: dict[tuple, Any] = {}
+    getters_tuple = tuple(getters)
+
+    if len(getters_tuple) == 2:  # most functions take two arguments: no loop
+        (where0, key0), (where1, key1) = getters_tuple
+
+        def arguments(root: dict, element: dict) -> tuple:
+            return (root.get(key0) if where0 == 0 else element.get(key0) if where0 == 1 else key0,
+                    root.get(key1) if where1 == 0 else element.get(key1) if where1 == 1 else key1)
+    else:
+        def arguments(root: dict, element: dict) -> tuple:
+            return tuple([root.get(key) if where == 0 else element.get(key) if where == 1 else key
+                          for where, key in getters_tuple])
 
     def fast(root: dict, element: dict) -> Any:
-        args = [root.get(key) if where == 0 else element.get(key) if where == 1 else key for where, key in getters]
+        args = arguments(root, element)
+        if remember:
+            answer = answers.get(args, _NOTHING)
+            if answer is not _NOTHING:
+                return answer
         if not partial and None in args:
             return None
         value = impl(*args)
-        return None if value is None else encode(value)
+        answer = None if value is None else encode(value)
+        if remember:
+            if len(answers) >= _REMEMBERED:
+                answers.clear()  # bounded memory; a race only costs a recomputation
+            answers[args] = answer
+        return answer
 
     return fast
+
+
+_NOTHING = object()
+_NO_ELEMENT: dict = {}  # what root derivations see as their element (never written)
+#: Answers each derived function remembers (see _derivation_function).
+_REMEMBERED = 4096
 
 
 def _encoder(kind: FieldType):
@@ -102,6 +134,30 @@ def _encoder(kind: FieldType):
     if kind.kind == INT:
         return int
     return lambda value: encode_value(value, kind)
+
+
+def _converter(kind: FieldType):
+    """How a typed fact becomes an engine value; None where it already is one (text, enum
+    values, booleans and whole numbers are stored as such in facts)."""
+    k = kind.kind
+    if k in (TEXT, ENUM, BOOL, INT):
+        return None
+    if k == MONEY:
+        return _cents
+    if k == INSTANT:
+        return _microseconds
+    if k == DATE:
+        return dt.date.toordinal
+    return lambda value: encode_value(value, kind)
+
+
+def _cents(value: Decimal) -> int:
+    return int(value.scaleb(2).to_integral_exact())
+
+
+def _microseconds(value: dt.datetime) -> int:
+    delta = value - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 10**6 + delta.microseconds
 
 
 @attrs.frozen
@@ -113,36 +169,53 @@ class Plan:
     scope_keys: dict[str, tuple[tuple[str, str, FieldType], ...]]  # per scope: (key, relative path, type)
     scope_root_keys: dict[str, tuple[str, ...]]  # root keys copied into element facts
     derivations: tuple[Derivation, ...]
+    #: What encode runs, made once from the fields above.
+    _encoding: tuple = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        root = tuple((key, path, _converter(kind)) for key, path, kind in self.root_keys)
+        root_derived = tuple((d.key, d.compute) for d in self.derivations if d.scope is None)
+        scopes = []
+        for scope in self.compiled.scopes:
+            scopes.append((scope,
+                           tuple((key, path, _converter(kind)) for key, path, kind in self.scope_keys.get(scope, ())),
+                           self.scope_root_keys.get(scope, ()),
+                           tuple((d.key, d.compute) for d in self.derivations if d.scope == scope)))
+        object.__setattr__(self, "_encoding", (root, root_derived, tuple(scopes)))
 
     def encode(self, facts: Facts) -> ir.EncodedFacts:
         """Typed facts → engine facts (only the keys this ruleset reads)."""
+        root_keys, root_derived, scopes = self._encoding
         root_values = facts.root
+        get = root_values.get
         root: dict[str, ir.Scalar] = {}
-        for key, path, kind in self.root_keys:
-            value = root_values.get(path)
+        for key, path, convert in root_keys:
+            value = get(path)
             if value is not None:
-                root[key] = encode_value(value, kind)
-        for derivation in self.derivations:
-            if derivation.scope is None:
-                value = derivation.compute(root_values, {})
-                if value is not None:
-                    root[derivation.key] = value
+                root[key] = value if convert is None else convert(value)
+        for key, compute in root_derived:
+            value = compute(root_values, _NO_ELEMENT)
+            if value is not None:
+                root[key] = value
         items: dict[str, tuple[dict[str, ir.Scalar], ...]] = {}
-        for scope in self.compiled.scopes:
-            keys = self.scope_keys.get(scope, ())
-            shared = {key: root[key] for key in self.scope_root_keys.get(scope, ()) if key in root}
-            scoped = [d for d in self.derivations if d.scope == scope]
+        for scope, keys, shared_keys, derived in scopes:
+            elements = facts.items.get(scope, ())
+            if not elements:
+                items[scope] = ()
+                continue
+            shared = {key: root[key] for key in shared_keys if key in root}
             encoded = []
-            for element in facts.items.get(scope, ()):
-                fact = dict(shared)
-                for key, path, kind in keys:
-                    value = element.get(path)
+            for element in elements:
+                fact = shared.copy()
+                element_get = element.get
+                for key, path, convert in keys:
+                    value = element_get(path)
                     if value is not None:
-                        fact[key] = encode_value(value, kind)
-                for derivation in scoped:
-                    value = derivation.compute(root_values, element)
+                        fact[key] = value if convert is None else convert(value)
+                for key, compute in derived:
+                    value = compute(root_values, element)
                     if value is not None:
-                        fact[derivation.key] = value
+                        fact[key] = value
                 encoded.append(fact)
             items[scope] = tuple(encoded)
         return ir.EncodedFacts(root, items)

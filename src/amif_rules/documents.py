@@ -51,6 +51,8 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 
 _MONEY = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
 _NIS = re.compile(r"^[0-9]{5}$")
+_CENT = Decimal("0.01")
+_MAX_MONEY = Decimal(limits.MAX_MONEY_EUROS)
 
 
 class _Reader:
@@ -102,6 +104,12 @@ class _Reader:
     def money(self, value: Any, path: str) -> Optional[Decimal]:
         if value is None:
             return None
+        if type(value) is str:  # the common case first: "1234.56"
+            text = value.strip()
+            if _MONEY.fullmatch(text):
+                amount = Decimal(text)
+                if amount < _MAX_MONEY:
+                    return amount.quantize(_CENT)
         if isinstance(value, bool) or isinstance(value, NonFinite):
             self.bad(path, f"expected an amount in euro such as \"1234.56\", got {_kind(value)}")
             return None
@@ -139,7 +147,7 @@ class _Reader:
         if amount >= limits.MAX_MONEY_EUROS:
             self.bad(path, f"implausibly large amount: {text} (below {limits.MAX_MONEY_EUROS:,} euro)")
             return None
-        return amount.quantize(Decimal("0.01"))
+        return amount.quantize(_CENT)
 
     def instant(self, value: Any, path: str) -> Optional[dt.datetime]:
         if value is None:
@@ -170,8 +178,10 @@ class _Reader:
 
     def _brussels(self, local: dt.datetime, path: str) -> Optional[dt.datetime]:
         """A local Brussels time, refused where the clock change makes it ambiguous."""
-        early = local.replace(tzinfo=BRUSSELS, fold=0)
-        late = local.replace(tzinfo=BRUSSELS, fold=1)
+        # The constructor, not local.replace(tzinfo=..., fold=...): a third of the time.
+        fields = (local.year, local.month, local.day, local.hour, local.minute, local.second, local.microsecond)
+        early = dt.datetime(*fields, BRUSSELS, fold=0)
+        late = dt.datetime(*fields, BRUSSELS, fold=1)
         if early.utcoffset() != late.utcoffset():
             roundtrip = early.astimezone(dt.timezone.utc).astimezone(BRUSSELS).replace(tzinfo=None)
             if roundtrip != local:

@@ -19,7 +19,7 @@ from typing import Any, Optional
 import attrs
 
 from .documents import BRUSSELS
-from .model import Application, Municipality, Organisation, Partner, Participant
+from .model import Application, Organisation, Partner, Participant
 from .reference import register
 
 
@@ -39,17 +39,36 @@ class Facts:
     lists_given: frozenset[str]
 
 
+@attrs.frozen
+class Flat:
+    """A document's typed values, flat, before anything is derived (see :func:`derive`).
+
+    ``root`` maps root paths to values; ``partners`` and ``participants`` hold one dict per
+    element (paths relative to it), or are None when the document leaves the list out.
+    Made by :func:`flatten` from an :class:`Application`, or by :mod:`quickread` straight
+    from a plain document; both give equal values for the same document.
+    """
+
+    root: dict[str, Any]
+    partners: Optional[list[dict[str, Any]]]
+    participants: Optional[list[dict[str, Any]]]
+
+
 def build_facts(application: Application, on: Optional[dt.date] = None, register_date: Optional[dt.date] = None) -> Facts:
     """Flatten an application into facts, deriving the reference date and register values."""
+    return derive(flatten(application), on=on, register_date=register_date)
+
+
+def flatten(application: Application) -> Flat:
+    """An application's values as flat typed facts, without derived values."""
     root: dict[str, Any] = {}
-    provenance: dict[str, str] = {}
     _put(root, "call", application.call)
     _put(root, "submitted_at", application.submitted_at)
     if application.form is not None:
         _put(root, "form.complete", application.form.complete)
         _put(root, "form.signed", application.form.signed)
     if application.applicant is not None:
-        _organisation(root, "applicant.", application.applicant, register_date, provenance, "applicant.")
+        _organisation(root, "applicant.", application.applicant)
     if application.budget is not None:
         budget = application.budget
         _put(root, "budget.total_eligible_cost", budget.total_eligible_cost)
@@ -65,34 +84,54 @@ def build_facts(application: Application, on: Optional[dt.date] = None, register
     _put(root, "results", application.results)
     if application.activities is not None:
         root["activities"] = tuple(activity.value for activity in application.activities)
+    partners = None
+    if application.partners is not None:
+        partners = []
+        for partner in application.partners:
+            element: dict[str, Any] = {}
+            _organisation(element, "", partner)
+            _put(element, "role", partner.role.value if partner.role is not None else None)
+            partners.append(element)
+    participants = None
+    if application.participants is not None:
+        participants = [_participant(participant) for participant in application.participants]
+    return Flat(root, partners, participants)
 
+
+def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.date] = None) -> Facts:
+    """Facts from flat values: the reference date, and register values for municipalities
+    given by NIS code alone. Takes ``flat`` over: its dicts become the facts' (no copies)."""
+    root = flat.root
+    provenance: dict[str, str] = {}
+    if register_date is not None:
+        _register(root, "applicant.municipality.", register_date, provenance, "applicant.municipality.")
     reference_source = None
     if on is not None:
         root["reference_date"] = on
         reference_source = "on"
-    elif application.submitted_at is not None:
-        root["reference_date"] = application.submitted_at.astimezone(BRUSSELS).date()
-        reference_source = "submitted_at"
-
+    else:
+        submitted = root.get("submitted_at")
+        if submitted is not None:
+            root["reference_date"] = submitted.astimezone(BRUSSELS).date()
+            reference_source = "submitted_at"
     items: dict[str, tuple[dict[str, Any], ...]] = {}
-    lists_given = set()
-    partners: list[dict[str, Any]] = []
-    if application.partners is not None:
-        lists_given.add("partners")
-        root["partners"] = application.partners
-        for index, partner in enumerate(application.partners):
-            element: dict[str, Any] = {}
-            _organisation(element, "", partner, register_date, provenance, f"partners[{index}].")
-            _put(element, "role", partner.role.value if partner.role is not None else None)
-            partners.append(element)
-    items["partners"] = tuple(partners)
-    participants: list[dict[str, Any]] = []
-    if application.participants is not None:
-        lists_given.add("participants")
-        root["participants"] = application.participants
-        for participant in application.participants:
-            participants.append(_participant(participant))
-    items["participants"] = tuple(participants)
+    lists_given = []
+    partners = flat.partners
+    if partners is not None:
+        lists_given.append("partners")
+        if register_date is not None:
+            for index, element in enumerate(partners):
+                if "municipality.nis_code" in element:
+                    _register(element, "municipality.", register_date, provenance, f"partners[{index}].municipality.")
+        items["partners"] = root["partners"] = tuple(partners)
+    else:
+        items["partners"] = ()
+    participants = flat.participants
+    if participants is not None:
+        lists_given.append("participants")
+        items["participants"] = root["participants"] = tuple(participants)
+    else:
+        items["participants"] = ()
     return Facts(root, items, provenance, reference_source, frozenset(lists_given))
 
 
@@ -101,35 +140,35 @@ def _put(target: dict[str, Any], key: str, value: Any) -> None:
         target[key] = value
 
 
-def _organisation(target: dict[str, Any], prefix: str, organisation: Organisation | Partner,
-                  register_date: Optional[dt.date], provenance: dict[str, str], full_prefix: str) -> None:
+def _organisation(target: dict[str, Any], prefix: str, organisation: Organisation | Partner) -> None:
     _put(target, f"{prefix}name", organisation.name)
     _put(target, f"{prefix}kind", organisation.kind.value if organisation.kind is not None else None)
     _put(target, f"{prefix}commission", organisation.commission.value if organisation.commission is not None else None)
     municipality = organisation.municipality
-    if municipality is None:
-        return
-    _municipality(target, f"{prefix}municipality.", municipality, register_date, provenance, f"{full_prefix}municipality.")
+    if municipality is not None:
+        _put(target, f"{prefix}municipality.nis_code", municipality.nis_code)
+        _put(target, f"{prefix}municipality.name", municipality.name)
+        _put(target, f"{prefix}municipality.population", municipality.population)
 
 
-def _municipality(target: dict[str, Any], prefix: str, municipality: Municipality, register_date: Optional[dt.date],
-                  provenance: dict[str, str], full_prefix: str) -> None:
-    _put(target, f"{prefix}nis_code", municipality.nis_code)
-    _put(target, f"{prefix}name", municipality.name)
-    _put(target, f"{prefix}population", municipality.population)
-    if municipality.nis_code is None or register_date is None:
+def _register(target: dict[str, Any], prefix: str, register_date: dt.date, provenance: dict[str, str],
+              full_prefix: str) -> None:
+    """A municipality's population and name from the register, where the document gave
+    its NIS code and not them."""
+    nis_code = target.get(prefix + "nis_code")
+    if nis_code is None:
         return
-    record = register.lookup(municipality.nis_code, register_date)
+    record = register.lookup(nis_code, register_date)
     if record is None:
-        if municipality.population is None and register_date not in register.reference_dates:
-            provenance[f"{full_prefix}population"] = NO_REGISTER_YEAR + register_date.isoformat()
+        if prefix + "population" not in target and register_date not in register.reference_dates:
+            provenance[full_prefix + "population"] = NO_REGISTER_YEAR + register_date.isoformat()
         return
-    if municipality.population is None:
-        target[f"{prefix}population"] = record.population
-        provenance[f"{full_prefix}population"] = f"register {register_date.isoformat()}"
-    if municipality.name is None:
-        target[f"{prefix}name"] = record.name_nl
-        provenance[f"{full_prefix}name"] = f"register {register_date.isoformat()}"
+    if prefix + "population" not in target:
+        target[prefix + "population"] = record.population
+        provenance[full_prefix + "population"] = f"register {register_date.isoformat()}"
+    if prefix + "name" not in target:
+        target[prefix + "name"] = record.name_nl
+        provenance[full_prefix + "name"] = f"register {register_date.isoformat()}"
 
 
 def _participant(participant: Participant) -> dict[str, Any]:

@@ -186,13 +186,13 @@ def format_value(value: Any, node: expr.Node, lang: str, fmt: str | None = None)
         return MISSING[lang]
     field = node.path.rsplit(".", 1)[-1] if isinstance(node, expr.Path) else None
     try:
-        return _format_cached(value, node.type.kind, field, lang, fmt)
+        return format_cached(value, node.type.kind, field, lang, fmt)
     except TypeError:  # an unhashable value: format it without the cache
         return _format(value, node.type.kind, field, lang, fmt)
 
 
 @lru_cache(maxsize=16_384)
-def _format_cached(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str]) -> str:
+def format_cached(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str]) -> str:
     """Values repeat across verdicts (thresholds, dates, amounts): format each once."""
     return _format(value, kind, field, lang, fmt)
 

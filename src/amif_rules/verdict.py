@@ -6,18 +6,16 @@ the verdict of two engines differs only in its ``engine`` field.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import attrs
 
-from . import messages
-from .facts import NO_REGISTER_YEAR, Facts
+from . import explain, messages
+from .explain import json_value  # noqa: F401 - part of this module's face
+from .facts import Facts
 from .ir import RuleOutcome
 from .ruleset import Rule, Ruleset
-from .schema import LIST
 
 #: How an outcome shows in the text output.
 _MARKS = {"pass": "✔", "fail": "✘", "unknown": "?", "not_applicable": "–"}
@@ -116,18 +114,122 @@ class RuleResult:
         return data
 
 
-@attrs.frozen
+class Results:
+    """A verdict's rule results, kept as the engine gave them until someone asks for more.
+
+    The decision (each rule's outcome) costs a tuple per result; the :class:`RuleResult`
+    objects are made the first time :attr:`Verdict.rules` is read, and :meth:`dicts` writes
+    the JSON of contract §2 straight from the outcomes. Thread-safe: whatever a race computes
+    twice is the same value.
+    """
+
+    __slots__ = ("_rules", "_facts", "_lang", "_entries", "_objects")
+
+    def __init__(self, rules: tuple[Rule, ...], facts: Optional[Facts], lang: str,
+                 entries: tuple[RuleOutcome, ...], objects: Optional[tuple["RuleResult", ...]] = None):
+        self._rules = rules
+        self._facts = facts
+        self._lang = lang
+        self._entries = entries
+        self._objects = objects
+
+    @classmethod
+    def given(cls, objects: tuple["RuleResult", ...]) -> "Results":
+        """Results made elsewhere (by hand, in tests): no outcomes to explain."""
+        return cls((), None, "nl", (), tuple(objects))
+
+    @property
+    def objects(self) -> tuple["RuleResult", ...]:
+        objects = self._objects
+        if objects is None:
+            rules, facts, lang = self._rules, self._facts, self._lang
+            objects = self._objects = tuple(_result(rules, facts, entry, lang) for entry in self._entries)
+        return objects
+
+    def decision(self) -> tuple[tuple[str, Optional[str], str], ...]:
+        if self._objects is not None:
+            return tuple((r.id, r.item, r.outcome) for r in self._objects)
+        rules = self._rules
+        known = _made(rules).decisions
+        decided = []
+        append = decided.append
+        for entry in self._entries:
+            triple = known.get(entry)
+            if triple is None:
+                rule = rules[entry.rule]
+                item = entry.item
+                triple = (rule.id, None if item is None else item_label(rule.for_each, item), entry.outcome)
+                if len(known) < 100_000:
+                    known[entry] = triple
+            append(triple)
+        return tuple(decided)
+
+    def dicts(self) -> list[dict[str, Any]]:
+        if self._objects is not None:
+            return [result.to_dict() for result in self._objects]
+        rules, facts, lang = self._rules, self._facts, self._lang
+        made = _made(rules)
+        items = facts.items
+        out = []
+        append = out.append
+        for entry in self._entries:
+            index, item, outcome = entry
+            rule = rules[index]
+            if item is None:
+                message, fields = (made.explainer(index, outcome, lang)(facts, _NO_ELEMENT, None)
+                                   if rule.for_each is None else _empty_list(rule, facts, lang))
+                append({"id": rule.id, "outcome": outcome, "severity": rule.severity, "message": message,
+                        "fields": fields, "source": rule.source})
+            else:
+                label = item_label(rule.for_each, item)
+                message, fields = made.explainer(index, outcome, lang)(facts, items[rule.for_each][item], label)
+                append({"id": rule.id, "outcome": outcome, "severity": rule.severity, "message": message,
+                        "fields": fields, "source": rule.source, "item": label})
+        return out
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Results) and self.objects == other.objects
+
+    def __hash__(self) -> int:  # pragma: no cover - verdicts are not used as keys
+        return hash(len(self._entries))
+
+    def __repr__(self) -> str:
+        return repr(self.objects)
+
+
+@attrs.frozen(init=False)
 class Verdict:
-    """The answer to one application (contract §2)."""
+    """The answer to one application (contract §2).
+
+    ``outcome`` and :meth:`outcomes` are all a portal needs to decide; ``rules`` (explained
+    :class:`RuleResult` objects) and :meth:`to_dict` render messages when first asked.
+    """
 
     call: Optional[str]
     ruleset_id: str
     ruleset_version: str
     outcome: str  # eligible | ineligible | incomplete
-    rules: tuple[RuleResult, ...]
     missing: tuple[str, ...]
     engine: str
-    lang: str = "nl"
+    lang: str
+    _results: Results
+
+    def __init__(self, call: Optional[str], ruleset_id: str, ruleset_version: str, outcome: str,
+                 rules: "tuple[RuleResult, ...] | Results", missing: tuple[str, ...], engine: str, lang: str = "nl"):
+        results = rules if isinstance(rules, Results) else Results.given(tuple(rules))
+        self.__attrs_init__(call, ruleset_id, ruleset_version, outcome, tuple(missing), engine, lang, results)
+
+    @property
+    def rules(self) -> tuple[RuleResult, ...]:
+        """Every rule's result, explained (messages are rendered when first read)."""
+        return self._results.objects
+
+    def outcomes(self) -> tuple[tuple[str, Optional[str], str], ...]:
+        """The decision alone: ``(rule id, item, outcome)`` for every result, in order.
+
+        What a portal that shows no messages needs; cheaper than reading ``rules``.
+        """
+        return self._results.decision()
 
     @property
     def eligible(self) -> bool:
@@ -145,7 +247,7 @@ class Verdict:
             "call": self.call,
             "ruleset": {"id": self.ruleset_id, "version": self.ruleset_version},
             "outcome": self.outcome,
-            "rules": [result.to_dict() for result in self.rules],
+            "rules": self._results.dicts(),
             "missing": list(self.missing),
             "engine": self.engine,
         }
@@ -194,90 +296,130 @@ def aggregate(results: tuple[RuleResult, ...]) -> tuple[str, tuple[str, ...]]:
 
 def build_verdict(ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, ...], engine: str, lang: str,
                   call: Optional[str]) -> Verdict:
-    """Explain engine outcomes: messages in ``lang``, fields read, aggregation."""
-    by_rule: dict[int, list[RuleOutcome]] = {}
-    for outcome in outcomes:
-        by_rule.setdefault(outcome.rule, []).append(outcome)
-    results: list[RuleResult] = []
-    for index, rule in enumerate(ruleset.rules):
-        rule_outcomes = by_rule.get(index, [])
-        if rule.for_each is not None and not rule_outcomes:
-            results.append(_empty_list_result(rule, facts, lang))
-            continue
-        for outcome in sorted(rule_outcomes, key=lambda o: -1 if o.item is None else o.item):
-            results.append(_result(rule, facts, outcome, lang))
-    verdict_outcome, missing = aggregate(tuple(results))
-    return Verdict(call=call, ruleset_id=ruleset.id, ruleset_version=ruleset.version, outcome=verdict_outcome,
-                   rules=tuple(results), missing=missing, engine=engine, lang=lang)
+    """Engine outcomes → the verdict: aggregated now, explained when asked (see :class:`Results`)."""
+    rules = ruleset.rules
+    entries = _in_rule_order(rules, outcomes)
+    failed = unknown = False
+    for rule_index, _, outcome in entries:
+        if outcome == "fail":
+            if rules[rule_index].severity == "error":
+                failed = True
+                break
+        elif outcome == "unknown":
+            unknown = True
+    missing: tuple[str, ...] = ()
+    if failed:
+        verdict_outcome = "ineligible"
+    elif unknown:
+        verdict_outcome = "incomplete"
+        paths: set[str] = set()
+        for entry in entries:
+            if entry.outcome == "unknown":
+                rule = rules[entry.rule]
+                label = None if entry.item is None else item_label(rule.for_each, entry.item)
+                element = facts.items[rule.for_each][entry.item] if label is not None else _NO_ELEMENT
+                fields = _made(rules).fields_reader(entry.rule)(facts, element, label)
+                paths.update(path for path, value in fields.items() if value is None)
+        missing = tuple(sorted(paths))
+    else:
+        verdict_outcome = "eligible"
+    return Verdict(call, ruleset.id, ruleset.version, verdict_outcome, Results(rules, facts, lang, entries), missing,
+                   engine, lang)
 
 
-def _empty_list_result(rule: Rule, facts: Facts, lang: str) -> RuleResult:
+def _in_rule_order(rules: tuple[Rule, ...], outcomes: tuple[RuleOutcome, ...]) -> tuple[RuleOutcome, ...]:
+    """Results in the ruleset's order, elements in list order; a per-element rule over an
+    absent or empty list gets one result (``item`` None, not applicable).
+
+    Engines give outcomes in this order (``tests/test_engines_agree.py`` holds them to it);
+    outcomes grouped otherwise are sorted first.
+    """
+    position, count = 0, len(outcomes)
+    entries: list[RuleOutcome] = []
+    for index, rule in enumerate(rules):
+        start = position
+        while position < count and outcomes[position][0] == index:
+            position += 1
+        if start == position:
+            if rule.for_each is not None:
+                entries.append(RuleOutcome(index, None, "not_applicable"))
+        else:
+            entries.extend(outcomes[start:position])
+    if position != count:
+        return _in_rule_order(rules, tuple(sorted(outcomes, key=lambda o: (o.rule, -1 if o.item is None else o.item))))
+    return tuple(entries)
+
+
+class _Made:
+    """What a ruleset's verdicts share, made once per ruleset (see :func:`_made`)."""
+
+    __slots__ = ("rules", "decisions", "explainers", "fields")
+
+    def __init__(self, rules: tuple[Rule, ...]):
+        self.rules = rules
+        #: RuleOutcome -> (rule id, item, outcome): the same for every document.
+        self.decisions: dict[RuleOutcome, tuple[str, Optional[str], str]] = {}
+        #: (rule index, outcome, lang) -> explain.explainer(...)
+        self.explainers: dict[tuple[int, str, str], explain.Explain] = {}
+        #: rule index -> explain.fields_reader(...)
+        self.fields: dict[int, Callable] = {}
+
+    def explainer(self, index: int, outcome: str, lang: str) -> explain.Explain:
+        key = (index, outcome, lang)
+        function = self.explainers.get(key)
+        if function is None:
+            function = self.explainers[key] = explain.explainer(self.rules[index], outcome, lang)
+        return function
+
+    def fields_reader(self, index: int) -> Callable:
+        function = self.fields.get(index)
+        if function is None:
+            function = self.fields[index] = explain.fields_reader(self.rules[index])
+        return function
+
+
+_MADE: dict[int, _Made] = {}
+
+
+def _made(rules: tuple[Rule, ...]) -> _Made:
+    made = _MADE.get(id(rules))
+    if made is None or made.rules is not rules:
+        if len(_MADE) > 256:  # drafts come and go: keep the memory bounded
+            _MADE.clear()
+        made = _MADE[id(rules)] = _Made(rules)
+    return made
+
+
+_NO_ELEMENT: dict = {}  # what rules on the root read as their element (never written)
+_ITEM_LABELS: dict[str, list[str]] = {}
+
+
+def item_label(scope: str, index: int) -> str:
+    """``"participants[3]"``: made once per scope and index, shared by every verdict."""
+    labels = _ITEM_LABELS.get(scope)
+    if labels is None or index >= len(labels):
+        size = max(64, 2 * (index + 1))
+        labels = _ITEM_LABELS[scope] = [f"{scope}[{i}]" for i in range(size)]  # a new list: readers never see it grow
+    return labels[index]
+
+
+def _empty_list(rule: Rule, facts: Facts, lang: str) -> tuple[str, dict[str, Any]]:
     scope = rule.for_each
     assert scope is not None
     value: Any = [] if scope in facts.lists_given else None
-    return RuleResult(rule.id, "not_applicable", rule.severity, messages.default_message("empty_list", lang, scope=scope),
-                      {scope: value}, rule.source)
+    return messages.default_message("empty_list", lang, scope=scope), {scope: value}
 
 
-def _result(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str) -> RuleResult:
-    item_path = f"{rule.for_each}[{outcome.item}]" if outcome.item is not None else None
-    result = object.__new__(RuleResult)  # the checks of __init__ are for callers, not needed here
-    result.__attrs_init__(rule.id, outcome.outcome, rule.severity,
-                          Explanation(lambda: _explain(rule, facts, outcome, lang, item_path)), rule.source, item_path)
-    return result
-
-
-def _explain(rule: Rule, facts: Facts, outcome: RuleOutcome, lang: str, item_path: Optional[str]) -> tuple[str, dict]:
-    element = facts.items[rule.for_each][outcome.item] if outcome.item is not None and rule.for_each else {}
-    fields = _fields(rule, facts, element, item_path)
-    missing = tuple(path for path, value in fields.items() if value is None)
-
-    def lookup(scope: Optional[str], path: str) -> Any:
-        return element.get(path) if scope is not None else facts.root.get(path)
-
-    template = rule.messages.template(outcome.outcome, lang)
-    if template is not None:
-        message = messages.render(template, lang, lookup, item_path, missing)
+def _result(rules: tuple[Rule, ...], facts: Facts, outcome: RuleOutcome, lang: str) -> RuleResult:
+    rule = rules[outcome.rule]
+    if outcome.item is None and rule.for_each is not None:
+        make = lambda: _empty_list(rule, facts, lang)  # noqa: E731
+        item_path = None
     else:
-        message = messages.default_message(outcome.outcome, lang, missing)
-    if outcome.outcome == "unknown":
-        for path in missing:
-            note = facts.provenance.get(path, "")
-            if note.startswith(NO_REGISTER_YEAR):
-                day = dt.date.fromisoformat(note[len(NO_REGISTER_YEAR):])
-                message += " " + messages.no_register_year(day, lang)
-    return message, fields
-
-
-def _fields(rule: Rule, facts: Facts, element: dict, item_path: Optional[str]) -> dict[str, Any]:
-    """Every input path the rule read, with its JSON value (None when missing)."""
-    fields: dict[str, Any] = {}
-    if rule.unresolved and facts.reference_date_source is None:
-        fields["submitted_at"] = None  # the date that picks a dated parameter's value
-    for path in rule.reads:
-        if path.scope is not None:
-            fields[f"{item_path}.{path.path}"] = json_value(element.get(path.path))
-        elif path.path == "reference_date":
-            if facts.reference_date_source != "on":
-                fields["submitted_at"] = json_value(facts.root.get("submitted_at"))
-        elif path.type.kind == LIST:
-            value = facts.root.get(path.path)
-            fields[path.path] = None if value is None else len(value)
-        else:
-            fields[path.path] = json_value(facts.root.get(path.path))
-    return fields
-
-
-def json_value(value: Any) -> Any:
-    """A typed value as JSON: amounts as "1234.56", instants and dates in ISO 8601."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [json_value(v) for v in value]
-    return str(value)
+        item_path = None if outcome.item is None else item_label(rule.for_each, outcome.item)
+        element = _NO_ELEMENT if outcome.item is None else facts.items[rule.for_each][outcome.item]
+        explain_one = _made(rules).explainer(outcome.rule, outcome.outcome, lang)
+        make = lambda: explain_one(facts, element, item_path)  # noqa: E731
+    result = object.__new__(RuleResult)  # the checks of __init__ are for callers, not needed here
+    result.__attrs_init__(rule.id, outcome.outcome, rule.severity, Explanation(make), rule.source, item_path)
+    return result

@@ -1,0 +1,178 @@
+"""One rule result's explanation: its message and the fields it read.
+
+A rule, an outcome and a language decide everything about an explanation except the
+values: which fields are listed, under which names, how each value is written as JSON,
+the template and how each placeholder is read and formatted. :func:`explainer` works that
+out once and returns a function that only fills in the values of one document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Callable, Optional
+
+from . import expr, messages
+from .facts import NO_REGISTER_YEAR, Facts
+from .ruleset import Rule
+from .schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
+
+#: (facts, element, item path) -> (message, fields)
+Explain = Callable[[Facts, dict, Optional[str]], tuple[str, dict[str, Any]]]
+
+# Steps that list a field (see _fields_plan).
+_UNRESOLVED, _ITEM, _REFERENCE_DATE, _LIST, _ROOT = range(5)
+
+
+def json_value(value: Any) -> Any:
+    """A typed value as JSON: amounts as "1234.56", instants and dates in ISO 8601."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [json_value(v) for v in value]
+    return str(value)
+
+
+def _as_json(kind: str) -> Optional[Callable[[Any], Any]]:
+    """How a fact of ``kind`` is written as JSON; None where it is its own JSON value."""
+    if kind in (TEXT, ENUM, INT, BOOL):
+        return None
+    if kind == MONEY:
+        return lambda value: format(value, "f")
+    if kind in (INSTANT, DATE):
+        return lambda value: value.isoformat()
+    if kind in (CODES, TEXTS):
+        return list
+    return json_value
+
+
+def _fields_plan(rule: Rule) -> tuple[tuple[int, str, str, Any], ...]:
+    steps = []
+    if rule.unresolved:
+        steps.append((_UNRESOLVED, "", "", None))  # the date that picks a dated parameter's value
+    for path in rule.reads:
+        if path.scope is not None:
+            steps.append((_ITEM, path.path, "." + path.path, _as_json(path.type.kind)))
+        elif path.path == "reference_date":
+            steps.append((_REFERENCE_DATE, "submitted_at", "submitted_at", None))
+        elif path.type.kind == LIST:
+            steps.append((_LIST, path.path, path.path, None))
+        else:
+            steps.append((_ROOT, path.path, path.path, _as_json(path.type.kind)))
+    return tuple(steps)
+
+
+def fields_reader(rule: Rule) -> Callable[[Facts, dict, Optional[str]], dict[str, Any]]:
+    """A function listing every input path ``rule`` read, with its JSON value (None when missing)."""
+    steps = _fields_plan(rule)
+
+    def fields_of(facts: Facts, element: dict, item_path: Optional[str]) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        root = facts.root
+        for step, path, name, convert in steps:
+            if step == _ITEM:
+                value = element.get(path)
+                fields[item_path + name] = value if value is None or convert is None else convert(value)
+            elif step == _ROOT:
+                value = root.get(path)
+                fields[name] = value if value is None or convert is None else convert(value)
+            elif step == _REFERENCE_DATE:
+                if facts.reference_date_source != "on":
+                    value = root.get(path)
+                    fields[name] = None if value is None else value.isoformat()
+            elif step == _LIST:
+                value = root.get(path)
+                fields[name] = None if value is None else len(value)
+            elif facts.reference_date_source is None:  # _UNRESOLVED
+                fields["submitted_at"] = None
+        return fields
+
+    return fields_of
+
+
+def explainer(rule: Rule, outcome: str, lang: str) -> Explain:
+    """The explanation of ``rule`` with ``outcome`` in ``lang``, compiled once."""
+    fields_of = fields_reader(rule)
+    template = rule.messages.template(outcome, lang)
+    render = _renderer(template, lang) if template is not None else None
+    unknown = outcome == "unknown"
+
+    def explain(facts: Facts, element: dict, item_path: Optional[str]) -> tuple[str, dict[str, Any]]:
+        fields = fields_of(facts, element, item_path)
+        missing = tuple([path for path, value in fields.items() if value is None])
+        if render is not None:
+            message = render(facts.root, element, item_path, missing)
+        else:
+            message = messages.default_message(outcome, lang, missing)
+        if unknown and missing and facts.provenance:
+            for path in missing:
+                note = facts.provenance.get(path, "")
+                if note.startswith(NO_REGISTER_YEAR):
+                    day = dt.date.fromisoformat(note[len(NO_REGISTER_YEAR):])
+                    message += " " + messages.no_register_year(day, lang)
+        return message, fields
+
+    return explain
+
+
+def _renderer(template: messages.Template, lang: str) -> Callable[[dict, dict, Optional[str], tuple], str]:
+    """``messages.render`` for one template and language, with each placeholder's reading
+    and formatting decided once."""
+    missing_word, nothing = messages.MISSING[lang], messages.NOTHING[lang]
+    parts: list[tuple[int, Any]] = []
+    for part in template.parts:
+        if isinstance(part, str):
+            parts.append((0, part))
+        elif part.node is None:
+            parts.append((1, None) if part.text == "item" else (2, None))
+        elif isinstance(part.node, expr.Path) and part.format is None and part.node.type.kind == TEXT:
+            parts.append((5, (part.node.scope is not None, part.node.path)))  # text is written as it is
+        elif isinstance(part.node, expr.Path):
+            node = part.node
+            field = node.path.rsplit(".", 1)[-1]
+            parts.append((3, (node.scope is not None, node.path, node.type.kind, field, part.format, node)))
+        else:
+            parts.append((4, (part.node, part.format)))
+    frozen = tuple(parts)
+    format_cached, format_value = messages.format_cached, messages.format_value
+
+    def render(root: dict, element: dict, item: Optional[str], missing: tuple[str, ...]) -> str:
+        out = []
+        append = out.append
+        for kind, data in frozen:
+            if kind == 0:
+                append(data)
+            elif kind == 3:
+                in_item, path, value_kind, field, fmt, node = data
+                value = element.get(path) if in_item else root.get(path)
+                if value is None:
+                    append(missing_word)
+                else:
+                    try:
+                        append(format_cached(value, value_kind, field, lang, fmt))
+                    except TypeError:  # an unhashable value
+                        append(format_value(value, node, lang, fmt))
+            elif kind == 5:
+                in_item, path = data
+                value = element.get(path) if in_item else root.get(path)
+                append(missing_word if value is None else value)
+            elif kind == 1:
+                append(item or "")
+            elif kind == 2:
+                append(", ".join(missing) if missing else nothing)
+            else:
+                node, fmt = data
+
+                def lookup(scope: Optional[str], path: str) -> Any:
+                    return element.get(path) if scope is not None else root.get(path)
+
+                append(format_value(expr.evaluate(node, lookup), node, lang, fmt))
+        return "".join(out)
+
+    return render

@@ -1,0 +1,264 @@
+"""The common case, read in one pass: a plain document straight to flat facts.
+
+Most documents a portal sends are plain ``dict``s of known fields with nothing wrong in
+them. For those, building the attrs model first (``documents.read_application``) and then
+flattening it (``facts.flatten``) costs more than the rules themselves. :func:`quick_flat`
+walks such a document once and writes the same flat facts directly.
+
+It accepts only what it can read exactly as the full reader does, with the full reader's
+own checks (``documents._Reader``). Anything else (a problem, a value of an unusual type, a
+tuple instead of a list, an unknown field holding an object) makes it return None, and
+the caller takes the long way, which accepts the same documents, and names every problem
+by its path. ``tests/test_quickread.py`` holds the two ways to the same facts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Optional
+
+from . import limits
+from .documents import _NIS, _Reader, _has_surrogates, _members
+from .facts import Flat
+from .model import (
+    STATELESS,
+    Activity,
+    Commission,
+    Community,
+    EducationLevel,
+    Gender,
+    OrganisationKind,
+    PartnerRole,
+    Region,
+    Residence,
+    Theme,
+)
+from .reference import COUNTRY_CODES, LANGUAGE_CODES
+
+#: Types an unknown field may hold and still be read here (the full reader ignores them).
+_PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
+#: More keys than this in one object: the full reader's size checks decide.
+_MAX_KEYS = 64
+
+_KIND = _members(OrganisationKind)
+_ROLE = _members(PartnerRole)
+_COMMISSION = _members(Commission)
+_RESIDENCE = _members(Residence)
+_GENDER = _members(Gender)
+_EDUCATION = _members(EducationLevel)
+_ROOT_CHOICES = (("theme", _members(Theme)), ("region", _members(Region)), ("community", _members(Community)))
+_ACTIVITY = _members(Activity)
+_MAX_TEXT = limits.MAX_STRING_LENGTH
+
+_ROOT_KEYS = frozenset({"call", "submitted_at", "form", "applicant", "partners", "participants", "budget",
+                        "duration_months", "theme", "region", "community", "results", "activities"})
+_FORM_KEYS = frozenset({"complete", "signed"})
+_ORGANISATION_KEYS = frozenset({"name", "kind", "municipality", "commission"})
+_PARTNER_KEYS = frozenset({"name", "kind", "municipality", "role", "commission"})
+_MUNICIPALITY_KEYS = frozenset({"nis_code", "name", "population"})
+_BUDGET_KEYS = frozenset({"total_eligible_cost", "amif", "cofinancing", "grant"})
+_COFINANCING = ("pod_mi", "flemish_government", "own", "other")
+_COMMON_PARTICIPANT_KEYS = frozenset({"id", "nationalities", "residence"})
+_PARTICIPANT_KEYS = frozenset({"id", "nationalities", "residence", "birth_date", "gender", "low_literate",
+                               "young_children", "first_language", "education_level"})
+
+
+class _Slow(Exception):
+    """Not a document for the quick way: take the long one."""
+
+
+def quick_flat(document: Any) -> Optional[Flat]:
+    """The flat facts of a plain, valid document; None when the full reader must decide."""
+    if type(document) is not dict:
+        return None
+    try:
+        return _application(document, _Reader())
+    except _Slow:
+        return None
+
+
+def _object(value: Any, known: frozenset) -> Optional[dict]:
+    """A plain dict whose unknown keys hold only plain scalars, or None for ``null``."""
+    if value is None:
+        return None
+    if type(value) is not dict or len(value) > _MAX_KEYS:
+        raise _Slow
+    if not known.issuperset(value):
+        for key, inner in value.items():
+            if key not in known and (type(key) is not str or type(inner) not in _PLAIN_SCALARS):
+                raise _Slow
+    return value
+
+
+def _list(value: Any, maximum: int) -> Optional[list]:
+    if value is None:
+        return None
+    if type(value) is not list or len(value) > maximum:
+        raise _Slow
+    return value
+
+
+def _text(value: Any) -> Optional[str]:
+    if value is None:
+        return None
+    if type(value) is not str or len(value) > _MAX_TEXT or (not value.isascii() and _has_surrogates(value)):
+        raise _Slow
+    return value
+
+
+def _choice(value: Any, members: dict) -> Optional[str]:
+    if value is None:
+        return None
+    if type(value) is not str or value not in members:
+        raise _Slow
+    return value
+
+
+def _boolean(value: Any) -> Optional[bool]:
+    if value is None or value is True or value is False:
+        return value
+    raise _Slow
+
+
+def _integer(value: Any, maximum: int) -> Optional[int]:
+    if value is None:
+        return None
+    if type(value) is not int or not 0 <= value <= maximum:
+        raise _Slow
+    return value
+
+
+def _checked(value: Any, reader: _Reader) -> Any:
+    if reader.problems:
+        raise _Slow
+    return value
+
+
+def _put(target: dict, key: str, value: Any) -> None:
+    if value is not None:
+        target[key] = value
+
+
+def _application(data: dict, reader: _Reader) -> Flat:
+    _object(data, _ROOT_KEYS)
+    root: dict[str, Any] = {}
+    get = data.get
+    _put(root, "call", _text(get("call")))
+    submitted = get("submitted_at")
+    if submitted is not None:
+        if type(submitted) is not str:
+            raise _Slow
+        root["submitted_at"] = _checked(reader.instant(submitted, ""), reader)
+    form = _object(get("form"), _FORM_KEYS)
+    if form is not None:
+        _put(root, "form.complete", _boolean(form.get("complete")))
+        _put(root, "form.signed", _boolean(form.get("signed")))
+    applicant = _object(get("applicant"), _ORGANISATION_KEYS)
+    if applicant is not None:
+        _organisation(root, "applicant.", applicant)
+    budget = _object(get("budget"), _BUDGET_KEYS)
+    if budget is not None:
+        _money(root, "budget.total_eligible_cost", budget.get("total_eligible_cost"), reader)
+        _money(root, "budget.amif", budget.get("amif"), reader)
+        _money(root, "budget.grant", budget.get("grant"), reader)
+        cofinancing = _object(budget.get("cofinancing"), frozenset(_COFINANCING))
+        if cofinancing is not None:
+            for name in _COFINANCING:
+                _money(root, "budget.cofinancing." + name, cofinancing.get(name), reader)
+    _put(root, "duration_months", _integer(get("duration_months"), limits.MAX_DURATION_MONTHS))
+    for name, members in _ROOT_CHOICES:
+        _put(root, name, _choice(get(name), members))
+    results = _list(get("results"), limits.MAX_LIST_ITEMS)
+    if results is not None:
+        texts = tuple(_text(item) for item in results)
+        if None in texts:
+            raise _Slow
+        root["results"] = texts
+    activities = _list(get("activities"), limits.MAX_LIST_ITEMS)
+    if activities is not None:
+        chosen = tuple(_choice(item, _ACTIVITY) for item in activities)
+        if None in chosen:
+            raise _Slow
+        root["activities"] = chosen
+
+    partners = _list(get("partners"), limits.MAX_PARTNERS)
+    partner_facts = None
+    if partners is not None:
+        partner_facts = []
+        for value in partners:
+            partner = _object(value, _PARTNER_KEYS)
+            if partner is None:
+                raise _Slow
+            element: dict[str, Any] = {}
+            _organisation(element, "", partner)
+            _put(element, "role", _choice(partner.get("role"), _ROLE))
+            partner_facts.append(element)
+    participants = _list(get("participants"), limits.MAX_PARTICIPANTS)
+    participant_facts = None
+    if participants is not None:
+        participant_facts = [_participant(value, reader) for value in participants]
+    return Flat(root, partner_facts, participant_facts)
+
+
+def _money(target: dict, key: str, value: Any, reader: _Reader) -> None:
+    if value is None:
+        return
+    if type(value) not in (str, int, Decimal):
+        raise _Slow
+    target[key] = _checked(reader.money(value, ""), reader)
+
+
+def _organisation(target: dict, prefix: str, data: dict) -> None:
+    _put(target, prefix + "name", _text(data.get("name")))
+    _put(target, prefix + "kind", _choice(data.get("kind"), _KIND))
+    _put(target, prefix + "commission", _choice(data.get("commission"), _COMMISSION))
+    municipality = _object(data.get("municipality"), _MUNICIPALITY_KEYS)
+    if municipality is not None:
+        nis_code = _text(municipality.get("nis_code"))
+        if nis_code is not None:
+            if not _NIS.fullmatch(nis_code):
+                raise _Slow
+            target[prefix + "municipality.nis_code"] = nis_code
+        _put(target, prefix + "municipality.name", _text(municipality.get("name")))
+        _put(target, prefix + "municipality.population", _integer(municipality.get("population"), limits.MAX_POPULATION))
+
+
+def _participant(value: Any, reader: _Reader) -> dict[str, Any]:
+    data = _object(value, _PARTICIPANT_KEYS)
+    if data is None:
+        raise _Slow
+    element: dict[str, Any] = {}
+    get = data.get
+    identifier = get("id")
+    if identifier is not None:
+        element["id"] = _text(identifier)
+    codes = get("nationalities")
+    if codes is not None:
+        if type(codes) is not list or not 0 < len(codes) <= limits.MAX_NATIONALITIES:
+            raise _Slow
+        for code in codes:
+            if type(code) is not str or code not in COUNTRY_CODES:
+                if code != STATELESS or len(codes) > 1:
+                    raise _Slow
+        if len(codes) > 1 and len(set(codes)) != len(codes):
+            raise _Slow
+        element["nationalities"] = tuple(codes)
+    residence = get("residence")
+    if residence is not None:
+        element["residence"] = _choice(residence, _RESIDENCE)
+    if not _COMMON_PARTICIPANT_KEYS.issuperset(data):  # the rest is rarely given
+        birth_date = get("birth_date")
+        if birth_date is not None:
+            if type(birth_date) is not str:
+                raise _Slow
+            element["birth_date"] = _checked(reader.date(birth_date, ""), reader)
+        _put(element, "gender", _choice(get("gender"), _GENDER))
+        _put(element, "low_literate", _boolean(get("low_literate")))
+        _put(element, "young_children", _boolean(get("young_children")))
+        language = get("first_language")
+        if language is not None:
+            if type(language) is not str or language not in LANGUAGE_CODES:
+                raise _Slow
+            element["first_language"] = language
+        _put(element, "education_level", _choice(get("education_level"), _EDUCATION))
+    return element
