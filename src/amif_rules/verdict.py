@@ -215,8 +215,13 @@ class Verdict:
     _results: Results
 
     def __init__(self, call: Optional[str], ruleset_id: str, ruleset_version: str, outcome: str,
-                 rules: "tuple[RuleResult, ...] | Results", missing: tuple[str, ...], engine: str, lang: str = "nl"):
-        results = rules if isinstance(rules, Results) else Results.given(tuple(rules))
+                 rules: "tuple[RuleResult, ...] | Results | None" = None, missing: tuple[str, ...] = (),
+                 engine: str = "", lang: str = "nl", results: Optional[Results] = None):
+        # ``results`` is how attrs.evolve hands the results on; ``rules`` replaces them.
+        if rules is not None:
+            results = rules if isinstance(rules, Results) else Results.given(tuple(rules))
+        if results is None:
+            raise TypeError("Verdict needs its rules")
         self.__attrs_init__(call, ruleset_id, ruleset_version, outcome, tuple(missing), engine, lang, results)
 
     @property
