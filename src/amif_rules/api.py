@@ -84,4 +84,4 @@ def prepare_flat(flat: Flat, call: Optional[str] = None, on: Optional[dt.date] =
     register_date = prepared.ruleset.register_date
     if register_date == REFERENCE_YEAR:
         register_date = dt.date(day.year, 1, 1) if day is not None else None
-    return prepared, derive(flat, on=on, register_date=register_date)
+    return prepared, derive(flat, on=on, register_date=register_date, reference_date=day)

@@ -14,6 +14,7 @@ element (``municipality.population``). Missing values are absent keys.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any, Optional
 
 import attrs
@@ -98,13 +99,18 @@ def flatten(application: Application) -> Flat:
     return Flat(root, partners, participants)
 
 
-def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.date] = None) -> Facts:
+def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.date] = None,
+           reference_date: Optional[dt.date] = None) -> Facts:
     """Facts from flat values: the reference date, and register values for municipalities
-    given by NIS code alone. Takes ``flat`` over: its dicts become the facts' (no copies)."""
+    given by NIS code alone. Takes ``flat`` over: its dicts become the facts' (no copies).
+
+    ``reference_date``, when the caller has it already: ``on``, else the Brussels date of
+    the submission.
+    """
     root = flat.root
     provenance: dict[str, str] = {}
     if register_date is not None:
-        _register(root, "applicant.municipality.", register_date, provenance, "applicant.municipality.")
+        _register(root, _APPLICANT_KEYS, register_date, provenance, "applicant.municipality.")
     reference_source = None
     if on is not None:
         root["reference_date"] = on
@@ -112,7 +118,7 @@ def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.
     else:
         submitted = root.get("submitted_at")
         if submitted is not None:
-            root["reference_date"] = submitted.astimezone(BRUSSELS).date()
+            root["reference_date"] = reference_date or submitted.astimezone(BRUSSELS).date()
             reference_source = "submitted_at"
     items: dict[str, tuple[dict[str, Any], ...]] = {}
     lists_given = []
@@ -122,7 +128,7 @@ def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.
         if register_date is not None:
             for index, element in enumerate(partners):
                 if "municipality.nis_code" in element:
-                    _register(element, "municipality.", register_date, provenance, f"partners[{index}].municipality.")
+                    _register(element, _ELEMENT_KEYS, register_date, provenance, index)
         items["partners"] = root["partners"] = tuple(partners)
     else:
         items["partners"] = ()
@@ -132,7 +138,15 @@ def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.
         items["participants"] = root["participants"] = tuple(participants)
     else:
         items["participants"] = ()
-    return Facts(root, items, provenance, reference_source, frozenset(lists_given))
+    return Facts(root, items, provenance, reference_source, _LISTS_GIVEN[len(lists_given), lists_given[:1] == ["participants"]])
+
+
+#: frozenset(lists given), by (how many, whether the one is participants): made once.
+_LISTS_GIVEN = {(0, False): frozenset(), (1, False): frozenset({"partners"}), (1, True): frozenset({"participants"}),
+                (2, False): frozenset({"partners", "participants"})}
+#: The keys of a municipality's (NIS code, population, name), in the root and in an element.
+_APPLICANT_KEYS = ("applicant.municipality.nis_code", "applicant.municipality.population", "applicant.municipality.name")
+_ELEMENT_KEYS = ("municipality.nis_code", "municipality.population", "municipality.name")
 
 
 def _put(target: dict[str, Any], key: str, value: Any) -> None:
@@ -151,24 +165,31 @@ def _organisation(target: dict[str, Any], prefix: str, organisation: Organisatio
         _put(target, f"{prefix}municipality.population", municipality.population)
 
 
-def _register(target: dict[str, Any], prefix: str, register_date: dt.date, provenance: dict[str, str],
-              full_prefix: str) -> None:
+def _register(target: dict[str, Any], keys: tuple[str, str, str], register_date: dt.date,
+              provenance: dict[str, str], where: "str | int") -> None:
     """A municipality's population and name from the register, where the document gave
-    its NIS code and not them."""
-    nis_code = target.get(prefix + "nis_code")
+    its NIS code and not them. ``where``: the municipality's path prefix, or the partner's index."""
+    nis_key, population_key, name_key = keys
+    nis_code = target.get(nis_key)
     if nis_code is None:
         return
     record = register.lookup(nis_code, register_date)
+    prefix = where if isinstance(where, str) else f"partners[{where}].municipality."
     if record is None:
-        if prefix + "population" not in target and register_date not in register.reference_dates:
-            provenance[full_prefix + "population"] = NO_REGISTER_YEAR + register_date.isoformat()
+        if population_key not in target and register_date not in register.reference_dates:
+            provenance[prefix + "population"] = NO_REGISTER_YEAR + register_date.isoformat()
         return
-    if prefix + "population" not in target:
-        target[prefix + "population"] = record.population
-        provenance[full_prefix + "population"] = f"register {register_date.isoformat()}"
-    if prefix + "name" not in target:
-        target[prefix + "name"] = record.name_nl
-        provenance[full_prefix + "name"] = f"register {register_date.isoformat()}"
+    if population_key not in target:
+        target[population_key] = record.population
+        provenance[prefix + "population"] = _register_note(register_date)
+    if name_key not in target:
+        target[name_key] = record.name_nl
+        provenance[prefix + "name"] = _register_note(register_date)
+
+
+@lru_cache(maxsize=256)
+def _register_note(register_date: dt.date) -> str:
+    return f"register {register_date.isoformat()}"
 
 
 def _participant(participant: Participant) -> dict[str, Any]:

@@ -223,15 +223,21 @@ def _organisation(target: dict, prefix: str, data: dict) -> None:
         _put(target, prefix + "municipality.population", _integer(municipality.get("population"), limits.MAX_POPULATION))
 
 
-def _participant(value: Any, reader: _Reader) -> dict[str, Any]:
-    data = _object(value, _PARTICIPANT_KEYS)
-    if data is None:
+def _participant(data: Any, reader: _Reader) -> dict[str, Any]:
+    # The checks of _object, _text and _choice written out: this runs for every participant.
+    if type(data) is not dict or len(data) > _MAX_KEYS:
         raise _Slow
+    common = _COMMON_PARTICIPANT_KEYS.issuperset(data)
+    if not common:
+        _object(data, _PARTICIPANT_KEYS)
     element: dict[str, Any] = {}
     get = data.get
     identifier = get("id")
     if identifier is not None:
-        element["id"] = _text(identifier)
+        if type(identifier) is not str or len(identifier) > _MAX_TEXT or (
+                not identifier.isascii() and _has_surrogates(identifier)):
+            raise _Slow
+        element["id"] = identifier
     codes = get("nationalities")
     if codes is not None:
         if type(codes) is not list or not 0 < len(codes) <= limits.MAX_NATIONALITIES:
@@ -245,8 +251,10 @@ def _participant(value: Any, reader: _Reader) -> dict[str, Any]:
         element["nationalities"] = tuple(codes)
     residence = get("residence")
     if residence is not None:
-        element["residence"] = _choice(residence, _RESIDENCE)
-    if not _COMMON_PARTICIPANT_KEYS.issuperset(data):  # the rest is rarely given
+        if type(residence) is not str or residence not in _RESIDENCE:
+            raise _Slow
+        element["residence"] = residence
+    if not common:  # the rest is rarely given
         birth_date = get("birth_date")
         if birth_date is not None:
             if type(birth_date) is not str:

@@ -47,13 +47,18 @@ def get_engine(name: str = "auto") -> Engine:
     ``auto`` is durable where durable_rules imports and the built-in engine elsewhere.
     Engines are created once per process and shared; both are thread-safe.
     """
+    engine = _engines.get(name) if type(name) is str else None
+    if engine is not None:  # made already (auto included): no lock
+        return engine
     if name not in ENGINE_NAMES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
     if name == "auto":
         try:
-            return get_engine("durable")
+            engine = get_engine("durable")
         except EngineUnavailable:
-            return get_engine("python")
+            engine = get_engine("python")
+        _engines["auto"] = engine
+        return engine
     with _lock:
         engine = _engines.get(name)
         if engine is None:
