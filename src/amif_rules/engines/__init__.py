@@ -16,6 +16,8 @@ from ..errors import EngineUnavailable
 from ..ir import CompiledRuleset, EncodedFacts, RuleOutcome
 
 ENGINE_NAMES = ("auto", "durable", "python")
+#: What the ruleset tests may run on: an engine, or both compared.
+TEST_ENGINE_CHOICES = (*ENGINE_NAMES, "both")
 
 
 class Engine(Protocol):

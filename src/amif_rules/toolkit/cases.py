@@ -35,6 +35,7 @@ import yaml
 from .. import api
 from ..api import check
 from ..documents import parse_json, parse_text, parse_yaml, read_application
+from ..engines import TEST_ENGINE_CHOICES
 from ..errors import AmifRulesError, EngineUnavailable, InputError, Location, RulesetError, RulesetProblem
 from ..facts import Facts
 from ..ruleset import LANGUAGES, OUTCOMES, Ruleset, load_ruleset
@@ -53,7 +54,7 @@ SUFFIX = ".tests.yaml"
 VERDICT_OUTCOMES = ("eligible", "ineligible", "incomplete")
 RULE_OUTCOMES = OUTCOMES  # pass, fail, unknown, not_applicable
 #: ``both`` runs the built-in engine and durable-rules and requires identical verdicts.
-ENGINE_CHOICES = ("auto", "durable", "python", "both")
+ENGINE_CHOICES = TEST_ENGINE_CHOICES
 MARKS = {True: "✔", False: "✘"}
 
 _TOP_KEYS = ("ruleset", "description", "lang", "examples", "cases")

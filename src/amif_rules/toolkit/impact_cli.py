@@ -27,8 +27,10 @@ from ..engines import ENGINE_NAMES
 from ..guard import guarded
 from ..errors import AmifRulesError, EngineUnavailable, InputError, RulesetError
 from ..ruleset import LANGUAGES
-from . import impact as impact_module
-from .portfolio import SAMPLE_DATE, write_portfolio
+
+#: The portfolio's default register date (``portfolio.SAMPLE_DATE``; the modules that do the
+#: work are imported when a command runs, so that ``amif-rules check`` starts without them).
+SAMPLE_DATE = dt.date(2019, 1, 1)
 
 EXIT_USAGE = 2
 EXIT_INTERNAL = 70
@@ -97,6 +99,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from . import impact as impact_module
+
     try:
         if args.command == "impact":
             return _impact(args)
@@ -127,6 +131,8 @@ def _impact(args: argparse.Namespace) -> int:
 
     if args.png and not args.sweep:
         raise ValueError("--png draws the chart of a sweep: give --sweep PARAM=FROM..TO:STEP too")
+    from . import impact as impact_module
+
     base = impact_module.resolve_ruleset(args.base)
     draft = impact_module.resolve_ruleset(args.draft)
     sweep = None
@@ -167,6 +173,8 @@ def _impact(args: argparse.Namespace) -> int:
 
 def _portfolio(args: argparse.Namespace) -> int:
     buffer = io.StringIO()
+    from .portfolio import write_portfolio
+
     count = write_portfolio(buffer, args.date)
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)

@@ -18,12 +18,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from .. import catalog
 from ..guard import guarded
 from ..errors import AmifRulesError, EngineUnavailable
-from . import cases, coverage
+from ..engines import TEST_ENGINE_CHOICES as ENGINE_CHOICES
+
+if TYPE_CHECKING:
+    from .cases import Run
 
 EXIT_PASSED = 0
 EXIT_FAILED = 1
@@ -42,7 +45,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                         "current directory, else the bundled rulesets)")
     parser.add_argument("--coverage", action="store_true",
                         help="also show which rule outcomes and which sides of each condition the cases reach")
-    parser.add_argument("--engine", choices=cases.ENGINE_CHOICES, default="auto",
+    parser.add_argument("--engine", choices=ENGINE_CHOICES, default="auto",
                         help="auto (durable where available), durable, python, or both (both engines, whose "
                         "verdicts must be identical)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or JSON")
@@ -61,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from . import cases, coverage
+
     paths = [Path(p) for p in args.paths] if args.paths else default_paths()
     try:
         run_result = cases.run_paths(paths, engine=args.engine)
@@ -92,9 +97,10 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_PASSED if run_result.passed else EXIT_FAILED
 
 
-def _untested(paths: Sequence[Path], run_result: cases.Run) -> list[str]:
+def _untested(paths: Sequence[Path], run_result: "Run") -> list[str]:
     """The rulesets (calls, not bases) in the folders searched that no tests file tests."""
     from ..errors import RulesetError
+    from . import cases
     from ..ruleset import load_ruleset
 
     tested = {Path(f.tests.ruleset_path).resolve() for f in run_result.files}
