@@ -160,6 +160,14 @@ def verify(contestants: list[Contestant], documents: list[tuple[str, dict]], log
         raise VerificationFailed(f"the reference, amif-rules' built-in engine, is unavailable: {reference.unavailable}")
     expected = [reference.decide(document) for _, document in documents]
     problems: list[str] = []
+    # The decision alone (verdict.outcomes()) is what the explained results say.
+    import amif_rules
+
+    for index, ((category, document), decision) in enumerate(zip(documents, expected)):
+        explained = common.decision_of_verdict(amif_rules.check(document, engine="python"))
+        if explained != decision:
+            problems.append(f"document {index} ({category}): verdict.outcomes() and verdict.rules differ: "
+                            + _difference(explained, decision))
     # The dataset's labels: each category gives the outcome it is named for.
     for index, ((category, _), decision) in enumerate(zip(documents, expected)):
         if decision[0] != dataset.EXPECTED[category]:

@@ -1,7 +1,8 @@
 """(a), (b), (c): amif-rules itself, through its public entry point ``amif_rules.check``.
 
-- a decision reads only ``verdict.outcome`` and each result's ``id``, ``item`` and
-  ``outcome``: no message is rendered (they are made lazily, when first read);
+- a decision reads ``verdict.outcome`` and ``verdict.outcomes()``, each result's ``(id,
+  item, outcome)``: the public API for the decision alone (no message is rendered and no
+  ``RuleResult`` object is made; both are made when first asked for);
 - a full explained verdict is ``check(document, lang="nl", engine=...).to_dict()``: every
   message in Dutch with its values, every field read, the sources, ``missing``.
 
@@ -23,7 +24,7 @@ def decider(engine: str) -> Callable[[dict], tuple]:
 
     def decide(document: dict) -> tuple:
         verdict = check(document, engine=engine)
-        return verdict.outcome, tuple((r.id, r.item, r.outcome) for r in verdict.rules)
+        return verdict.outcome, verdict.outcomes()
 
     decide.__name__ = f"decide_{engine}"
     return decide
