@@ -55,6 +55,9 @@ class Derivation:
     scope: Optional[str]
     #: (root values, element values) -> encoded value or None; made once at compile time.
     compute: Any = attrs.field(default=None, eq=False, repr=False)
+    #: root values -> (element values -> encoded value or None): ``compute`` with the root's
+    #: arguments read once per document, for the elements of a list.
+    bind: Any = attrs.field(default=None, eq=False, repr=False)
 
 
 def _derivation_function(node: expr.Call):
@@ -84,7 +87,7 @@ def _derivation_function(node: expr.Call):
             value = expr.evaluate(node, lookup)
             return None if value is None else encode_value(value, kind)
 
-        return general
+        return general, _bind_each(general)
     impl, partial = function.impl, function.partial
     encode = _encoder(kind)
     # Lists of elements (len(partners)) are not hashable: those calls are not remembered.
@@ -92,34 +95,60 @@ def _derivation_function(node: expr.Call):
     answers: dict[tuple, Any] = {}
     getters_tuple = tuple(getters)
 
-    if len(getters_tuple) == 2:  # most functions take two arguments: no loop
-        (where0, key0), (where1, key1) = getters_tuple
-
-        def arguments(root: dict, element: dict) -> tuple:
-            return (root.get(key0) if where0 == 0 else element.get(key0) if where0 == 1 else key0,
-                    root.get(key1) if where1 == 0 else element.get(key1) if where1 == 1 else key1)
-    else:
-        def arguments(root: dict, element: dict) -> tuple:
-            return tuple([root.get(key) if where == 0 else element.get(key) if where == 1 else key
-                          for where, key in getters_tuple])
+    def answer_for(args: tuple, memo: Optional[dict], memo_key: Any) -> Any:
+        if not partial and None in args:
+            answer = None
+        else:
+            value = impl(*args)
+            answer = None if value is None else encode(value)
+        if memo is not None:
+            if len(memo) >= _REMEMBERED:
+                memo.clear()  # bounded memory; a race only costs a recomputation
+            memo[memo_key] = answer
+        return answer
 
     def fast(root: dict, element: dict) -> Any:
-        args = arguments(root, element)
+        args = tuple([root.get(key) if where == 0 else element.get(key) if where == 1 else key
+                      for where, key in getters_tuple])
         if remember:
             answer = answers.get(args, _NOTHING)
             if answer is not _NOTHING:
                 return answer
-        if not partial and None in args:
-            return None
-        value = impl(*args)
-        answer = None if value is None else encode(value)
-        if remember:
-            if len(answers) >= _REMEMBERED:
-                answers.clear()  # bounded memory; a race only costs a recomputation
-            answers[args] = answer
-        return answer
+        return answer_for(args, answers if remember else None, args)
 
-    return fast
+    element_positions = [index for index, (where, _) in enumerate(getters_tuple) if where == 1]
+    if not remember or len(element_positions) != 1:
+        return fast, _bind_each(fast)
+    (position,) = element_positions
+    element_path = getters_tuple[position][1]
+    by_root: dict[tuple, dict] = {}  # the other arguments' values -> {element value: answer}
+
+    def bind(root: dict):
+        """One function per document: the arguments read from the root (a date, say) are
+        read once, and answers are remembered by the element's value alone."""
+        fixed = tuple([root.get(key) if where == 0 else key for where, key in getters_tuple if where != 1])
+        memo = by_root.get(fixed)
+        if memo is None:
+            if len(by_root) >= _REMEMBERED:
+                by_root.clear()
+            memo = by_root[fixed] = {}
+        before, after = fixed[:position], fixed[position:]
+
+        def one(element: dict) -> Any:
+            value = element.get(element_path)
+            answer = memo.get(value, _NOTHING)
+            if answer is _NOTHING:
+                answer = answer_for(before + (value,) + after, memo, value)
+            return answer
+
+        return one
+
+    return fast, bind
+
+
+def _bind_each(compute):
+    """``bind`` for a function that cannot be bound: it reads the root for every element."""
+    return lambda root: lambda element: compute(root, element)
 
 
 _NOTHING = object()
@@ -180,7 +209,7 @@ class Plan:
             scopes.append((scope,
                            tuple((key, path, _converter(kind)) for key, path, kind in self.scope_keys.get(scope, ())),
                            self.scope_root_keys.get(scope, ()),
-                           tuple((d.key, d.compute) for d in self.derivations if d.scope == scope)))
+                           tuple((d.key, d.bind) for d in self.derivations if d.scope == scope)))
         object.__setattr__(self, "_encoding", (root, root_derived, tuple(scopes)))
 
     def encode(self, facts: Facts) -> ir.EncodedFacts:
@@ -204,6 +233,7 @@ class Plan:
                 items[scope] = ()
                 continue
             shared = {key: root[key] for key in shared_keys if key in root}
+            derived_here = [(key, bind(root_values)) for key, bind in derived]
             encoded = []
             for element in elements:
                 fact = shared.copy()
@@ -212,8 +242,8 @@ class Plan:
                     value = element_get(path)
                     if value is not None:
                         fact[key] = value if convert is None else convert(value)
-                for key, compute in derived:
-                    value = compute(root_values, element)
+                for key, compute in derived_here:
+                    value = compute(element)
                     if value is not None:
                         fact[key] = value
                 encoded.append(fact)
@@ -404,7 +434,7 @@ class _Keys:
             reads_item = any(p.scope is not None for p in expr.paths(node))
             key = "fn:" + _canonical(node)
             if key not in self.derivations:
-                self.derivations[key] = Derivation(key, node, scope if reads_item else None, _derivation_function(node))
+                self.derivations[key] = Derivation(key, node, scope if reads_item else None, *_derivation_function(node))
             if not reads_item and scope is not None:
                 self.scope_root.setdefault(scope, {})[key] = None
             return key
