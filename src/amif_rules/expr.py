@@ -138,7 +138,9 @@ class Function:
     """A named function: argument types, result type, and an implementation on typed values.
 
     Implementations receive only known (non-None) arguments; a missing argument makes the
-    call unknown before the implementation runs.
+    call unknown before the implementation runs. They must be pure functions of their
+    arguments' values: arguments that are equal (``==``, so the same instant in two time
+    zones) give equal answers, because the compiler remembers answers by argument value.
     """
 
     name: str
