@@ -20,19 +20,7 @@ from typing import Any, Optional
 from . import limits
 from .documents import _NIS, _Reader, _has_surrogates, _members
 from .facts import Flat
-from .model import (
-    STATELESS,
-    Activity,
-    Commission,
-    Community,
-    EducationLevel,
-    Gender,
-    OrganisationKind,
-    PartnerRole,
-    Region,
-    Residence,
-    Theme,
-)
+from . import model
 from .reference import COUNTRY_CODES, LANGUAGE_CODES
 
 #: Types an unknown field may hold and still be read here (the full reader ignores them).
@@ -40,14 +28,14 @@ _PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
 #: More keys than this in one object: the full reader's size checks decide.
 _MAX_KEYS = 64
 
-_KIND = _members(OrganisationKind)
-_ROLE = _members(PartnerRole)
-_COMMISSION = _members(Commission)
-_RESIDENCE = _members(Residence)
-_GENDER = _members(Gender)
-_EDUCATION = _members(EducationLevel)
-_ROOT_CHOICES = (("theme", _members(Theme)), ("region", _members(Region)), ("community", _members(Community)))
-_ACTIVITY = _members(Activity)
+_KIND = _members(model.OrganisationKind)
+_ROLE = _members(model.PartnerRole)
+_COMMISSION = _members(model.Commission)
+_RESIDENCE = _members(model.Residence)
+_GENDER = _members(model.Gender)
+_EDUCATION = _members(model.EducationLevel)
+_ROOT_CHOICES = (("theme", _members(model.Theme)), ("region", _members(model.Region)), ("community", _members(model.Community)))
+_ACTIVITY = _members(model.Activity)
 _MAX_TEXT = limits.MAX_STRING_LENGTH
 
 _ROOT_KEYS = frozenset({"call", "submitted_at", "form", "applicant", "partners", "participants", "budget",
@@ -244,7 +232,7 @@ def _participant(data: Any, reader: _Reader) -> dict[str, Any]:
             raise _Slow
         for code in codes:
             if type(code) is not str or code not in COUNTRY_CODES:
-                if code != STATELESS or len(codes) > 1:
+                if code != model.STATELESS or len(codes) > 1:
                     raise _Slow
         if len(codes) > 1 and len(set(codes)) != len(codes):
             raise _Slow
