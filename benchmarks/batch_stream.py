@@ -53,7 +53,16 @@ def main() -> int:
     parser.add_argument("--command", default=None, help="the amif-rules command (default: this Python's -m amif_rules)")
     parser.add_argument("--output", default=str(HERE / "batch_stream.json"))
     parser.add_argument("--chart", default=str(HERE.parent / "docs" / "images" / "batch-stream-memory.svg"))
+    parser.add_argument("--again", action="store_true",
+                        help="no run: summarise and chart the samples already in --output")
     args = parser.parse_args()
+    if args.again:
+        result = json.loads(Path(args.output).read_text(encoding="utf-8"))
+        result.update(memory_summary(result["samples"], result["documents"]))
+        Path(args.output).write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        Path(args.chart).write_text(chart(result), encoding="utf-8")
+        print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=1))
+        return 0
 
     check = (args.command.split() if args.command else [sys.executable, "-m", "amif_rules"])
     producer = subprocess.Popen([sys.executable, str(HERE / "stream_documents.py"), str(args.documents)],
@@ -101,20 +110,9 @@ def main() -> int:
     watcher.join()
     elapsed = time.monotonic() - start
     sys.stderr.write("\n")
-    main_peak = max(s["main_kib"] for s in samples) if samples else 0
-    worker_peak = max((kib for s in samples for kib in s["workers_kib"]), default=0)
-    steady = [s for s in samples if s["seconds"] >= 10]
-    result = {
-        "documents": args.documents, "jobs": args.jobs, "exit_status": status, "seconds": round(elapsed, 1),
-        "documents_per_s": round(counts["lines"] / elapsed, 1), "counts": counts,
-        "main_peak_mib": round(main_peak / 1024, 1), "worker_peak_mib": round(worker_peak / 1024, 1),
-        "main_mib_after_10s": [round(min(s["main_kib"] for s in steady) / 1024, 1),
-                               round(max(s["main_kib"] for s in steady) / 1024, 1)] if steady else None,
-        "worker_mib_after_10s": [round(min(k for s in steady for k in s["workers_kib"]) / 1024, 1),
-                                 round(max(k for s in steady for k in s["workers_kib"]) / 1024, 1)]
-        if steady and any(s["workers_kib"] for s in steady) else None,
-        "samples": samples,
-    }
+    result = {"documents": args.documents, "jobs": args.jobs, "exit_status": status, "seconds": round(elapsed, 1),
+              "documents_per_s": round(counts["lines"] / elapsed, 1), "counts": counts, "samples": samples}
+    result.update(memory_summary(samples, args.documents))
     Path(args.output).write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     Path(args.chart).write_text(chart(result), encoding="utf-8")
     print(json.dumps({k: v for k, v in result.items() if k != "samples"}, indent=1))
@@ -122,16 +120,36 @@ def main() -> int:
     return 0 if ok else 1
 
 
+def memory_summary(samples: list[dict], documents: int) -> dict:
+    """Peaks, and the range while the stream runs: after the first 10 s (start-up, the first
+    window) and before the last document (shut-down), counting only processes alive."""
+    def alive(values):
+        return [kib for kib in values if kib > 0]
+
+    steady = [s for s in samples if s["seconds"] >= 10 and s["documents"] < documents]
+    main = alive(s["main_kib"] for s in steady)
+    workers = alive(kib for s in steady for kib in s["workers_kib"])
+
+    def mib_range(values):
+        return [round(min(values) / 1024, 1), round(max(values) / 1024, 1)] if values else None
+
+    return {"main_peak_mib": round(max(alive(s["main_kib"] for s in samples) or [0]) / 1024, 1),
+            "worker_peak_mib": round(max(alive(k for s in samples for k in s["workers_kib"]) or [0]) / 1024, 1),
+            "main_mib_while_streaming": mib_range(main), "worker_mib_while_streaming": mib_range(workers),
+            "samples_while_streaming": len(steady)}
+
+
 def chart(result: dict) -> str:
     """An SVG line chart: resident memory (MiB) of the main process and each worker over
     the documents checked."""
     samples = [s for s in result["samples"] if s["documents"] > 0]
-    width, height, left, bottom, top, right = 720, 320, 60, 40, 30, 20
+    width, height, left, bottom, top, right = 740, 320, 60, 40, 30, 45
     most = max(result["documents"], 1)
-    series = {"main process": [(s["documents"], s["main_kib"] / 1024) for s in samples]}
+    # Only processes alive: a process that has exited reads 0.
+    series = {"main process": [(s["documents"], s["main_kib"] / 1024) for s in samples if s["main_kib"]]}
     for index in range(max((len(s["workers_kib"]) for s in samples), default=0)):
         series[f"worker {index + 1}"] = [(s["documents"], s["workers_kib"][index] / 1024)
-                                         for s in samples if len(s["workers_kib"]) > index]
+                                         for s in samples if len(s["workers_kib"]) > index and s["workers_kib"][index]]
     ceiling = max([value for points in series.values() for _, value in points] + [1]) * 1.25
 
     def x(documents: float) -> float:

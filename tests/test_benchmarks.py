@@ -111,3 +111,30 @@ def test_the_dataset_is_fixed_by_its_seed(monkeypatch):
     summary = dataset.summary(first)
     assert set(summary["by_category"]) == {name for name, _, _ in dataset.CATEGORIES}
     assert summary["partners"]["max"] <= 5 and summary["participants"]["max"] <= 50
+
+
+def test_the_stages_add_up_to_a_check():
+    """benchmarks/stages.py times each stage of check() beside the hand-written function."""
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "stages.py"), "--documents", "20", "--rounds", "1"],
+                          capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in done.stdout.splitlines()
+            if line.startswith("| ") and not line.startswith("| stage")}
+    assert "hand-written function (the whole decision)" in rows
+    assert "read and validate the document (quickread)" in rows
+    assert "check(...).outcomes(), the whole decision" in rows
+    assert all(float(value.replace(",", "")) > 0 for value in rows.values())
+
+
+def test_a_stream_is_checked_in_order_with_its_memory_watched(tmp_path):
+    """benchmarks/batch_stream.py pipes generated documents through amif-rules check --jsonl
+    --jobs 2 and checks every output line (what its million-document run does, smaller)."""
+    output, chart = tmp_path / "stream.json", tmp_path / "memory.svg"
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "batch_stream.py"), "300", "--jobs", "2",
+                           "--output", str(output), "--chart", str(chart)],
+                          capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(output.read_text(encoding="utf-8"))
+    assert result["counts"]["lines"] == 300 and result["counts"]["out_of_order"] == 0
+    assert result["counts"]["eligible"] + result["counts"]["ineligible"] + result["counts"]["incomplete"] == 300
+    assert chart.read_text(encoding="utf-8").startswith("<svg")

@@ -190,8 +190,8 @@ class Results:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Results) and self.objects == other.objects
 
-    def __hash__(self) -> int:  # pragma: no cover - verdicts are not used as keys
-        return hash(len(self._entries))
+    def __hash__(self) -> int:  # equal results have as many objects
+        return hash(len(self.objects))
 
     def __repr__(self) -> str:
         return repr(self.objects)
