@@ -61,7 +61,7 @@ def main() -> int:
         "aggregate the verdict (build_verdict)": lambda: [build_verdict(p.ruleset, f, o, engine.name, "nl", "42")
                                                           for (p, f), o in zip(prepared, outcomes)],
         "the decision (verdict.outcomes())": lambda: [v.outcomes() for v in verdicts],
-        "explain it (to_dict(), every message in nl)": lambda: [
+        "aggregate and explain (build_verdict, to_dict() in nl)": lambda: [
             build_verdict(p.ruleset, f, o, engine.name, "nl", "42").to_dict() for (p, f), o in zip(prepared, outcomes)],
         "check(...).outcomes(), the whole decision": lambda: [amif_rules.check(d, engine=args.engine).outcomes()
                                                              for d in documents],
