@@ -143,7 +143,7 @@ def _application(data: dict, reader: _Reader) -> Flat:
         _put(root, "form.signed", _boolean(form.get("signed")))
     applicant = _object(get("applicant"), _ORGANISATION_KEYS)
     if applicant is not None:
-        _organisation(root, "applicant.", applicant)
+        _organisation(root, _APPLICANT_KEYS, applicant)
     budget = _object(get("budget"), _BUDGET_KEYS)
     if budget is not None:
         _money(root, "budget.total_eligible_cost", budget.get("total_eligible_cost"), reader)
@@ -178,7 +178,7 @@ def _application(data: dict, reader: _Reader) -> Flat:
             if partner is None:
                 raise _Slow
             element: dict[str, Any] = {}
-            _organisation(element, "", partner)
+            _organisation(element, _PARTNER_FACT_KEYS, partner)
             _put(element, "role", _choice(partner.get("role"), _ROLE))
             partner_facts.append(element)
     participants = _list(get("participants"), limits.MAX_PARTICIPANTS)
@@ -196,19 +196,58 @@ def _money(target: dict, key: str, value: Any, reader: _Reader) -> None:
     target[key] = _checked(reader.money(value, ""), reader)
 
 
-def _organisation(target: dict, prefix: str, data: dict) -> None:
-    _put(target, prefix + "name", _text(data.get("name")))
-    _put(target, prefix + "kind", _choice(data.get("kind"), _KIND))
-    _put(target, prefix + "commission", _choice(data.get("commission"), _COMMISSION))
-    municipality = _object(data.get("municipality"), _MUNICIPALITY_KEYS)
-    if municipality is not None:
-        nis_code = _text(municipality.get("nis_code"))
-        if nis_code is not None:
-            if not _NIS.fullmatch(nis_code):
-                raise _Slow
-            target[prefix + "municipality.nis_code"] = nis_code
-        _put(target, prefix + "municipality.name", _text(municipality.get("name")))
-        _put(target, prefix + "municipality.population", _integer(municipality.get("population"), limits.MAX_POPULATION))
+def _organisation(target: dict, keys: tuple[str, ...], data: dict) -> None:
+    # The checks of _text, _choice, _object and _integer written out: this runs for the
+    # applicant and every partner.
+    name_key, kind_key, commission_key, nis_key, municipality_name_key, population_key = keys
+    get = data.get
+    name = get("name")
+    if name is not None:
+        if type(name) is not str or len(name) > _MAX_TEXT or (not name.isascii() and _has_surrogates(name)):
+            raise _Slow
+        target[name_key] = name
+    kind = get("kind")
+    if kind is not None:
+        if type(kind) is not str or kind not in _KIND:
+            raise _Slow
+        target[kind_key] = kind
+    commission = get("commission")
+    if commission is not None:
+        if type(commission) is not str or commission not in _COMMISSION:
+            raise _Slow
+        target[commission_key] = commission
+    municipality = get("municipality")
+    if municipality is None:
+        return
+    if type(municipality) is not dict or len(municipality) > _MAX_KEYS:
+        raise _Slow
+    if not _MUNICIPALITY_KEYS.issuperset(municipality):
+        _object(municipality, _MUNICIPALITY_KEYS)
+    get = municipality.get
+    nis_code = get("nis_code")
+    if nis_code is not None:
+        if type(nis_code) is not str or not _NIS.fullmatch(nis_code):
+            raise _Slow
+        target[nis_key] = nis_code
+    name = get("name")
+    if name is not None:
+        if type(name) is not str or len(name) > _MAX_TEXT or (not name.isascii() and _has_surrogates(name)):
+            raise _Slow
+        target[municipality_name_key] = name
+    population = get("population")
+    if population is not None:
+        if type(population) is not int or not 0 <= population <= limits.MAX_POPULATION:
+            raise _Slow
+        target[population_key] = population
+
+
+def _keys(prefix: str) -> tuple[str, ...]:
+    return tuple(prefix + name for name in ("name", "kind", "commission", "municipality.nis_code", "municipality.name",
+                                            "municipality.population"))
+
+
+_APPLICANT_KEYS = _keys("applicant.")
+_PARTNER_FACT_KEYS = _keys("")
 
 
 def _participant(data: Any, reader: _Reader) -> dict[str, Any]:

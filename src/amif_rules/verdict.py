@@ -12,7 +12,6 @@ from typing import Any, Callable, Optional
 import attrs
 
 from . import explain, messages
-from .explain import json_value  # noqa: F401 - part of this module's face
 from .facts import Facts
 from .ir import RuleOutcome
 from .ruleset import Rule, Ruleset
@@ -303,7 +302,7 @@ def build_verdict(ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, .
                   call: Optional[str]) -> Verdict:
     """Engine outcomes → the verdict: aggregated now, explained when asked (see :class:`Results`)."""
     rules = ruleset.rules
-    entries = _in_rule_order(rules, outcomes)
+    entries = _in_rule_order(rules, outcomes, facts)
     failed = unknown = False
     for rule_index, _, outcome in entries:
         if outcome == "fail":
@@ -332,13 +331,27 @@ def build_verdict(ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, .
                    engine, lang)
 
 
-def _in_rule_order(rules: tuple[Rule, ...], outcomes: tuple[RuleOutcome, ...]) -> tuple[RuleOutcome, ...]:
+def _in_rule_order(rules: tuple[Rule, ...], outcomes: tuple[RuleOutcome, ...],
+                   facts: Optional[Facts] = None) -> tuple[RuleOutcome, ...]:
     """Results in the ruleset's order, elements in list order; a per-element rule over an
     absent or empty list gets one result (``item`` None, not applicable).
 
-    Engines give outcomes in this order (``tests/test_engines_agree.py`` holds them to it);
-    outcomes grouped otherwise are sorted first.
+    Engines give outcomes in this order (the Engine protocol; ``tests/test_shared_work.py``
+    holds both to it): when every list a rule iterates has elements and the count is right,
+    the outcomes are the entries as they are. Outcomes grouped otherwise are sorted first.
     """
+    if facts is not None:
+        shape = _shape(rules)
+        expected = shape[0]
+        items = facts.items
+        for scope, rule_count in shape[1]:
+            size = len(items.get(scope, ()))
+            if not size:
+                break
+            expected += rule_count * size
+        else:
+            if expected == len(outcomes):
+                return outcomes
     position, count = 0, len(outcomes)
     entries: list[RuleOutcome] = []
     for index, rule in enumerate(rules):
@@ -358,7 +371,7 @@ def _in_rule_order(rules: tuple[Rule, ...], outcomes: tuple[RuleOutcome, ...]) -
 class _Made:
     """What a ruleset's verdicts share, made once per ruleset (see :func:`_made`)."""
 
-    __slots__ = ("rules", "decisions", "explainers", "fields")
+    __slots__ = ("rules", "decisions", "explainers", "fields", "shape")
 
     def __init__(self, rules: tuple[Rule, ...]):
         self.rules = rules
@@ -368,6 +381,8 @@ class _Made:
         self.explainers: dict[tuple[int, str, str], explain.Explain] = {}
         #: rule index -> explain.fields_reader(...)
         self.fields: dict[int, Callable] = {}
+        #: see _shape
+        self.shape: Optional[tuple[int, tuple[tuple[str, int], ...]]] = None
 
     def explainer(self, index: int, outcome: str, lang: str) -> explain.Explain:
         key = (index, outcome, lang)
@@ -395,6 +410,21 @@ def _made(rules: tuple[Rule, ...]) -> _Made:
     return made
 
 
+def _shape(rules: tuple[Rule, ...]) -> tuple[int, tuple[tuple[str, int], ...]]:
+    """(rules on the root, ((list, rules on its elements), ...)) of a ruleset, made once."""
+    made = _made(rules)
+    shape = made.shape
+    if shape is None:
+        scopes: dict[str, int] = {}
+        for rule in rules:
+            if rule.for_each is not None:
+                scopes[rule.for_each] = scopes.get(rule.for_each, 0) + 1
+        shape = made.shape = (sum(1 for rule in rules if rule.for_each is None), tuple(scopes.items()))
+    return shape
+
+
+#: A typed value as JSON (``explain.json_value``), where the toolkit has always found it.
+json_value = explain.json_value
 _NO_ELEMENT: dict = {}  # what rules on the root read as their element (never written)
 _ITEM_LABELS: dict[str, list[str]] = {}
 
