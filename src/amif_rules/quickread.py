@@ -14,6 +14,7 @@ by its path. ``tests/test_quickread.py`` holds the two ways to the same facts.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Optional
 
@@ -46,6 +47,10 @@ _PARTNER_KEYS = frozenset({"name", "kind", "municipality", "role", "commission"}
 _MUNICIPALITY_KEYS = frozenset({"nis_code", "name", "population"})
 _BUDGET_KEYS = frozenset({"total_eligible_cost", "amif", "cofinancing", "grant"})
 _COFINANCING = ("pod_mi", "flemish_government", "own", "other")
+_COFINANCING_KEYS = frozenset(_COFINANCING)
+#: An amount with exactly two decimals and few enough digits before them to be below
+#: limits.MAX_MONEY_EUROS: the common case, read without the reader's general path.
+_CENTS = re.compile(r"[0-9]{1,%d}\.[0-9]{2}" % (len(str(limits.MAX_MONEY_EUROS)) - 1))
 _COMMON_PARTICIPANT_KEYS = frozenset({"id", "nationalities", "residence"})
 _PARTICIPANT_KEYS = frozenset({"id", "nationalities", "residence", "birth_date", "gender", "low_literate",
                                "young_children", "first_language", "education_level"})
@@ -149,7 +154,7 @@ def _application(data: dict, reader: _Reader) -> Flat:
         _money(root, "budget.total_eligible_cost", budget.get("total_eligible_cost"), reader)
         _money(root, "budget.amif", budget.get("amif"), reader)
         _money(root, "budget.grant", budget.get("grant"), reader)
-        cofinancing = _object(budget.get("cofinancing"), frozenset(_COFINANCING))
+        cofinancing = _object(budget.get("cofinancing"), _COFINANCING_KEYS)
         if cofinancing is not None:
             for name in _COFINANCING:
                 _money(root, "budget.cofinancing." + name, cofinancing.get(name), reader)
@@ -190,6 +195,11 @@ def _application(data: dict, reader: _Reader) -> Flat:
 
 def _money(target: dict, key: str, value: Any, reader: _Reader) -> None:
     if value is None:
+        return
+    if type(value) is str and _CENTS.fullmatch(value):
+        # "1234.56": already in cents and below the bound; Decimal keeps its two decimals,
+        # which is what the reader's quantize would give.
+        target[key] = Decimal(value)
         return
     if type(value) not in (str, int, Decimal):
         raise _Slow
