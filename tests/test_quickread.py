@@ -139,3 +139,13 @@ def test_text_documents_take_the_quick_way_after_parsing():
     document = dataset.generate(1, seed=5)[0][1]
     parsed = parse_text(json.dumps(document))
     assert quick_flat(parsed) == flatten(read_application(document))
+
+
+def test_a_document_with_more_values_than_allowed_is_left_to_the_full_reader():
+    """Each participant may carry unknown plain fields; together they can pass the bound on
+    values in one document, which the full reader enforces."""
+    document = dataset.generate(1, seed=5)[0][1]
+    document["participants"] = [dict({f"note{k}": k for k in range(62)}, nationalities=["SY"], residence="legal")
+                                for _ in range(8_000)]
+    assert isinstance(long_way(document), InputError)
+    assert quick_flat(document) is None

@@ -28,6 +28,13 @@ from .reference import COUNTRY_CODES, LANGUAGE_CODES
 _PLAIN_SCALARS = frozenset({str, int, bool, type(None)})
 #: More keys than this in one object: the full reader's size checks decide.
 _MAX_KEYS = 64
+#: The most values (as ``documents._depth`` counts them) that a participant or a partner
+#: read here can hold: itself, its keys, its nationalities or its municipality's keys.
+_VALUES_PER_PARTICIPANT = 1 + _MAX_KEYS + limits.MAX_NATIONALITIES
+_VALUES_PER_PARTNER = 1 + 2 * _MAX_KEYS
+#: What is left of the document's bound after everything else this reader accepts
+#: (the root, form, applicant, budget, co-financing, results and activities, at most).
+_VALUES_LEFT = limits.MAX_DOCUMENT_VALUES - (1 + 7 * _MAX_KEYS + 2 * limits.MAX_LIST_ITEMS)
 
 _KIND = _members(model.OrganisationKind)
 _ROLE = _members(model.PartnerRole)
@@ -175,6 +182,9 @@ def _application(data: dict, reader: _Reader) -> Flat:
         root["activities"] = chosen
 
     partners = _list(get("partners"), limits.MAX_PARTNERS)
+    participants = _list(get("participants"), limits.MAX_PARTICIPANTS)
+    if _VALUES_PER_PARTICIPANT * len(participants or ()) + _VALUES_PER_PARTNER * len(partners or ()) > _VALUES_LEFT:
+        raise _Slow  # it might hold more values than the full reader allows: let it count them
     partner_facts = None
     if partners is not None:
         partner_facts = []
@@ -186,7 +196,6 @@ def _application(data: dict, reader: _Reader) -> Flat:
             _organisation(element, _PARTNER_FACT_KEYS, partner)
             _put(element, "role", _choice(partner.get("role"), _ROLE))
             partner_facts.append(element)
-    participants = _list(get("participants"), limits.MAX_PARTICIPANTS)
     participant_facts = None
     if participants is not None:
         participant_facts = [_participant(value, reader) for value in participants]
