@@ -100,3 +100,18 @@ def test_a_changed_document_is_not_answered_from_memory():
     second = amif_rules.check(patched("participants.0.residence", "irregular"), engine="python")
     assert first.rule("participant-legal-residence", "participants[0]").outcome == "pass"
     assert second.rule("participant-legal-residence", "participants[0]").outcome == "fail"
+
+
+def test_remembered_derived_values_stay_bounded_over_many_dates():
+    """A long batch goes through many submission dates: what derived values remember stays
+    within its bounds, and every answer is still the date's own."""
+    from amif_rules import compiler
+
+    for day in range(1, 29):
+        for month in (1, 6, 12):
+            submitted = f"2019-{month:02d}-{day:02d}T10:00:00+01:00" if month != 6 else f"2019-06-{day:02d}T10:00:00+02:00"
+            verdict = amif_rules.check(_british(submitted), engine="python")
+            assert verdict.rule("participant-third-country-national", "participants[0]").outcome == "fail"
+    after = amif_rules.check(_british("2020-02-03T10:00:00+01:00"), engine="python")
+    assert after.rule("participant-third-country-national", "participants[0]").outcome == "pass"
+    assert compiler._ROOTS_REMEMBERED * compiler._REMEMBERED <= 100_000

@@ -129,7 +129,7 @@ def _derivation_function(node: expr.Call):
         fixed = tuple([root.get(key) if where == 0 else key for where, key in getters_tuple if where != 1])
         memo = by_root.get(fixed)
         if memo is None:
-            if len(by_root) >= _REMEMBERED:
+            if len(by_root) >= _ROOTS_REMEMBERED:
                 by_root.clear()
             memo = by_root[fixed] = {}
         before, after = fixed[:position], fixed[position:]
@@ -153,8 +153,11 @@ def _bind_each(compute):
 
 _NOTHING = object()
 _NO_ELEMENT: dict = {}  # what root derivations see as their element (never written)
-#: Answers each derived function remembers (see _derivation_function).
-_REMEMBERED = 4096
+#: Answers each derived function remembers (see _derivation_function), per set of root
+#: arguments (a reference date, say), and how many such sets: at most 64 × 1,024 answers
+#: per derived value, a few MiB, however many dates a long batch goes through.
+_REMEMBERED = 1024
+_ROOTS_REMEMBERED = 64
 
 
 def _encoder(kind: FieldType):
