@@ -115,3 +115,19 @@ def test_remembered_derived_values_stay_bounded_over_many_dates():
     after = amif_rules.check(_british("2020-02-03T10:00:00+01:00"), engine="python")
     assert after.rule("participant-third-country-national", "participants[0]").outcome == "pass"
     assert compiler._ROOTS_REMEMBERED * compiler._REMEMBERED <= 100_000
+
+
+def test_document_paths_are_set_and_removed_the_same_way_for_the_linter_and_the_testing_kit():
+    """docpaths.put makes objects and elements on the way, and DELETE removes."""
+    from amif_rules.docpaths import DELETE, get, put
+
+    document: dict = {"partners": [{"kind": "ocmw"}]}
+    put(document, ("partners", 2, "municipality", "population"), 1000)
+    assert document["partners"][1] == {} and get(document, ("partners", 2, "municipality", "population")) == 1000
+    put(document, ("partners", 0, "kind"), DELETE)
+    assert document["partners"][0] == {}
+    put(document, ("budget", "amif"), DELETE)  # nothing to remove: nothing made
+    assert "budget" not in document
+    put(document, ("partners", 1), DELETE)
+    assert len(document["partners"]) == 2
+    assert get(document, ("participants", 0, "id")) is None

@@ -29,10 +29,10 @@ from ..engines.python import evaluate_condition
 from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or
 from ..reference import EU_MEMBERSHIP, is_eu_member
 from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
+from ..docpaths import get, put
 from ._target import Judgement, KeyInfo, Result, judge
 
 Parts = tuple  # a path into a document: ("partners", 0, "municipality", "population")
-DELETE = object()
 
 _MICROS = 10**6
 
@@ -81,47 +81,6 @@ class Goal:
 
 
 # -- mutations ------------------------------------------------------------------------------------
-
-
-def get(document: Any, parts: Parts) -> Any:
-    target = document
-    for part in parts:
-        if isinstance(part, int):
-            if not isinstance(target, list) or part >= len(target):
-                return None
-            target = target[part]
-        else:
-            if not isinstance(target, dict):
-                return None
-            target = target.get(part)
-    return target
-
-
-def put(document: dict, parts: Parts, value: Any) -> None:
-    """Set (or, with DELETE, remove) ``parts`` in ``document``, making objects on the way."""
-    target: Any = document
-    for position, part in enumerate(parts[:-1]):
-        following = parts[position + 1]
-        if isinstance(part, int):
-            target = target[part]
-            continue
-        child = target.get(part)
-        wanted_type = list if isinstance(following, int) else dict
-        if not isinstance(child, wanted_type):
-            if value is DELETE:
-                return
-            child = wanted_type()
-            target[part] = child
-        target = child
-    last = parts[-1]
-    if value is DELETE:
-        if isinstance(last, int):
-            if isinstance(target, list) and last < len(target):
-                del target[last]
-        elif isinstance(target, dict):
-            target.pop(last, None)
-    else:
-        target[last] = value
 
 
 def apply(document: dict, mutations: list[tuple[Parts, Any]]) -> dict:

@@ -21,7 +21,7 @@ from ..engines import durable_available
 from ..ir import And, Linear, Not, Or
 from ..ruleset import Ruleset
 from ..verdict import Verdict, verdict_schema
-from ._search import put
+from ..docpaths import put
 from ._target import target_for
 
 __all__ = [

@@ -27,7 +27,8 @@ from hypothesis.errors import InvalidArgument
 from .. import limits
 from ..ruleset import Ruleset
 from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, MONEY, TEXT, TEXTS
-from ._search import apply, get
+from ..docpaths import get
+from ._search import apply
 from ._target import field_type
 
 __all__ = ["KINDS", "MalformedCase", "junk_documents", "malformed_cases", "malformed_documents", "malformed_rulesets", "path_text"]

@@ -31,7 +31,8 @@ from ..model import Commission, OrganisationKind, PartnerRole, Residence
 from ..reference import COUNTRY_CODES, EEA_EFTA_SWISS, EU_MEMBERSHIP, LANGUAGE_CODES, is_eu_member, register
 from ..ruleset import Ruleset
 from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
-from ._search import DELETE, Goal, Searcher, apply, get, parts_of, put
+from ..docpaths import DELETE, get, put
+from ._search import Goal, Searcher, apply, parts_of
 from ._target import Judgement, Target, field_type, target_for
 
 __all__ = [

@@ -52,7 +52,7 @@ from typing import Any, Callable, Iterable, Optional, Union
 import attrs
 import yaml
 
-from .. import expr, limits, schema
+from .. import docpaths, expr, limits, schema
 from ..catalog import rulesets_dir
 from ..compiler import UNRESOLVED_KEY, Plan, compile_ruleset, encode_value
 from ..documents import BRUSSELS, parse_json, parse_yaml, read_application
@@ -1793,28 +1793,7 @@ def _conflict_text(names: list[str]) -> str:
 
 def _put(document: dict, parts: tuple, value: Any) -> None:
     """Set ``parts`` of ``document`` (None removes it), making objects and elements on the way."""
-    target: Any = document
-    for position, part in enumerate(parts[:-1]):
-        following = parts[position + 1]
-        if isinstance(part, int):
-            while len(target) <= part:
-                target.append({})
-            target = target[part]
-            continue
-        child = target.get(part)
-        wanted = list if isinstance(following, int) else dict
-        if not isinstance(child, wanted):
-            if value is None:
-                return
-            child = wanted()
-            target[part] = child
-        target = child
-    last = parts[-1]
-    if value is None:
-        if isinstance(target, dict):
-            target.pop(last, None)
-    else:
-        target[last] = value
+    docpaths.put(document, parts, docpaths.DELETE if value is None else value)
 
 
 def _read_example(path: Path, call: Any) -> Optional[dict]:
