@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from amif_rules.expr import ExpressionError, Param, Scope
-from amif_rules.messages import LABELS, default_message, parse_template, render
+from amif_rules.messages import LABELS, default_message, parse_template, renderer
 from amif_rules.model import OrganisationKind, PartnerRole, Residence
 from amif_rules.schema import FieldType
 
@@ -39,7 +39,7 @@ def fill(text: str, lang: str, root: dict | None = None, item: dict | None = Non
     """Parse ``text`` as a template and render it in ``lang``."""
     template = parse_template(text, Scope(PARAMS, scope))
     root, item = root or {}, item or {}
-    return spaces(render(template, lang, lambda s, path: (item if s else root).get(path), item_path, missing))
+    return spaces(renderer(template, lang)(root, item, item_path, missing))
 
 
 def each(text: str, **kwargs) -> tuple[str, str, str]:

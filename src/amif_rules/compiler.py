@@ -161,6 +161,8 @@ _ROOTS_REMEMBERED = 64
 
 
 def _encoder(kind: FieldType):
+    """How a derived value becomes an engine value. Unlike facts (see _converter), what a
+    function returns is normalised to its declared type."""
     if kind.kind == BOOL:
         return bool
     if kind.kind == INT:
@@ -258,10 +260,9 @@ def encode_value(value: Any, kind: FieldType) -> ir.Scalar:
     """A typed value in engine units: cents, microseconds, ordinals; text and booleans as is."""
     k = kind.kind
     if k == MONEY:
-        return int(Decimal(value).scaleb(2).to_integral_exact())
+        return _cents(Decimal(value))
     if k == INSTANT:
-        delta = value - _EPOCH
-        return (delta.days * 86_400 + delta.seconds) * 10**6 + delta.microseconds
+        return _microseconds(value)
     if k == DATE:
         return value.toordinal()
     if k == BOOL:

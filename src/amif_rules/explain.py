@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Callable, Optional
 
-from . import expr, messages
+from . import messages
 from .facts import NO_REGISTER_YEAR, Facts
 from .ruleset import Rule
 from .schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
@@ -96,11 +96,12 @@ def fields_reader(rule: Rule) -> Callable[[Facts, dict, Optional[str]], dict[str
     return fields_of
 
 
-def explainer(rule: Rule, outcome: str, lang: str) -> Explain:
-    """The explanation of ``rule`` with ``outcome`` in ``lang``, compiled once."""
-    fields_of = fields_reader(rule)
+def explainer(rule: Rule, outcome: str, lang: str, fields_of: Optional[Callable] = None) -> Explain:
+    """The explanation of ``rule`` with ``outcome`` in ``lang``, compiled once
+    (``fields_of``: the rule's :func:`fields_reader`, when the caller has made it already)."""
+    fields_of = fields_of or fields_reader(rule)
     template = rule.messages.template(outcome, lang)
-    render = _renderer(template, lang) if template is not None else None
+    render = messages.renderer(template, lang) if template is not None else None
     unknown = outcome == "unknown"
 
     def explain(facts: Facts, element: dict, item_path: Optional[str]) -> tuple[str, dict[str, Any]]:
@@ -119,60 +120,3 @@ def explainer(rule: Rule, outcome: str, lang: str) -> Explain:
         return message, fields
 
     return explain
-
-
-def _renderer(template: messages.Template, lang: str) -> Callable[[dict, dict, Optional[str], tuple], str]:
-    """``messages.render`` for one template and language, with each placeholder's reading
-    and formatting decided once."""
-    missing_word, nothing = messages.MISSING[lang], messages.NOTHING[lang]
-    parts: list[tuple[int, Any]] = []
-    for part in template.parts:
-        if isinstance(part, str):
-            parts.append((0, part))
-        elif part.node is None:
-            parts.append((1, None) if part.text == "item" else (2, None))
-        elif isinstance(part.node, expr.Path) and part.format is None and part.node.type.kind == TEXT:
-            parts.append((5, (part.node.scope is not None, part.node.path)))  # text is written as it is
-        elif isinstance(part.node, expr.Path):
-            node = part.node
-            field = node.path.rsplit(".", 1)[-1]
-            parts.append((3, (node.scope is not None, node.path, node.type.kind, field, part.format, node)))
-        else:
-            parts.append((4, (part.node, part.format)))
-    frozen = tuple(parts)
-    format_cached, format_value = messages.format_cached, messages.format_value
-
-    def render(root: dict, element: dict, item: Optional[str], missing: tuple[str, ...]) -> str:
-        out = []
-        append = out.append
-        for kind, data in frozen:
-            if kind == 0:
-                append(data)
-            elif kind == 3:
-                in_item, path, value_kind, field, fmt, node = data
-                value = element.get(path) if in_item else root.get(path)
-                if value is None:
-                    append(missing_word)
-                else:
-                    try:
-                        append(format_cached(value, value_kind, field, lang, fmt))
-                    except TypeError:  # an unhashable value
-                        append(format_value(value, node, lang, fmt))
-            elif kind == 5:
-                in_item, path = data
-                value = element.get(path) if in_item else root.get(path)
-                append(missing_word if value is None else value)
-            elif kind == 1:
-                append(item or "")
-            elif kind == 2:
-                append(", ".join(missing) if missing else nothing)
-            else:
-                node, fmt = data
-
-                def lookup(scope: Optional[str], path: str) -> Any:
-                    return element.get(path) if scope is not None else root.get(path)
-
-                append(format_value(expr.evaluate(node, lookup), node, lang, fmt))
-        return "".join(out)
-
-    return render

@@ -138,12 +138,9 @@ def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.
         items["participants"] = root["participants"] = tuple(participants)
     else:
         items["participants"] = ()
-    return Facts(root, items, provenance, reference_source, _LISTS_GIVEN[len(lists_given), lists_given[:1] == ["participants"]])
+    return Facts(root, items, provenance, reference_source, frozenset(lists_given))
 
 
-#: frozenset(lists given), by (how many, whether the one is participants): made once.
-_LISTS_GIVEN = {(0, False): frozenset(), (1, False): frozenset({"partners"}), (1, True): frozenset({"participants"}),
-                (2, False): frozenset({"partners", "participants"})}
 #: The keys of a municipality's (NIS code, population, name), in the root and in an element.
 _APPLICANT_KEYS = ("applicant.municipality.nis_code", "applicant.municipality.population", "applicant.municipality.name")
 _ELEMENT_KEYS = ("municipality.nis_code", "municipality.population", "municipality.name")

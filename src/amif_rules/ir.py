@@ -20,7 +20,7 @@ condition reads one fact only.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple, Optional, Union
+from typing import Iterator, Literal, NamedTuple, Optional, Union
 
 import attrs
 
@@ -134,22 +134,21 @@ class Not:
 Condition = Union[Atom, And, Or, Not]
 
 
+def atoms(condition: Condition, positive: bool = True) -> Iterator[tuple[Atom, bool]]:
+    """Every atom of a condition, left to right, with whether it counts positively (False
+    under an odd number of ``Not``)."""
+    if isinstance(condition, (And, Or)):
+        for operand in condition.operands:
+            yield from atoms(operand, positive)
+    elif isinstance(condition, Not):
+        yield from atoms(condition.operand, not positive)
+    else:
+        yield condition, positive
+
+
 def condition_keys(condition: Condition) -> tuple[str, ...]:
     """Every fact key a condition reads, in first-read order, without repeats."""
-    seen: dict[str, None] = {}
-
-    def walk(node: Condition) -> None:
-        if isinstance(node, (And, Or)):
-            for operand in node.operands:
-                walk(operand)
-        elif isinstance(node, Not):
-            walk(node.operand)
-        else:
-            for key in node.keys:
-                seen.setdefault(key, None)
-
-    walk(condition)
-    return tuple(seen)
+    return tuple(dict.fromkeys(key for atom, _ in atoms(condition) for key in atom.keys))
 
 
 @attrs.frozen

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 import attrs
 from babel import Locale
@@ -25,7 +25,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from . import expr
-from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXTS
+from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
 
 LOCALES = {"nl": Locale.parse("nl_BE"), "fr": Locale.parse("fr_BE"), "en": Locale.parse("en_GB")}
 FORMATS = ("number", "money", "percent", "date", "datetime", "text", "countries")
@@ -163,21 +163,61 @@ def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
 # -- rendering ---------------------------------------------------------------------------------
 
 
-def render(template: Template, lang: str, lookup: expr.Lookup, item: str | None, missing: tuple[str, ...]) -> str:
-    """Fill a template in ``lang`` with the values read through ``lookup``."""
-    out = []
+def renderer(template: Template, lang: str) -> Callable[[dict, dict, Optional[str], tuple], str]:
+    """A function filling ``template`` in ``lang`` from a document's values:
+    ``(root values, element values, item path, missing paths) -> text``. How each
+    placeholder is read and formatted is decided here, once."""
+    missing_word, nothing = MISSING[lang], NOTHING[lang]
+    parts: list[tuple[int, Any]] = []
     for part in template.parts:
         if isinstance(part, str):
-            out.append(part)
+            parts.append((0, part))
         elif part.node is None:
-            if part.text == "item":
-                out.append(item or "")
-            else:
-                out.append(", ".join(missing) if missing else NOTHING[lang])
+            parts.append((1, None) if part.text == "item" else (2, None))
+        elif isinstance(part.node, expr.Path) and part.format is None and part.node.type.kind == TEXT:
+            parts.append((5, (part.node.scope is not None, part.node.path)))  # text is written as it is
+        elif isinstance(part.node, expr.Path):
+            node = part.node
+            field = node.path.rsplit(".", 1)[-1]
+            parts.append((3, (node.scope is not None, node.path, node.type.kind, field, part.format, node)))
         else:
-            value = expr.evaluate(part.node, lookup)
-            out.append(format_value(value, part.node, lang, part.format))
-    return "".join(out)
+            parts.append((4, (part.node, part.format)))
+    frozen = tuple(parts)
+
+    def render(root: dict, element: dict, item: Optional[str], missing: tuple[str, ...]) -> str:
+        out = []
+        append = out.append
+        for kind, data in frozen:
+            if kind == 0:
+                append(data)
+            elif kind == 3:
+                in_item, path, value_kind, field, fmt, node = data
+                value = element.get(path) if in_item else root.get(path)
+                if value is None:
+                    append(missing_word)
+                else:
+                    try:
+                        append(format_cached(value, value_kind, field, lang, fmt))
+                    except TypeError:  # an unhashable value
+                        append(format_value(value, node, lang, fmt))
+            elif kind == 5:
+                in_item, path = data
+                value = element.get(path) if in_item else root.get(path)
+                append(missing_word if value is None else value)
+            elif kind == 1:
+                append(item or "")
+            elif kind == 2:
+                append(", ".join(missing) if missing else nothing)
+            else:
+                node, fmt = data
+
+                def lookup(scope: Optional[str], path: str) -> Any:
+                    return element.get(path) if scope is not None else root.get(path)
+
+                append(format_value(expr.evaluate(node, lookup), node, lang, fmt))
+        return "".join(out)
+
+    return render
 
 
 def format_value(value: Any, node: expr.Node, lang: str, fmt: str | None = None) -> str:

@@ -100,17 +100,18 @@ class RuleResult:
         return tuple(path for path, value in self.fields.items() if value is None)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {
-            "id": self.id,
-            "outcome": self.outcome,
-            "severity": self.severity,
-            "message": self.message,
-            "fields": dict(self.fields),
-            "source": self.source,
-        }
-        if self.item is not None:
-            data["item"] = self.item
-        return data
+        return _result_dict(self.id, self.outcome, self.severity, self.message, dict(self.fields), self.source,
+                            self.item)
+
+
+def _result_dict(id: str, outcome: str, severity: str, message: str, fields: dict[str, Any], source: str,
+                 item: Optional[str]) -> dict[str, Any]:
+    """One rule result as the JSON of contract §2 (``item`` only for list elements)."""
+    data = {"id": id, "outcome": outcome, "severity": severity, "message": message, "fields": fields,
+            "source": source}
+    if item is not None:
+        data["item"] = item
+    return data
 
 
 class Results:
@@ -175,15 +176,13 @@ class Results:
             index, item, outcome = entry
             rule = rules[index]
             if item is None:
+                label = None
                 message, fields = (made.explainer(index, outcome, lang)(facts, _NO_ELEMENT, None)
                                    if rule.for_each is None else _empty_list(rule, facts, lang))
-                append({"id": rule.id, "outcome": outcome, "severity": rule.severity, "message": message,
-                        "fields": fields, "source": rule.source})
             else:
                 label = item_label(rule.for_each, item)
                 message, fields = made.explainer(index, outcome, lang)(facts, items[rule.for_each][item], label)
-                append({"id": rule.id, "outcome": outcome, "severity": rule.severity, "message": message,
-                        "fields": fields, "source": rule.source, "item": label})
+            append(_result_dict(rule.id, outcome, rule.severity, message, fields, rule.source, label))
         return out
 
     def __eq__(self, other: object) -> bool:
@@ -388,7 +387,7 @@ class _Made:
         key = (index, outcome, lang)
         function = self.explainers.get(key)
         if function is None:
-            function = self.explainers[key] = explain.explainer(self.rules[index], outcome, lang)
+            function = self.explainers[key] = explain.explainer(self.rules[index], outcome, lang, self.fields_reader(index))
         return function
 
     def fields_reader(self, index: int) -> Callable:

@@ -28,7 +28,7 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ..ir import And, Linear, Not, Or
+from ..ir import Linear, atoms
 from ..ruleset import Ruleset
 from ..schema import DATE, INSTANT, MONEY
 from ._search import Goal, Searcher, apply, decide, from_micros, parts_of
@@ -107,15 +107,9 @@ def _document_value(info: KeyInfo, value: int) -> Any:
     return value
 
 
-def _atoms(condition, negated: bool = False):
-    """The Linear atoms of a condition, with whether they sit under a ``not``."""
-    if isinstance(condition, (And, Or)):
-        for operand in condition.operands:
-            yield from _atoms(operand, negated)
-    elif isinstance(condition, Not):
-        yield from _atoms(condition.operand, not negated)
-    elif isinstance(condition, Linear):
-        yield condition
+def _atoms(condition):
+    """The Linear atoms of a condition."""
+    return (atom for atom, _ in atoms(condition) if isinstance(atom, Linear))
 
 
 def _solve(coefficient: int, rest: int, op: str) -> tuple[Fraction, Optional[int], Optional[int]]:

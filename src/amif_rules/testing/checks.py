@@ -18,7 +18,7 @@ from typing import Any, Optional
 from .. import api
 from ..documents import read_application, to_document
 from ..engines import durable_available
-from ..ir import And, Linear, Not, Or
+from ..ir import Linear, atoms
 from ..ruleset import Ruleset
 from ..verdict import Verdict, verdict_schema
 from ..docpaths import put
@@ -183,14 +183,9 @@ def assert_fails_exactly_on(verdict: Verdict, rule_id: str) -> None:
 # -- monotonicity -------------------------------------------------------------------------------------
 
 
-def _polar_atoms(condition, positive: bool = True):
-    if isinstance(condition, (And, Or)):
-        for operand in condition.operands:
-            yield from _polar_atoms(operand, positive)
-    elif isinstance(condition, Not):
-        yield from _polar_atoms(condition.operand, not positive)
-    elif isinstance(condition, Linear):
-        yield condition, positive
+def _polar_atoms(condition):
+    """The Linear atoms of a condition, with whether each counts positively."""
+    return ((atom, positive) for atom, positive in atoms(condition) if isinstance(atom, Linear))
 
 
 def monotonic_fields(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None) -> dict[str, str]:

@@ -59,7 +59,7 @@ from ..documents import BRUSSELS, parse_json, parse_yaml, read_application
 from ..engines.python import rule_outcome
 from ..errors import AmifRulesError, InputError, RulesetError, RulesetProblem
 from ..facts import build_facts
-from ..ir import And, CompareConst, CompareKeys, Const, Linear, Member, Not, Or, condition_keys
+from ..ir import CompareConst, CompareKeys, Const, Linear, Member, atoms, condition_keys
 from ..ruleset import REFERENCE_YEAR, Ruleset, parse_ruleset
 from ..schema import BOOL, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
 from ..schema import CODES as COUNTRY_CODES_KIND
@@ -777,16 +777,6 @@ def _typical(var: _Var) -> list[int]:
     return [value] if value is not None and low <= value <= high else []
 
 
-def _atoms(condition) -> Iterable:
-    if isinstance(condition, (And, Or)):
-        for operand in condition.operands:
-            yield from _atoms(operand)
-    elif isinstance(condition, Not):
-        yield from _atoms(condition.operand)
-    else:
-        yield condition
-
-
 #: Texts that are valid in a document for fields the reader checks, used as "a value no rule names".
 _FRESH_TEXTS = {"nis_code": ["99991", "99992", "99993"], "first_language": ["ar", "ti", "ps"], "call": ["fresh-1", "fresh-2", "fresh-3"]}
 _THIRD_COUNTRIES = ["SY", "AF", "TR", "MA", "IQ", "ER", "SO", "CD", "GN", "PK"]
@@ -825,7 +815,7 @@ class _Model:
                 if (var.scope, var.key) not in ids:
                     ids.append((var.scope, var.key))
             self.rule_vars.append(tuple(ids))
-            self.rule_atoms.append([(compiled.scope, atom) for part in (compiled.when, compiled.check) for atom in _atoms(part)])
+            self.rule_atoms.append([(compiled.scope, atom) for part in (compiled.when, compiled.check) for atom, _ in atoms(part)])
 
     @staticmethod
     def _var(scope, key, root, scoped, derived) -> _Var:
