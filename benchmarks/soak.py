@@ -46,13 +46,14 @@ def main() -> int:
         verdict = amif_rules.check(document, engine=args.engine).to_dict()
         verdict["engine"] = reference["engine"]
         assert verdict == reference, "the engines disagree"
-    from amif_rules import catalog
+    from amif_rules.api import prepare
     from amif_rules.engines import get_engine
-    from amif_rules.facts import build_facts
 
-    prepared = catalog.for_call("42")
+    made = [prepare(d) for d in documents]  # what check() evaluates
+    prepared = made[0][0]
+    assert all(p is prepared for p, _ in made), "the examples share one version of call 42"
     engine = get_engine(args.engine)
-    encoded = [prepared.plan.encode(build_facts(d, register_date=prepared.ruleset.register_date)) for d in documents]
+    encoded = [prepared.plan.encode(facts) for _, facts in made]
     outcomes = [engine.evaluate(prepared.plan.compiled, e) for e in encoded]
     step = max(args.evaluations // 10, 1)
     start = time.perf_counter()

@@ -23,10 +23,9 @@ import time
 from pathlib import Path
 
 import amif_rules
-from amif_rules import catalog
-from amif_rules.documents import BRUSSELS, parse_text, read_application
+from amif_rules.api import prepare
+from amif_rules.documents import parse_text, read_application
 from amif_rules.engines import get_engine
-from amif_rules.facts import build_facts
 
 
 def memory_mb(field: str) -> float:
@@ -41,13 +40,8 @@ def memory_mb(field: str) -> float:
 
 
 def encoded(document):
-    application = read_application(document)
-    day = application.submitted_at.astimezone(BRUSSELS).date() if application.submitted_at else None
-    prepared = catalog.for_call(application.call, day)
-    register_date = prepared.ruleset.register_date
-    if not hasattr(register_date, "year"):
-        register_date = None if day is None else day.replace(month=1, day=1)
-    return prepared.plan.compiled, prepared.plan.encode(build_facts(application, register_date=register_date))
+    prepared, facts = prepare(read_application(document))  # what check() evaluates
+    return prepared.plan.compiled, prepared.plan.encode(facts)
 
 
 def sessions_left() -> int:

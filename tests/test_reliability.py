@@ -30,7 +30,7 @@ import amif_rules
 from amif_rules import catalog, testing
 from amif_rules.documents import BRUSSELS, parse_text, read_application
 from amif_rules.engines import get_engine
-from amif_rules.facts import build_facts
+from amif_rules.api import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
 ENGINES = testing.available_engines()
@@ -54,13 +54,7 @@ def resident_mb() -> float:
 
 def encoded(document) -> tuple:
     """(compiled ruleset, encoded facts) of a document, as ``check`` would evaluate them."""
-    application = read_application(document)
-    day = application.submitted_at.astimezone(BRUSSELS).date() if application.submitted_at else None
-    prepared = catalog.for_call(application.call, day)
-    register_date = prepared.ruleset.register_date
-    if not hasattr(register_date, "year"):
-        register_date = None if day is None else day.replace(month=1, day=1)
-    facts = build_facts(application, register_date=register_date)
+    prepared, facts = prepare(read_application(document))
     return prepared.plan.compiled, prepared.plan.encode(facts)
 
 

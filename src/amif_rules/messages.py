@@ -95,7 +95,8 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "irregular": ("geen legaal verblijf", "sans séjour légal", "no legal residence"),
     },
 }
-_LANG_INDEX = {"nl": 0, "fr": 1, "en": 2}
+#: The position of each language in the (nl, fr, en) tuples of labels and words.
+LANG_INDEX = {"nl": 0, "fr": 1, "en": 2}
 
 
 @attrs.frozen
@@ -255,7 +256,7 @@ def _format(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optiona
     if kind == BOOL or isinstance(value, bool):
         return YES_NO[lang][0 if value else 1]
     if kind == ENUM and field in LABELS and value in LABELS[field]:
-        return LABELS[field][value][_LANG_INDEX[lang]]
+        return LABELS[field][value][LANG_INDEX[lang]]
     if kind in (TEXTS, CODES, LIST) or isinstance(value, tuple):
         return ", ".join(str(v) for v in value)
     if fmt == "number" or kind in (INT, DECIMAL) or isinstance(value, (int, Decimal)):

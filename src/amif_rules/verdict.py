@@ -316,12 +316,13 @@ def build_verdict(ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, .
     elif unknown:
         verdict_outcome = "incomplete"
         paths: set[str] = set()
+        made = _made(rules)
         for entry in entries:
             if entry.outcome == "unknown":
                 rule = rules[entry.rule]
                 label = None if entry.item is None else item_label(rule.for_each, entry.item)
                 element = facts.items[rule.for_each][entry.item] if label is not None else _NO_ELEMENT
-                fields = _made(rules).fields_reader(entry.rule)(facts, element, label)
+                fields = made.fields_reader(entry.rule)(facts, element, label)
                 paths.update(path for path, value in fields.items() if value is None)
         missing = tuple(sorted(paths))
     else:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 import attrs
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from ..messages import LOCALES, YES_NO
+from ..messages import LANG_INDEX, LOCALES, YES_NO
 
 if TYPE_CHECKING:  # pragma: no cover
     from .impact import ImpactReport, ParameterValues, Sweep
@@ -103,11 +103,10 @@ _T: dict[str, tuple[str, str, str]] = {  # key -> (nl, fr, en)
     "generated": ("Gemaakt door amif-rules impact.", "Produit par amif-rules impact.", "Made by amif-rules impact."),
     "engine": ("engine", "moteur", "engine"),
 }
-_INDEX = {"nl": 0, "fr": 1, "en": 2}
 
 
 def t(key: str, lang: str, **values: Any) -> str:
-    text = _T[key][_INDEX[lang]]
+    text = _T[key][LANG_INDEX[lang]]
     return text.format(**values) if values else text
 
 
