@@ -423,8 +423,6 @@ def _shape(rules: tuple[Rule, ...]) -> tuple[int, tuple[tuple[str, int], ...]]:
     return shape
 
 
-#: A typed value as JSON (``explain.json_value``), where the toolkit has always found it.
-json_value = explain.json_value
 _NO_ELEMENT: dict = {}  # what rules on the root read as their element (never written)
 _ITEM_LABELS: dict[str, list[str]] = {}
 

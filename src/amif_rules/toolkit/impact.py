@@ -45,7 +45,7 @@ from ..engines import get_engine
 from ..errors import AmifRulesError, InputError, Problem
 from ..model import Application
 from ..ruleset import LANGUAGES, Ruleset, load_ruleset, parse_ruleset
-from ..verdict import json_value
+from ..explain import json_value
 from ..yamlsafe import strict_loader
 
 VERDICT_OUTCOMES = ("eligible", "ineligible", "incomplete")
