@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -719,10 +720,18 @@ def test_a_null_partner_is_refused():
     only_problem({"participants": [None]}, "participants[0]")
 
 
-def test_an_application_object_is_returned_as_is():
-    """read_application accepts the library's own Application."""
-    app = Application(call="42")
-    assert read_application(app) is app
+def test_an_application_object_is_read_like_any_document():
+    """read_application accepts the library's own Application, and checks it as it checks a
+    mapping (issue 10: an Application built by hand or with attrs.evolve is an input too)."""
+    app = read_application((EXAMPLES / "call-42-eligible-antwerpen.json").read_text(encoding="utf-8"))
+    assert read_application(app) == app
+    assert read_application(Application(call="42")) == Application(call="42")
+    naive = attrs.evolve(app, submitted_at=dt.datetime(2019, 9, 2, 23, 59))
+    assert read_application(naive).submitted_at == dt.datetime(2019, 9, 2, 23, 59, tzinfo=ZoneInfo("Europe/Brussels"))
+    with pytest.raises(InputError) as error:
+        read_application(attrs.evolve(app, submitted_at=dt.datetime(2019, 10, 27, 2, 30),
+                                      budget=attrs.evolve(app.budget, amif=Decimal("1.005"))))
+    assert error.value.paths == ("budget.amif", "submitted_at")
 
 
 # -- whole documents -----------------------------------------------------------------------------------------

@@ -57,7 +57,10 @@ def as_text(document) -> str | bytes:
     """A malformed case as the bytes/text a portal would receive (JSON for mappings)."""
     if isinstance(document, (str, bytes)):
         return document
-    return json.dumps(document, default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v))
+    try:
+        return testing.json_text(document)  # integers of any length: json.dumps stops at 4,300 digits
+    except ValueError:  # NaN and infinities, as Python writes them
+        return json.dumps(document, default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v))
 
 
 # -- documents ------------------------------------------------------------------------------------------

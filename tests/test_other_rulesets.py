@@ -298,7 +298,8 @@ def test_missing_duration_is_unknown(engine):
 def test_results_must_be_stated(engine, results, expected):
     verdict = amif_rules.check(project(results=results), engine=engine)
     assert verdict.rule("results-stated").outcome == expected
-    assert verdict.rule("results-stated").fields == {"results": results}
+    assert verdict.rule("results-stated").fields == {"results": tuple(results)}  # frozen: lists are tuples
+    assert verdict.rule("results-stated").to_dict()["fields"] == {"results": results}
     assert verdict.outcome == ("eligible" if expected == "pass" else "ineligible")
 
 

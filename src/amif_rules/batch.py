@@ -23,7 +23,7 @@ import attrs
 
 from .api import check
 from .documents import parse_json, parse_text, parse_yaml
-from .errors import AmifRulesError, InputError, Problem
+from .errors import AmifRulesError, InputError, Problem, excerpt
 
 #: Documents handed to the worker processes at a time, per process.
 WINDOW_PER_JOB = 256
@@ -66,29 +66,37 @@ def sources(names: list[str], jsonl: bool, stdin: IO[bytes]) -> Iterator[tuple[s
         path = Path(name)
         if path.is_dir():
             for child in sorted(p for p in path.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES):
-                yield str(child), child.read_bytes()
+                yield str(child), _read_bytes(child)
         elif path.exists() or not glob.has_magic(name):
             yield name, _read_bytes(path)
         else:
             for match in sorted(glob.iglob(name, recursive=True)):
                 if Path(match).is_file():
-                    yield match, Path(match).read_bytes()
+                    yield match, _read_bytes(Path(match))
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path) -> "bytes | Unreadable":
+    """The file's bytes; a file that cannot be read is that document's error, not the batch's end."""
     try:
         return path.read_bytes()
     except OSError as error:
-        raise InputError([Problem("", f"cannot read {path}: {error.strerror}")]) from None
+        return Unreadable(f"cannot read {path}: {error.strerror}")
+
+
+class Unreadable(str):
+    """Why a document's file could not be read (a ``str``, so that it crosses to a worker process)."""
 
 
 _ruleset_cache: dict = {}
 
 
 def check_one(item: tuple[str, bytes], options: Options) -> tuple[str, bool]:
-    """One document → (one JSON line, whether it got a verdict); never an exception."""
+    """One document → (one JSON line, whether it got a verdict); never an exception, so
+    that every document of a batch is checked whatever happens to one of them."""
     name, data = item
     try:
+        if isinstance(data, Unreadable):
+            raise InputError([Problem("", str(data))])
         suffix = Path(name.rsplit(":", 1)[0]).suffix.lower()
         document = parse_json(data) if suffix in (".json", ".jsonl") or name.startswith("stdin:") else (
             parse_yaml(data) if suffix in (".yaml", ".yml") else parse_text(data))
@@ -107,6 +115,9 @@ def check_one(item: tuple[str, bytes], options: Options) -> tuple[str, bool]:
     except AmifRulesError as error:
         return json.dumps({"document": name, "error": {"error": type(error).__name__, "message": str(error)}},
                           ensure_ascii=False), False
+    except Exception as error:  # noqa: BLE001 - a bug must not cost the documents after this one
+        return json.dumps({"document": name, "error": {"error": "internal", "message": (
+            f"{type(error).__name__}: {excerpt(str(error))}; please report it")}}, ensure_ascii=False), False
 
 
 def _worker(args: tuple[tuple[str, bytes], Options]) -> tuple[str, bool]:

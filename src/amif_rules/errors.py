@@ -2,9 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from decimal import Decimal
+from typing import Any, Iterable
 
 import attrs
+
+#: The most characters of a value an error message quotes.
+EXCERPT_CHARACTERS = 40
+
+
+def excerpt(value: Any) -> str:
+    """A value as an error quotes it: a bounded excerpt, whatever the value's size.
+
+    An error must never amplify what it refuses (``1e999999`` written out is a million
+    digits), nor fail on it (Python refuses to write integers of more than 4,300 digits).
+    """
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        digits = _digits(value)
+        if digits <= EXCERPT_CHARACTERS:
+            return str(value)
+        return f"{'-' if value < 0 else ''}a whole number of {digits:,} digits"
+    if isinstance(value, Decimal):
+        sign, figures, exponent = value.as_tuple()
+        if len(figures) > EXCERPT_CHARACTERS and value.is_finite():
+            return f"{'-' if sign else ''}a number of {len(figures):,} digits"
+        return _cut(str(value))
+    if isinstance(value, str):
+        return repr(value[:EXCERPT_CHARACTERS]) + ("…" if len(value) > EXCERPT_CHARACTERS else "")
+    return _cut(repr(value))
+
+
+def _digits(number: int) -> int:
+    """How many decimal digits ``abs(number)`` has, without writing it out."""
+    number = abs(number)
+    if number < 10:
+        return 1
+    estimate = int((number.bit_length() - 1) * 0.30102999566398120)  # log10(2)
+    return estimate + 1 + (number >= 10 ** (estimate + 1))
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARACTERS else text[:EXCERPT_CHARACTERS] + "…"
 
 
 class AmifRulesError(Exception):

@@ -19,7 +19,8 @@ from typing import Any, Optional
 
 import attrs
 
-from .documents import BRUSSELS
+from .documents import BRUSSELS, born_too_late
+from .errors import InputError
 from .model import Application, Organisation, Partner, Participant
 from .reference import register
 
@@ -134,11 +135,18 @@ def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.
         items["partners"] = ()
     participants = flat.participants
     if participants is not None:
+        _born_in_time(participants, root.get("submitted_at"), on)
         lists_given.append("participants")
         items["participants"] = root["participants"] = tuple(participants)
     else:
         items["participants"] = ()
     return Facts(root, items, provenance, reference_source, frozenset(lists_given))
+
+
+def _born_in_time(participants: list[dict[str, Any]], submitted: Optional[dt.datetime], on: Optional[dt.date]) -> None:
+    problems = born_too_late(((i, p.get("birth_date")) for i, p in enumerate(participants)), submitted, on)
+    if problems:
+        raise InputError(problems)
 
 
 #: The keys of a municipality's (NIS code, population, name), in the root and in an element.

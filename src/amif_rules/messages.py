@@ -10,14 +10,22 @@ Formats: ``number``, ``money``, ``percent``, ``date``, ``datetime``, ``text``,
 ``countries``. Without one, a value is formatted by its type: whole numbers with the
 language's thousands separator (``102.275`` / ``102 275`` / ``102,275``), amounts in euro,
 dates and times in Brussels local time, choices by their translated label.
+
+Bounds (see :func:`bind_bounds`): a placeholder whose expression is a side of a comparison
+of its rule's check shows a bound, and is rounded, when the ruleset is loaded, toward the
+side that passes (``money`` to the cent, ``percent`` to the hundredth of a per cent): in
+``a <= b`` the message shows ``b`` rounded down and ``a`` rounded up, so that the value it
+shows passes. Parameters and literals are shown exactly, with every decimal they have.
+A value that is present but cannot be computed (a division by zero) shows as
+:data:`UNDEFINED`; only a value that reads an absent input shows as :data:`MISSING`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Iterator, Optional, Union
 
 import attrs
 from babel import Locale
@@ -25,12 +33,18 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from . import expr
-from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
+from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
 
 LOCALES = {"nl": Locale.parse("nl_BE"), "fr": Locale.parse("fr_BE"), "en": Locale.parse("en_GB")}
 FORMATS = ("number", "money", "percent", "date", "datetime", "text", "countries")
 
+#: A value that reads an input the document does not give (or a dated parameter without a date).
 MISSING = {"nl": "(ontbreekt)", "fr": "(manquant)", "en": "(missing)"}
+#: A value whose inputs are all present but that cannot be computed. In the rule language the
+#: only such value is a quotient by zero (``budget.amif / budget.total_eligible_cost`` with a
+#: total of 0.00): every other expression of present values has a value.
+UNDEFINED = {"nl": "(onbepaald: deling door nul)", "fr": "(indéfini : division par zéro)",
+             "en": "(undefined: division by zero)"}
 YES_NO = {"nl": ("ja", "nee"), "fr": ("oui", "non"), "en": ("yes", "no")}
 NOTHING = {"nl": "geen", "fr": "aucun", "en": "none"}
 
@@ -99,11 +113,53 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
 LANG_INDEX = {"nl": 0, "fr": 1, "en": 2}
 
 
+#: How a placeholder's value is brought to the precision its format shows (``money``: the
+#: cent; ``percent``: the hundredth of a per cent; every other format shows values exactly):
+#: NEAREST (half to even: a plain value), DOWN and UP (a bound: toward the side that passes),
+#: EXACT (every decimal: parameters, literals, and sides of == and !=).
+NEAREST, DOWN, UP, EXACT = "nearest", "down", "up", "exact"
+
+
+@attrs.frozen
+class Bound:
+    """One comparison of a rule's check that a placeholder shows a side of.
+
+    ``op`` is the comparison as the check needs it to hold (under a ``not`` it is turned
+    around: ``not (a <= b)`` needs ``a > b``); ``side`` says which side of ``op`` the
+    placeholder shows; ``other`` is the other side. ``ratio``: the comparison is read from
+    ``a op k * x`` (``k`` a parameter or number, ``x`` an amount or a count, never negative)
+    as ``a / x op k``, so that a message may show the share ``a / x``.
+    """
+
+    op: str
+    side: str  # "left" or "right"
+    other: expr.Node
+    ratio: bool = False
+
+    @property
+    def rounding(self) -> str:
+        """Toward the side that passes: the largest value of an upper bound, the smallest of a lower one."""
+        if self.op in ("==", "!="):
+            return EXACT
+        upper = (self.side == "right") == (self.op in ("<", "<="))
+        return DOWN if upper else UP
+
+    def passes(self, shown: Any, exact: Any) -> bool:
+        """Whether ``shown``, put in the place of the other side, passes this comparison
+        against the exact value of the side the placeholder shows."""
+        left, right = (exact, shown) if self.side == "left" else (shown, exact)
+        return expr._COMPARISONS[self.op](left, right)
+
+
 @attrs.frozen
 class Placeholder:
     text: str
     node: Optional[expr.Node]  # None for the special names {item} and {missing}
     format: Optional[str]
+    #: How the value is rounded to what the format shows (NEAREST, DOWN, UP or EXACT).
+    rounding: str = NEAREST
+    #: The comparisons of the rule's check this placeholder shows a side of (see :func:`bind_bounds`).
+    bounds: tuple[Bound, ...] = ()
 
 
 @attrs.frozen
@@ -158,7 +214,139 @@ def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
     if body == "missing" or (body == "item" and scope.item_scope is not None):
         return Placeholder(body, None, fmt)
     display = expr.Scope(scope.parameters, scope.item_scope, for_display=True, definitions=scope.definitions)
-    return Placeholder(body, expr.parse(body, display, want=None), fmt)
+    node = expr.parse(body, display, want=None)
+    fits = _FORMAT_KINDS.get(fmt or "")
+    if fits is not None and node.type.kind not in fits:
+        suited = [name for name, kinds in _FORMAT_KINDS.items() if kinds is None or node.type.kind in kinds]
+        raise expr.ExpressionError(f"the format {fmt!r} does not fit {{{body}}}, which is {node.type.a}",
+                                   hint="formats for it: " + ", ".join(suited))
+    return Placeholder(body, node, fmt, EXACT if _constant(node) else NEAREST)
+
+
+#: The kinds of value each format can write (None: any), checked when a ruleset loads, so
+#: that a format that does not fit is a loading error, never a failure while rendering.
+_FORMAT_KINDS: dict[str, Optional[frozenset[str]]] = {
+    "number": frozenset({INT, MONEY, DECIMAL}),
+    "money": frozenset({INT, MONEY, DECIMAL}),
+    "percent": frozenset({INT, MONEY, DECIMAL}),
+    "date": frozenset({DATE, INSTANT}),
+    "datetime": frozenset({INSTANT}),
+    "countries": frozenset({CODES, TEXT}),
+    "text": None,
+}
+
+
+def _constant(node: expr.Node) -> bool:
+    """A parameter or a literal (the figures of the call text): shown with every decimal."""
+    while isinstance(node, expr.Neg):
+        node = node.operand
+    return isinstance(node, (expr.Param, expr.Lit))
+
+
+# -- bounds --------------------------------------------------------------------------------------
+
+_TURNED = {"<=": ">", "<": ">=", ">=": "<", ">": "<=", "==": "!=", "!=": "=="}
+
+
+def comparisons(check: expr.Node) -> Iterator[tuple[str, expr.Node, expr.Node, bool]]:
+    """``(op, left, right, ratio)`` for every comparison of ``check`` as it must hold for the
+    check to pass (``not`` turns ``op`` around), with the shares read from ``a op k * x``."""
+
+    def walk(node: expr.Node, negated: bool) -> Iterator[tuple[str, expr.Node, expr.Node, bool]]:
+        if isinstance(node, expr.Cmp):
+            op = _TURNED[node.op] if negated else node.op
+            yield op, node.left, node.right, False
+            right = _share(node.right)
+            if right is not None:  # a op k * x  ->  a / x op k
+                factor, whole = right
+                yield op, expr.Arith("/", node.left, whole, FieldType(DECIMAL)), factor, True
+            left = _share(node.left)
+            if left is not None:  # k * x op b  ->  k op b / x
+                factor, whole = left
+                yield op, factor, expr.Arith("/", node.right, whole, FieldType(DECIMAL)), True
+        elif isinstance(node, expr.NotOp):
+            yield from walk(node.operand, not negated)
+        elif isinstance(node, expr.Logic):
+            for operand in node.operands:
+                yield from walk(operand, negated)
+
+    yield from walk(check, False)
+
+
+def _share(node: expr.Node) -> Optional[tuple[expr.Node, expr.Node]]:
+    """``(k, x)`` when ``node`` is ``k * x`` (either order) with ``k`` a parameter or number
+    and ``x`` never negative (an amount or count of the document, or a length)."""
+    if not (isinstance(node, expr.Arith) and node.op == "*"):
+        return None
+    for factor, whole in ((node.left, node.right), (node.right, node.left)):
+        if _constant(factor) and _never_negative(whole):
+            return factor, whole
+    return None
+
+
+def _never_negative(node: expr.Node) -> bool:
+    """Amounts and whole numbers of a document are never negative (the reader refuses them)."""
+    if isinstance(node, expr.Path):
+        return node.type.kind in (MONEY, INT)
+    return isinstance(node, expr.Call) and node.name == "len"
+
+
+def _key(node: expr.Node) -> Any:
+    """A node's structure, the same for ``a * b`` and ``b * a`` (and ``+``)."""
+    if isinstance(node, expr.Arith):
+        sides = (_key(node.left), _key(node.right))
+        if node.op in "+*":
+            sides = tuple(sorted(sides, key=repr))
+        return ("arith", node.op) + sides
+    if isinstance(node, expr.Path):
+        return ("path", node.scope, node.path)
+    if isinstance(node, expr.Param):
+        return ("param", node.name)
+    if isinstance(node, expr.Lit):
+        return ("lit", node.type.kind, node.value)
+    if isinstance(node, expr.Call):
+        return ("call", node.name) + tuple(_key(arg) for arg in node.args)
+    if isinstance(node, expr.Neg):
+        return ("neg", _key(node.operand))
+    return ("node", repr(node))
+
+
+def check_sides(check: expr.Node) -> dict[Any, tuple[Bound, ...]]:
+    """Every side of a comparison of ``check``, by structure (see :func:`bind_bounds`)."""
+    sides: dict[Any, list[Bound]] = {}
+    for op, left, right, ratio in comparisons(check):
+        sides.setdefault(_key(left), []).append(Bound(op, "left", right, ratio))
+        sides.setdefault(_key(right), []).append(Bound(op, "right", left, ratio))
+    return {key: tuple(dict.fromkeys(bounds)) for key, bounds in sides.items()}
+
+
+def bind_bounds(template: Template, sides: dict[Any, tuple[Bound, ...]]) -> Template:
+    """``template`` with each placeholder that shows a side of the check (``sides``, from
+    :func:`check_sides`) marked as a bound and rounded toward the side that passes.
+
+    A placeholder is a side when its expression, once definitions are expanded and the
+    operands of ``+`` and ``*`` put in order, is the same as one side of a comparison of the
+    check (or the share ``a / x`` of ``a op k * x``). When the sides it shows disagree on the
+    direction, or the comparison is ``==`` or ``!=``, it is shown exactly. Parameters and
+    literals are always shown exactly. Decided once, when the ruleset is loaded.
+    """
+    parts: list[Union[str, Placeholder]] = []
+    for part in template.parts:
+        if isinstance(part, Placeholder) and part.node is not None:
+            bounds = sides.get(_key(part.node), ())
+            if bounds:
+                roundings = {bound.rounding for bound in bounds}
+                rounding = EXACT if part.rounding == EXACT or len(roundings) > 1 else roundings.pop()
+                part = attrs.evolve(part, rounding=rounding, bounds=bounds)
+        parts.append(part)
+    return Template(tuple(parts))
+
+
+def day_of_a_compared_instant(placeholder: Placeholder) -> bool:
+    """``{deadline:date}`` where the check compares the instant: the day alone does not tell
+    which instants pass (an upper bound at 23:59 refuses 23:59:30 of the day it shows)."""
+    return bool(placeholder.bounds) and placeholder.format == "date" and placeholder.node is not None \
+        and placeholder.node.type.kind == INSTANT
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -167,7 +355,7 @@ def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
 def renderer(template: Template, lang: str) -> Callable[[dict, dict, Optional[str], tuple], str]:
     """A function filling ``template`` in ``lang`` from a document's values:
     ``(root values, element values, item path, missing paths) -> text``. How each
-    placeholder is read and formatted is decided here, once."""
+    placeholder is read, rounded and formatted is decided here, once."""
     missing_word, nothing = MISSING[lang], NOTHING[lang]
     parts: list[tuple[int, Any]] = []
     for part in template.parts:
@@ -177,17 +365,18 @@ def renderer(template: Template, lang: str) -> Callable[[dict, dict, Optional[st
             parts.append((1, None) if part.text == "item" else (2, None))
         elif isinstance(part.node, expr.Path) and part.format is None and part.node.type.kind == TEXT:
             parts.append((5, (part.node.scope is not None, part.node.path)))  # text is written as it is
-        elif isinstance(part.node, expr.Path):
+        elif isinstance(part.node, expr.Path) and not _rounds(part):
             node = part.node
             field = node.path.rsplit(".", 1)[-1]
             parts.append((3, (node.scope is not None, node.path, node.type.kind, field, part.format, node)))
         else:
-            parts.append((4, (part.node, part.format)))
+            parts.append((4, _writer(part, lang)))
     frozen = tuple(parts)
 
     def render(root: dict, element: dict, item: Optional[str], missing: tuple[str, ...]) -> str:
         out = []
         append = out.append
+        lookup = None
         for kind, data in frozen:
             if kind == 0:
                 append(data)
@@ -210,19 +399,118 @@ def renderer(template: Template, lang: str) -> Callable[[dict, dict, Optional[st
             elif kind == 2:
                 append(", ".join(missing) if missing else nothing)
             else:
-                node, fmt = data
-
-                def lookup(scope: Optional[str], path: str) -> Any:
-                    return element.get(path) if scope is not None else root.get(path)
-
-                append(format_value(expr.evaluate(node, lookup), node, lang, fmt))
+                if lookup is None:
+                    def lookup(scope: Optional[str], path: str) -> Any:
+                        return element.get(path) if scope is not None else root.get(path)
+                append(data(lookup)[1])
         return "".join(out)
 
     return render
 
 
+def _rounds(part: Placeholder) -> bool:
+    """Whether a field placeholder needs more than formatting: a field shown as a percentage
+    that is a bound (amounts are shown to the cent they have, counts exactly)."""
+    return part.rounding != NEAREST and part.format == "percent"
+
+
+def _step(kind: str, fmt: Optional[str]) -> Optional[Decimal]:
+    """The precision a format shows a number to: the cent for amounts, the hundredth of a per
+    cent for percentages; None for the formats that show every digit."""
+    if fmt == "percent":
+        return _PERCENT_STEP
+    if fmt == "money" or (fmt is None and kind == MONEY):
+        return _CENT
+    return None
+
+
+_CENT, _PERCENT_STEP = Decimal("0.01"), Decimal("0.0001")
+_DIRECTION = {DOWN: ROUND_FLOOR, UP: ROUND_CEILING, NEAREST: ROUND_HALF_EVEN}
+
+
+def shown_value(value: Any, kind: str, fmt: Optional[str], rounding: str) -> Any:
+    """The value a message writes for ``value`` (of type ``kind``, in format ``fmt``): brought
+    to the precision the format shows, in the direction ``rounding`` says. Values the format
+    shows exactly (and every value under EXACT) are returned unchanged."""
+    step = _step(kind, fmt)
+    if step is None or rounding == EXACT or isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return value
+    number = Decimal(value)
+    if not number.is_finite():
+        return value
+    with localcontext() as context:
+        context.prec = 80
+        return number.quantize(step, rounding=_DIRECTION[rounding])
+
+
+def _writer(part: Placeholder, lang: str) -> Callable[[expr.Lookup], tuple[Any, str]]:
+    """How one expression placeholder is written: ``lookup -> (value shown, text)``.
+
+    A value that is None is missing when the expression reads an absent input (or a dated
+    parameter without a date), and undefined otherwise (all inputs present: a division by zero).
+    """
+    node, fmt, rounding = part.node, part.format, part.rounding
+    assert node is not None
+    kind = node.type.kind
+    field = node.path.rsplit(".", 1)[-1] if isinstance(node, expr.Path) else None
+    exact = rounding == EXACT
+    directed = rounding != NEAREST and not exact and _step(kind, fmt) is not None
+    reads = tuple((path.scope, path.path) for path in expr.paths(node))
+    always_missing = expr.unresolved(node)
+    missing_word, undefined_word = MISSING[lang], UNDEFINED[lang]
+
+    def write(lookup: expr.Lookup) -> tuple[Any, str]:
+        value = expr.evaluate(node, lookup)
+        if value is None:
+            absent = always_missing or any(lookup(scope, path) is None for scope, path in reads)
+            return None, missing_word if absent else undefined_word
+        if directed:
+            value = shown_value(value, kind, fmt, rounding)
+        try:
+            return value, format_cached(value, kind, field, lang, fmt, exact)
+        except TypeError:  # an unhashable value: format it without the cache
+            return value, _format(value, kind, field, lang, fmt, exact)
+
+    return write
+
+
+@attrs.frozen
+class Shown:
+    """What a message shows for one expression placeholder (see :func:`shown`)."""
+
+    placeholder: Placeholder
+    #: The exact value of the expression (None: missing or undefined).
+    value: Any
+    #: The value the message writes: ``value`` brought to the precision of the format, in the
+    #: direction of ``placeholder.rounding`` (for a bound: toward the side that passes).
+    shown: Any
+    #: The text the message writes.
+    text: str
+
+
+def shown(template: Template, lang: str, root: dict, element: Optional[dict] = None) -> tuple[Shown, ...]:
+    """Each expression placeholder of ``template`` with the value it shows, read from the same
+    code that writes the message, so that tests and tools can check the bounds a message shows
+    (``placeholder.bounds``) without reading the prose back."""
+    element = element or {}
+
+    def lookup(scope: Optional[str], path: str) -> Any:
+        return element.get(path) if scope is not None else root.get(path)
+
+    result = []
+    for part in template.placeholders:
+        if part.node is None:
+            continue
+        value = expr.evaluate(part.node, lookup)
+        written, text = _writer(part, lang)(lookup)
+        if part.rounding == NEAREST and written is not None:  # the formatter rounds it, half to even
+            written = shown_value(written, part.node.type.kind, part.format, NEAREST)
+        result.append(Shown(part, value, written, text))
+    return tuple(result)
+
+
 def format_value(value: Any, node: expr.Node, lang: str, fmt: str | None = None) -> str:
-    """One value as a person reads it in ``lang``."""
+    """One value as a person reads it in ``lang`` (a plain value: rounded half to even)."""
     if value is None:
         return MISSING[lang]
     field = node.path.rsplit(".", 1)[-1] if isinstance(node, expr.Path) else None
@@ -233,17 +521,18 @@ def format_value(value: Any, node: expr.Node, lang: str, fmt: str | None = None)
 
 
 @lru_cache(maxsize=16_384)
-def format_cached(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str]) -> str:
+def format_cached(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str], exact: bool = False) -> str:
     """Values repeat across verdicts (thresholds, dates, amounts): format each once."""
-    return _format(value, kind, field, lang, fmt)
+    return _format(value, kind, field, lang, fmt, exact)
 
 
-def _format(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str]) -> str:
+def _format(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str], exact: bool = False) -> str:
+    """``exact``: amounts and percentages with every decimal they have (other formats always are)."""
     locale = LOCALES[lang]
     if fmt == "percent":
-        return _percent(value, locale)
+        return _percent(value, locale, exact)
     if fmt == "money" or (fmt is None and kind == MONEY):
-        return _money(Decimal(value), lang)
+        return _money_exact(Decimal(value), lang) if exact else _money(Decimal(value), lang)
     if fmt == "countries":
         return _countries(value, lang)
     if fmt == "date" or (fmt is None and kind == DATE):
@@ -305,9 +594,20 @@ def _datetime(moment: dt.datetime, lang: str) -> str:
     return f"{day} {_AT[lang]} {time} ({local.strftime('%Z')})"
 
 
-def _percent(value: Any, locale: str) -> str:
+def _percent(value: Any, locale: str, exact: bool = False) -> str:
+    """A fraction as a percentage: to the hundredth of a per cent (half to even), or exactly."""
     number = Decimal(value)
-    return format_percent(number, format="#,##0.##%", locale=locale)
+    return format_percent(number, format="#,##0.##%", locale=locale, decimal_quantization=not exact)
+
+
+def _money_exact(amount: Decimal, lang: str) -> str:
+    """An amount in euro with every decimal it has (at least the cents)."""
+    with localcontext() as context:
+        context.prec = 80
+        whole_cents = not amount.is_finite() or amount == amount.quantize(_CENT, rounding=ROUND_HALF_EVEN)
+    if whole_cents:
+        return _money(amount, lang)
+    return format_currency(amount, "EUR", locale=LOCALES[lang], decimal_quantization=False)
 
 
 @lru_cache(maxsize=None)

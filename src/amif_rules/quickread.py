@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Optional
 
 from . import limits
-from .documents import _NIS, _Reader, _has_surrogates, _members
+from .documents import _NIS, _Reader, _has_surrogates, _members, is_blank
 from .facts import Flat
 from . import model
 from .reference import COUNTRY_CODES, LANGUAGE_CODES
@@ -171,7 +171,7 @@ def _application(data: dict, reader: _Reader) -> Flat:
     results = _list(get("results"), limits.MAX_LIST_ITEMS)
     if results is not None:
         texts = tuple(_text(item) for item in results)
-        if None in texts:
+        if None in texts or any(is_blank(text) for text in texts):  # type: ignore[arg-type]
             raise _Slow
         root["results"] = texts
     activities = _list(get("activities"), limits.MAX_LIST_ITEMS)

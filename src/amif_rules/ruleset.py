@@ -20,8 +20,8 @@ import attrs
 import yaml
 
 from . import expr, limits, schema
-from .errors import Location, RulesetError, RulesetProblem
-from .messages import Template, parse_template
+from .errors import Location, RulesetError, RulesetProblem, excerpt
+from .messages import Template, bind_bounds, check_sides, day_of_a_compared_instant, parse_template
 from .yamlsafe import ALIAS_MESSAGE, fast_composer, strict_loader
 from .schema import BOOL, DATE, DECIMAL, INSTANT, INT, MONEY, TEXT, TEXTS, FieldType
 
@@ -450,7 +450,7 @@ class _Reader:
     def string(self, value: Any, path: tuple, what: str) -> Optional[str]:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
             self.b.problem(path, f"{what} must be text")
             return None
         return str(value)
@@ -492,7 +492,7 @@ class _Reader:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.b.problem(path, f"{what} must be a date such as 2019-09-02, got {value!r}")
+            self.b.problem(path, f"{what} must be a date such as 2019-09-02, got {excerpt(value)}")
             return None
 
     # the ruleset
@@ -788,7 +788,7 @@ class _Reader:
         return tuple(periods)
 
     def parameter_value(self, value: Any, type_name: str, path: tuple) -> Any:
-        bad = f"a {type_name} parameter cannot have the value {value!r}"
+        bad = f"a {type_name} parameter cannot have the value {excerpt(value)}"
         if type_name == "integer":
             if isinstance(value, bool) or not isinstance(value, int):
                 self.b.problem(path, bad, "write a whole number without quotes, e.g. 150000")
@@ -807,7 +807,7 @@ class _Reader:
                 self.b.problem(path, bad, f"numbers are below {_MAX_PARAMETER_NUMBER:,}")
                 return None
             if type_name == "money" and number != number.quantize(Decimal("0.01")):
-                self.b.problem(path, f"an amount has at most 2 decimals, got {value!r}")
+                self.b.problem(path, f"an amount has at most 2 decimals, got {excerpt(value)}")
                 return None
             return number
         if type_name == "text":
@@ -891,7 +891,10 @@ class _Reader:
             self.b = raw.builder
             self.b.problem(path, f"rule {rule_id!r} has no source", "add source: \"<file>, <heading>\" citing the call text")
         title = self.localized(spec.get("title"), at("title"), "title")
-        messages = self.messages(spec.get("messages"), at("messages"), scope)
+        messages_path = at("messages")
+        messages = self.messages(spec.get("messages"), messages_path, scope)
+        if messages is not None and check is not None:
+            messages = self.bounds(messages, check, messages_path)
         self.b = raw.builder
         if rule_id is None or check is None or messages is None:
             return None
@@ -910,6 +913,26 @@ class _Reader:
             self.b.problems.append(RulesetProblem(self.b.location(path, error.line - 1, error.column, stripped),
                                                   error.message, error.hint))
             return None
+
+    def bounds(self, messages: Messages, check: expr.Node, path: tuple) -> Messages:
+        """The messages with each placeholder that shows a side of the check rounded toward the
+        side that passes (see :func:`amif_rules.messages.bind_bounds`), decided once, here."""
+        sides = check_sides(check)
+        if not sides:
+            return messages
+        result: dict[str, dict[str, Template]] = {}
+        for outcome, templates in messages.by_outcome.items():
+            result[outcome] = {}
+            for lang, template in templates.items():
+                bound = result[outcome][lang] = bind_bounds(template, sides)
+                for placeholder in bound.placeholders:
+                    if day_of_a_compared_instant(placeholder):
+                        self.b.problem(path + (outcome, lang),
+                                       f"in the {lang} {outcome} message: {{{placeholder.text}:date}} shows only the day of "
+                                       "an instant the check compares to the microsecond, so the day it shows does not "
+                                       "say which times of that day pass",
+                                       f"show the time too: {{{placeholder.text}}}")
+        return Messages(result)
 
     def messages(self, data: Any, path: tuple, scope: expr.Scope) -> Optional[Messages]:
         if not isinstance(data, dict):
@@ -946,7 +969,7 @@ def _infer_type(value: Any) -> str:
         return "bool"
     if isinstance(value, int):
         return "integer"
-    if isinstance(value, float):
+    if isinstance(value, (float, Decimal)):
         return "decimal"
     if isinstance(value, list):
         return "texts"

@@ -7,7 +7,8 @@ the verdict of two engines differs only in its ``engine`` field.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Optional
+from types import MappingProxyType
+from typing import Any, Callable, Mapping, Optional
 
 import attrs
 
@@ -40,16 +41,17 @@ class Explanation:
         self._value = None
 
     @classmethod
-    def given(cls, message: str, fields: dict[str, Any]) -> "Explanation":
+    def given(cls, message: str, fields: Mapping[str, Any]) -> "Explanation":
         explanation = cls(None)
-        explanation._value = (message, fields)
+        explanation._value = (message, freeze(fields))
         return explanation
 
     @property
-    def value(self) -> tuple[str, dict[str, Any]]:
+    def value(self) -> tuple[str, Mapping[str, Any]]:
         value = self._value
         if value is None:
-            value = self._value = self._make()
+            message, fields = self._make()
+            value = self._value = (message, freeze(fields))
             self._make = None
         return value
 
@@ -61,6 +63,55 @@ class Explanation:
 
     def __repr__(self) -> str:
         return repr(self.value[0]) if self._value is not None else "<not yet rendered>"
+
+
+class FrozenMapping(Mapping):
+    """A read-only mapping that shows as a dict: what a verdict hands out cannot change."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[str, Any]):
+        object.__setattr__(self, "_items", MappingProxyType(dict(items)))
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return repr(dict(self._items))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a verdict cannot be changed")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("a verdict cannot be changed")
+
+
+def freeze(value: Any) -> Any:
+    """A JSON value that cannot be changed: objects as read-only mappings, lists as tuples.
+
+    What a verdict hands out is frozen, so that ``to_json()`` is a pure function of the
+    input whatever a caller does with what it reads (:func:`thaw` gives JSON back).
+    """
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(item) for item in value)
+    if isinstance(value, Mapping):
+        return FrozenMapping({key: freeze(item) for key, item in value.items()})
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """A frozen JSON value as fresh plain dicts and lists (each call its own copy)."""
+    if isinstance(value, tuple):
+        return [thaw(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: thaw(item) for key, item in value.items()}
+    return value
 
 
 def _explanation(value: Any) -> Explanation:
@@ -81,9 +132,9 @@ class RuleResult:
     source: str
     item: Optional[str] = None
 
-    def __init__(self, id: str, outcome: str, severity: str, message: Any, fields: Optional[dict[str, Any]] = None,
+    def __init__(self, id: str, outcome: str, severity: str, message: Any, fields: Optional[Mapping[str, Any]] = None,
                  source: str = "", item: Optional[str] = None):
-        explanation = message if isinstance(message, Explanation) else Explanation.given(message, dict(fields or {}))
+        explanation = message if isinstance(message, Explanation) else Explanation.given(message, fields or {})
         self.__attrs_init__(id, outcome, severity, explanation, source, item)
 
     @property
@@ -91,8 +142,9 @@ class RuleResult:
         return self.explanation.value[0]
 
     @property
-    def fields(self) -> dict[str, Any]:
-        """Every input path the rule read, with its JSON value (None when missing)."""
+    def fields(self) -> Mapping[str, Any]:
+        """Every input path the rule read, with its JSON value (None when missing): a
+        read-only mapping, lists as tuples (``to_dict()`` gives plain dicts and lists)."""
         return self.explanation.value[1]
 
     @property
@@ -100,7 +152,7 @@ class RuleResult:
         return tuple(path for path, value in self.fields.items() if value is None)
 
     def to_dict(self) -> dict[str, Any]:
-        return _result_dict(self.id, self.outcome, self.severity, self.message, dict(self.fields), self.source,
+        return _result_dict(self.id, self.outcome, self.severity, self.message, thaw(self.fields), self.source,
                             self.item)
 
 

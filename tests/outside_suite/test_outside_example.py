@@ -5,7 +5,6 @@ It imports nothing of this repository but the installed package (``amif_rules`` 
 docs/testing.md quotes it; tests/test_properties.py checks that the quotes stay verbatim.
 """
 
-import json
 from decimal import ROUND_DOWN, Decimal
 
 import pytest
@@ -32,7 +31,7 @@ def post(document) -> tuple[int, dict]:
         return precheck(document)
     if isinstance(document, str):
         return precheck(document.encode("utf-8", "surrogatepass"))
-    return precheck(json.dumps(document, default=str).encode("utf-8", "surrogatepass"))
+    return precheck(testing.json_text(document).encode("ascii"))  # any integer; json.dumps stops at 4,300 digits
 
 
 # Eligible applications are accepted.
@@ -110,6 +109,24 @@ def test_the_library_keeps_its_contract(document, lang):
     verdict = testing.assert_engines_agree(document, lang=lang)
     testing.assert_valid_verdict(verdict)
     testing.assert_deterministic(document)
+
+
+# What the portal stores and forwards: a verdict nobody can change, the same whether the
+# client sent JSON or YAML, and never refused by the schema the form validates with first.
+@settings(max_examples=20, deadline=None)
+@given(testing.applications("42"))
+def test_verdicts_are_safe_to_store_and_forward(document):
+    testing.assert_immutable(amif_rules.check(document))
+    testing.assert_yaml_json_agree(document)
+    testing.assert_schema_accepts(document)
+
+
+# A 400 whose body stays small, whatever the size of what the client sent.
+@settings(max_examples=20, deadline=None)
+@given(testing.malformed_cases("42", kinds=["huge-number", "long-string", "long-list"]))
+def test_error_bodies_stay_small(case):
+    error = testing.assert_bounded_error(case.document, max_chars=300)
+    assert error is not None and case.named_by(error.paths)
 
 
 # A portal field that only ever helps: lowering the AMIF amount.

@@ -27,19 +27,25 @@ Strategies (documents are plain JSON-ready ``dict``s, money as ``"1234.56"`` str
   naming the broken paths), :func:`junk_documents` (a verdict or ``InputError``, never
   anything else) and :func:`malformed_rulesets` (a ruleset or ``RulesetError``).
 
+:func:`json_text` and :func:`yaml_text` write a document as text that means exactly the
+mapping (integers of any length, every string quoted), to send the mapping cases as a
+client would.
+
 ``python -m amif_rules.testing.fuzz`` runs a counting campaign over the malformed
 strategies (see docs/reliability.md).
 
 Checks, to call inside your own tests: :func:`assert_engines_agree`,
 :func:`assert_deterministic`, :func:`assert_valid_verdict`,
 :func:`assert_valid_application`, :func:`assert_fails_exactly_on`,
-:func:`assert_monotonic` (with :func:`monotonic_fields`).
+:func:`assert_monotonic` (with :func:`monotonic_fields`), :func:`assert_immutable`,
+:func:`assert_yaml_json_agree`, :func:`assert_schema_accepts` and
+:func:`assert_bounded_error`.
 
 The steering toward eligible, ineligible or incomplete documents is judged by an oracle that
 evaluates the ruleset's typed expressions directly, not by either engine, so these
 strategies can find a bug in the engines instead of agreeing with it. Needs ``hypothesis``
-(and ``jsonschema`` for the schema checks): ``pip install amif-rules[test]``. See
-docs/testing.md.
+(``pip install amif-rules[test]``; ``jsonschema``, for the schema checks, comes with the
+library). See docs/testing.md.
 """
 
 from __future__ import annotations
@@ -54,16 +60,21 @@ from .checks import (
     OUTCOME_RANK,
     RULE_OUTCOME_RANK,
     application_schema,
+    assert_bounded_error,
     assert_deterministic,
     assert_engines_agree,
     assert_fails_exactly_on,
+    assert_immutable,
     assert_monotonic,
+    assert_schema_accepts,
     assert_valid_application,
     assert_valid_verdict,
+    assert_yaml_json_agree,
     available_engines,
     failing_rules,
     monotonic_fields,
 )
+from ._texts import json_text, yaml_text
 from .malformed import KINDS, MalformedCase, junk_documents, malformed_cases, malformed_documents, malformed_rulesets
 from .strategies import (
     REGISTER_DATES,
@@ -91,12 +102,16 @@ __all__ = [
     "MalformedCase",
     "application_schema",
     "applications",
+    "assert_bounded_error",
     "assert_deterministic",
     "assert_engines_agree",
     "assert_fails_exactly_on",
+    "assert_immutable",
     "assert_monotonic",
+    "assert_schema_accepts",
     "assert_valid_application",
     "assert_valid_verdict",
+    "assert_yaml_json_agree",
     "available_engines",
     "boundaries",
     "boundary_cases",
@@ -105,6 +120,7 @@ __all__ = [
     "dates",
     "failing_rules",
     "instants",
+    "json_text",
     "junk_documents",
     "malformed_cases",
     "malformed_documents",
@@ -116,4 +132,5 @@ __all__ = [
     "organisations",
     "participants",
     "partners",
+    "yaml_text",
 ]

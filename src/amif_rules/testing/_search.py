@@ -54,8 +54,11 @@ class Goal:
     """What the search wants of every rule result.
 
     Every error rule passes or does not apply, and no rule is unknown, except that ``fail``
-    (a rule id) must fail on at least one fact, and ``applies`` must pass on at least one
-    (so that it really was evaluated). ``free``: rule ids whose outcome does not matter.
+    (a rule id) must fail on at least one fact (its other facts do not matter), and
+    ``applies`` must moreover pass on at least one (so that it really was evaluated; its
+    other facts pass or do not apply like any rule's, or a boundary case would start from
+    a document that another element of the same rule already makes ineligible).
+    ``free``: rule ids whose outcome does not matter.
     """
 
     fail: Optional[str] = None
@@ -65,7 +68,7 @@ class Goal:
     def wants(self, judgement: Judgement) -> list[tuple[Result, str]]:
         wanted: list[tuple[Result, str]] = []
         for result in judgement.results:
-            if result.id in (self.fail, self.applies) or result.id in self.free:
+            if result.id == self.fail or result.id in self.free:
                 continue
             if result.severity == "error" and result.outcome in ("fail", "unknown"):
                 wanted.append((result, "ok"))
@@ -340,7 +343,14 @@ class Searcher:
         return None if more is None else mutations + more
 
     def settable(self, info: KeyInfo, result: Result) -> bool:
-        for scope, path in self.inputs(info):
+        """Whether the fields that setting ``info`` writes are free to change.
+
+        A derived key is set through its first argument alone (:meth:`invert`: a birth date
+        for an age, a list for its length), so only that argument must be free: an age stays
+        settable while ``submitted_at`` is frozen, which a boundary case on another
+        element's age needs.
+        """
+        for scope, path in self.written(info):
             parts = parts_of(scope, path, result.item if scope is not None else None)
             if any(parts[:n] in self.frozen for n in range(1, len(parts) + 1)):
                 return False
@@ -348,9 +358,21 @@ class Searcher:
 
     @staticmethod
     def inputs(info: KeyInfo) -> list[tuple[Optional[str], str]]:
+        """Every field the key is read from (all arguments of a derived key)."""
         if info.call is None:
             return [(info.scope, info.path)]
         return [(p.scope, p.path) for p in expr.paths(info.call)]
+
+    @staticmethod
+    def written(info: KeyInfo) -> list[tuple[Optional[str], str]]:
+        """The fields :meth:`set_key` changes for the key: the first argument of a derived
+        key (a missing date argument is only given when it is not frozen, see :meth:`_day`)."""
+        if info.call is None:
+            return [(info.scope, info.path)]
+        first = info.call.args[0] if info.call.args else None
+        if isinstance(first, expr.Path):
+            return [(first.scope, first.path)]
+        return Searcher.inputs(info)
 
     # values -------------------------------------------------------------------------------------
     def other(self, info: KeyInfo, value: Any, exclude: tuple = ()) -> Any:

@@ -166,6 +166,9 @@ def judge(document: Any, call: Optional[str] = None, ruleset: Optional[Ruleset] 
     except InputError:
         return None
     day = reference_date(application)
+    if day is not None and any(p is not None and p.birth_date is not None and p.birth_date > day
+                               for p in application.participants or ()):
+        return None  # born after the submission: the reader refuses it (issue 10), whatever its version
     code = call if call is not None else application.call
     if ruleset is None and code is None:
         return None

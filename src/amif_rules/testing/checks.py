@@ -11,29 +11,33 @@ import copy
 import json
 import re
 from decimal import Decimal
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Optional
 
 from .. import api
+from ..errors import InputError
 from ..documents import read_application, to_document
 from ..engines import durable_available
 from ..ir import Linear, atoms
 from ..ruleset import Ruleset
-from ..verdict import Verdict, verdict_schema
+from ..verdict import Verdict
 from ..docpaths import put
+from ._schema import _validator, application_schema, json_values, schema_view
 from ._target import target_for
 
 __all__ = [
     "OUTCOME_RANK",
     "RULE_OUTCOME_RANK",
     "application_schema",
+    "assert_bounded_error",
     "assert_deterministic",
     "assert_engines_agree",
     "assert_fails_exactly_on",
+    "assert_immutable",
     "assert_monotonic",
+    "assert_schema_accepts",
     "assert_valid_application",
     "assert_valid_verdict",
+    "assert_yaml_json_agree",
     "available_engines",
     "failing_rules",
     "monotonic_fields",
@@ -97,28 +101,10 @@ def assert_deterministic(document: Any, call: Optional[str] = None, engine: str 
     return first
 
 
-@lru_cache(maxsize=None)
-def _validator(name: str):
-    import jsonschema
-
-    if name == "verdict":
-        schema = verdict_schema()
-    else:
-        schema = application_schema()
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
-
-
-def application_schema() -> dict:
-    """The JSON Schema of the application document (contract §1 and the extension fields),
-    as published in the package (``amif_rules/schemas/application.schema.json``)."""
-    text = resources.files("amif_rules").joinpath("schemas", "application.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
 def assert_valid_application(document: Any) -> None:
-    """The document validates against :func:`application_schema` (needs ``jsonschema``)."""
-    errors = sorted(_validator("application").iter_errors(document), key=lambda e: list(e.absolute_path))
+    """The document validates against :func:`application_schema` (integers of any length
+    included: see ``_schema.schema_view``)."""
+    errors = sorted(_validator("application").iter_errors(schema_view(document)), key=lambda e: list(e.absolute_path))
     if errors:
         raise AssertionError("the document does not validate against application.schema.json:\n"
                              + "\n".join(f"  {'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in errors))
@@ -281,3 +267,158 @@ def assert_monotonic(document: dict, path: str, value: Any, call: Optional[str] 
             raise AssertionError(f"{path} {old} -> {value} ({direction}) made rule {result.id}"
                                  f"{' on ' + result.item if result.item else ''} worse: {was} -> {result.outcome}")
     return before, after
+
+
+# -- what a verdict and an error promise, whatever the document ------------------------------------
+
+_PROBE = "__changed by assert_immutable__"
+
+
+def assert_immutable(verdict: Verdict) -> Verdict:
+    """Nothing reachable from the verdict's public face can be changed, so that ``to_json()``
+    is a function of the input alone (a portal may cache verdicts and hand them around).
+
+    Tries to set the attributes of the verdict and of each rule result, to assign, add and
+    delete entries of ``fields`` and of every mapping inside, to append to and assign into
+    ``missing``, ``rules`` and every list inside ``fields``; each attempt must be refused
+    (``TypeError`` or ``AttributeError``). Changing what ``to_dict()`` returned must not
+    reach the verdict either. ``to_json()`` must be unchanged afterwards. Returns the verdict.
+    """
+    before = verdict.to_json()
+    changed: list[str] = []
+
+    def attempt(what: str, action) -> None:
+        try:
+            action()
+        except (TypeError, AttributeError):
+            return
+        changed.append(what)
+
+    rules = verdict.rules
+    _try_container("verdict.missing", verdict.missing, attempt)
+    _try_container("verdict.rules", rules, attempt)
+    for index, result in enumerate(rules):
+        where = f"verdict.rules[{index}]"
+        _try_container(f"{where}.fields", result.fields, attempt)
+        _try_container(f"{where}.missing", result.missing, attempt)
+        for name in ("id", "outcome", "severity", "message", "fields", "source", "item", "missing"):
+            attempt(f"{where}.{name} = ...", lambda result=result, name=name: setattr(result, name, _PROBE))
+    for name in ("outcome", "missing", "call", "engine", "lang", "rules"):
+        attempt(f"verdict.{name} = ...", lambda name=name: setattr(verdict, name, _PROBE))
+    if changed:
+        raise AssertionError("a verdict can be changed through its public face: " + "; ".join(changed[:10]))
+    copy_of = verdict.to_dict()
+    copy_of["missing"].append(_PROBE)
+    copy_of["rules"].append({})
+    for rule in copy_of["rules"][:-1]:
+        rule["fields"][_PROBE] = _PROBE
+        rule["outcome"] = _PROBE
+    if verdict.to_json() != before:
+        raise AssertionError("the verdict's JSON changed after trying to change it, or what to_dict() returned")
+    return verdict
+
+
+def _try_container(where: str, value: Any, attempt) -> None:
+    """Try to change ``value`` and every container inside it (see :func:`assert_immutable`)."""
+    if isinstance(value, (str, bytes, int, float, Decimal)) or value is None:
+        return
+    if hasattr(value, "keys"):
+        keys = list(value.keys())
+        for key, child in [(key, value[key]) for key in keys]:
+            _try_container(f"{where}[{key!r}]", child, attempt)
+        for key in keys:
+            attempt(f"{where}[{key!r}] = ...", lambda key=key: value.__setitem__(key, _PROBE))
+        attempt(f"{where}[new key] = ...", lambda: value.__setitem__(_PROBE, _PROBE))
+        if keys:
+            attempt(f"del {where}[{keys[0]!r}]", lambda: value.__delitem__(keys[0]))
+        return
+    if hasattr(value, "__getitem__") and hasattr(value, "__len__"):
+        items = list(value)
+        for index, item in enumerate(items):
+            _try_container(f"{where}[{index}]", item, attempt)
+        attempt(f"{where}.append(...)", lambda: value.append(_PROBE))
+        if items:
+            attempt(f"{where}[0] = ...", lambda: value.__setitem__(0, _PROBE))
+
+
+def _check_outcome(document: Any, **options) -> tuple[str, Any]:
+    """``("verdict", its JSON)`` or ``("input error", its paths)``."""
+    try:
+        verdict = api.check(document, **options)
+    except InputError as error:
+        return "input error", error.paths
+    return "verdict", verdict.to_json()
+
+
+def assert_yaml_json_agree(document: dict, **check_options) -> tuple[str, Any]:
+    """The document, its JSON text and its YAML text (block style, every string quoted,
+    numbers as JSON writes them) give the same verdict, or input errors naming the same
+    paths: nothing is guessed from YAML that JSON would not say (YAML 1.2's JSON schema).
+
+    ``check_options`` are passed to ``amif_rules.check`` (``call``, ``lang``, ``engine``,
+    ``on``, ``ruleset``). Raises ``ValueError`` for a document JSON cannot write (NaN,
+    infinities, non-JSON objects). Returns ``("verdict", JSON)`` or ``("input error", paths)``.
+    """
+    from ._texts import json_text, yaml_text
+
+    json_form, yaml_form = json_text(document), yaml_text(document)
+    expected = _check_outcome(document, **check_options)
+    for name, text in (("JSON", json_form), ("YAML", yaml_form)):
+        got = _check_outcome(text, **check_options)
+        if got != expected:
+            raise AssertionError(f"the document as {name} text gives {got[0]} {_brief(got[1])}, the mapping "
+                                 f"{expected[0]} {_brief(expected[1])}\n{name} text:\n{text[:2000]}")
+    return expected
+
+
+def _brief(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 1500 else text[:1500] + "…"
+
+
+def assert_schema_accepts(document: dict, **check_options) -> Optional[Verdict]:
+    """If ``amif_rules.check`` accepts the document (a verdict, no ``InputError``), the
+    published application schema accepts it too: what the library reads, the schema lets
+    through (it may be looser, never stricter), so a portal validating with the schema first
+    never refuses a document the library would have judged.
+
+    ``document``: a mapping of JSON values (integers of any length included). Returns the
+    verdict, or None when the library refuses the document (then nothing is promised).
+    """
+    if not isinstance(document, dict) or not json_values(document):
+        raise ValueError("assert_schema_accepts takes a mapping of JSON values (no Decimal, NaN or lone surrogates)")
+    try:
+        verdict = api.check(document, **check_options)
+    except InputError:
+        return None
+    errors = sorted(_validator("application").iter_errors(schema_view(document)), key=lambda e: list(e.absolute_path))
+    if errors:
+        raise AssertionError("the library accepts the document but application.schema.json refuses it:\n"
+                             + "\n".join(f"  {'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message[:200]}"
+                                          for e in errors))
+    return verdict
+
+
+#: How long one problem's message may be in :func:`assert_bounded_error`.
+MAX_PROBLEM_CHARS = 400
+
+
+def assert_bounded_error(document: Any, max_chars: int = MAX_PROBLEM_CHARS, **check_options) -> Optional[InputError]:
+    """If the document is refused, the ``InputError`` quotes a bounded excerpt of what it
+    refuses: no problem's message is longer than ``max_chars``, whatever the size of the
+    values (a million-digit number, a long text), so an error never amplifies its input
+    into a log or a response body. Returns the error, or None when there is a verdict."""
+    try:
+        api.check(document, **check_options)
+    except InputError as error:
+        long = [p for p in error.problems if len(p.message) > max_chars]
+        if long:
+            raise AssertionError(f"{len(long)} problem message(s) longer than {max_chars} characters, e.g. at "
+                                 f"{long[0].path or '(document)'}: {len(long[0].message):,} characters: "
+                                 f"{long[0].message[:200]}…") from None
+        limit = len(error.problems) * (max_chars + 8) + sum(len(p.path) for p in error.problems) + 100
+        if len(str(error)) > limit:
+            raise AssertionError(f"the error's text is {len(str(error)):,} characters for {len(error.problems)} "
+                                 f"problem(s): {str(error)[:200]}…") from None
+        return error
+    return None

@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 from .. import api, catalog, cli
 from ..errors import InputError, RulesetError, UnknownCall
 from ..ruleset import parse_ruleset
+from ._texts import json_text
 from .checks import available_engines
 from .malformed import junk_documents, malformed_cases, malformed_rulesets
 
@@ -108,7 +109,10 @@ def _as_text(document) -> bytes:
         return document
     if isinstance(document, str):
         return document.encode("utf-8", "surrogatepass")
-    return json.dumps(document, default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v)).encode("utf-8")
+    try:
+        return json_text(document).encode("ascii")  # integers of any length, Decimals as numbers
+    except ValueError:  # NaN and infinities: the tokens Python writes
+        return json.dumps(document, default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v)).encode("utf-8")
 
 
 def _cli(case) -> str:

@@ -14,8 +14,7 @@ never anything else.
 
 from __future__ import annotations
 
-import json
-import math
+import datetime as dt
 import re
 from decimal import Decimal
 from typing import Any, Iterable, Optional
@@ -30,6 +29,8 @@ from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, MONEY, TEXT, TEXTS
 from ..docpaths import get
 from ._search import apply
 from ._target import field_type
+from ._schema import schema_refuses
+from ._texts import json_text, yaml_text
 
 __all__ = ["KINDS", "MalformedCase", "junk_documents", "malformed_cases", "malformed_documents", "malformed_rulesets", "path_text"]
 
@@ -65,8 +66,9 @@ class MalformedCase:
     kind: str
     paths: tuple[str, ...]
     description: str = ""
-    #: Whether the published application JSON Schema refuses it too (False for what JSON
-    #: Schema cannot say: calendars, clocks, code lists, Unicode, non-JSON values).
+    #: Whether the published application schema refuses the document too, decided by
+    #: validating it against the schema: False where JSON Schema cannot tell (a calendar, a
+    #: clock, a code list) and for what is not a JSON mapping (text, bytes, NaN, Decimal).
     schema_refuses: bool = False
 
     def named_by(self, error_paths: Iterable[str]) -> bool:
@@ -169,9 +171,11 @@ def _unknown_enum(what: str, parts: tuple) -> list:
 def _huge(what: str, parts: tuple) -> list:
     if what == INT:
         maximum = limits.MAX_POPULATION if parts[-1] == "population" else limits.MAX_DURATION_MONTHS
-        return [maximum + 1, 10**30, 2**63, 2**64 + 1, Decimal("1E+400")]
+        return [maximum + 1, 10**30, 2**63, 2**64 + 1, Decimal("1E+400"), 10**5000, Decimal("1E+999999"),
+                -(10**4400)]
     if what == MONEY:
-        return [f"{limits.MAX_MONEY_EUROS}.00", "1" + "0" * 40, 10**30, limits.MAX_MONEY_EUROS, 1e300]
+        return [f"{limits.MAX_MONEY_EUROS}.00", "1" + "0" * 40, 10**30, limits.MAX_MONEY_EUROS, 1e300, 10**5000,
+                Decimal("1E+999999"), "9" * 5000 + ".00"]
     return []
 
 
@@ -198,7 +202,7 @@ def _bad_format(what: str, parts: tuple) -> list:
         return [42]
     if what == INSTANT:
         return ["2019-02-30T12:00:00+01:00", "2019-10-27T02:30:00", "2019-03-31T02:30:00", "1899-12-31T23:00:00+00:00",
-                "2201-01-01T00:00:00Z", "2019-08-30T25:00:00"]
+                "2201-01-01T00:00:00Z", "2019-08-30T25:00:00", *_INSTANT_FORMS]
     if what == DATE:
         return ["1990-02-30", "1899-12-31", "2201-01-01", "1990-5-17", "90-05-17"]
     if what == MONEY:
@@ -208,6 +212,61 @@ def _bad_format(what: str, parts: tuple) -> list:
     if last == "first_language":
         return ["ar\n", "a", "ara"]
     return []
+
+
+#: Instants ISO 8601 (or ``fromisoformat``) can write but the contract does not accept.
+_INSTANT_FORMS = (
+    "2019-W35-5T14:00",                     # a week date
+    "20190830T140000Z",                     # the basic format
+    "2019-08-30T14",                        # hours only
+    "2019-08-30T14:00:00+0200",             # an offset without a colon
+    "2019-09-02T23:59:00.000000001+02:00",  # a nanosecond: never cut to the microsecond
+    "2019-08-30T14:00:00.1234567Z",         # a seventh digit that is not 0
+    "2019-08-30t14:00:00Z",                 # a lower-case t
+    "2019-08-30T14:00:00 +02:00",           # a space before the offset
+    "\u20032019-08-30T14:00:00Z",           # a space that is not a space, tab or newline
+    "2019-08-30T14:00:00+02",               # an offset in hours only
+)
+#: Entries that state nothing, in a list of texts a rule counts.
+_BLANKS = ("", " ", "\t\n", "\u00a0\u3000", "   ")
+
+
+def _document_faults(kind: str, slots: list, document: dict) -> list[tuple[tuple, Any]]:
+    """Faults that depend on the rest of the document: a birth after the submission, a
+    blank entry among the results (both ``bad-format``)."""
+    if kind != "bad-format":
+        return []
+    from .strategies import brussels_day
+
+    found: list[tuple[tuple, Any]] = []
+    try:
+        submitted = brussels_day(document["submitted_at"])
+    except (KeyError, TypeError, ValueError):
+        submitted = None
+    for parts, what in slots:
+        if submitted is not None and what == DATE and parts[-1] == "birth_date" and parts[0] == "participants":
+            for days in (1, 5 * 365):
+                later = submitted + dt.timedelta(days=days)
+                if later.year <= limits.MAX_YEAR:
+                    found.append((parts, _Late(later.isoformat())))
+        if what == TEXTS and parts[-1] == "results":
+            entries = get(document, parts)
+            if isinstance(entries, list) and entries:
+                found.extend((parts + (index,), blank) for index in range(len(entries)) for blank in _BLANKS)
+            else:
+                found.extend((parts, [blank]) for blank in _BLANKS)
+    return found
+
+
+@attrs.frozen
+class _Late:
+    """A birth date after the submission: valid alone, wrong beside ``submitted_at`` (so no
+    fault may go there in the same case)."""
+
+    date: str
+
+    def __repr__(self) -> str:
+        return repr(self.date)
 
 
 def _long_string(what: str, parts: tuple) -> list:
@@ -250,7 +309,7 @@ _FAULTS = {
 }
 
 
-def _faults(kind: str, slots: list) -> list[tuple[tuple, Any]]:
+def _faults(kind: str, slots: list, document: dict) -> list[tuple[tuple, Any]]:
     """Every (parts, bad value) of ``kind`` for a document's slots."""
     found = []
     for parts, what in slots:
@@ -258,14 +317,15 @@ def _faults(kind: str, slots: list) -> list[tuple[tuple, Any]]:
             continue
         for value in _FAULTS[kind](what, parts):
             found.append((parts, value))
-    return found
+    return found + _document_faults(kind, slots, document)
 
 
 # -- text faults ----------------------------------------------------------------------------------
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=lambda v: format(v, "f") if isinstance(v, Decimal) else str(v))
+    """JSON text that means exactly ``value`` (see ``_texts``)."""
+    return json_text(value)
 
 
 def _with_duplicate(document: dict, parts: tuple, key: str) -> str:
@@ -335,11 +395,9 @@ def _text_case(draw, base: dict, slots: list, kind: str) -> Optional[MalformedCa
 
 
 def _yaml_with_duplicate(document: dict, key: str) -> str:
-    import yaml
-
-    text = yaml.safe_dump({k: v for k, v in document.items()}, allow_unicode=True, sort_keys=False)
+    """YAML text of ``document`` with its first key written twice at the top level."""
     first = next(iter(document))
-    return text + f"{first}: {json.dumps(document[first], default=str)}\n"
+    return yaml_text(document) + yaml_text({first: document[first]})
 
 
 # -- the strategies -------------------------------------------------------------------------------
@@ -371,55 +429,41 @@ def malformed_cases(call: Optional[str] = "42", kinds: Optional[Iterable[str]] =
         if kind in _WHOLE_DOCUMENT:
             case = draw(_text_case(document, slots, kind))
             assert case is not None
-            return case
-        text_form = kind in ("non-finite", "lone-surrogate", "huge-number") and draw(st.integers(0, 3)) == 0
+            return attrs.evolve(case, schema_refuses=schema_refuses(case.document))
+        text_form = kind in ("non-finite", "lone-surrogate", "huge-number", "wrong-type") and draw(st.integers(0, 3)) == 0
         if text_form:
             case = _json_token_case(draw, document, slots, kind)
             if case is not None:
                 return case
         count = draw(st.integers(1, max_faults))
-        faults = _faults(kind, slots)
+        faults = _faults(kind, slots, document)
         if not faults:
             # This document has no slot for this kind (no participants, say): give it one.
             document = _complete(document)
             slots = _slots(document)
-            faults = _faults(kind, slots)
+            faults = _faults(kind, slots, document)
         picked: list[tuple[tuple, Any]] = []
         for _ in range(count):
-            parts, value = draw(st.sampled_from(faults))
+            # An index, not sampled_from(faults): a strategy holding a 5,000-digit integer
+            # cannot be printed (Python will not write it), and Hypothesis prints strategies.
+            parts, value = faults[draw(st.integers(0, len(faults) - 1))]
             if any(parts[: len(p)] == p or p[: len(parts)] == parts for p, _ in picked):
                 continue
+            if any(_clash(parts, value, p, v) or _clash(p, v, parts, value) for p, v in picked):
+                continue
             picked.append((parts, value))
-        broken = apply(document, picked)
+        broken = apply(document, [(p, v.date if isinstance(v, _Late) else v) for p, v in picked])
         paths = tuple(sorted({path_text(p) for p, _ in picked}))
-        refuses = any(_schema_refuses(kind, dict(slots).get(p, _kind_of_parts(p)), p, v) for p, v in picked)
         return MalformedCase(broken, kind, paths, "; ".join(f"{path_text(p)} = {_short(v)}" for p, v in picked),
-                             refuses)
+                             schema_refuses(broken))
 
     return build()
 
 
-def _kind_of_parts(parts: tuple) -> str:
-    return "object"
-
-
-def _schema_refuses(kind: str, what: str, parts: tuple, value: Any) -> bool:
-    """Whether application.schema.json refuses ``value`` at ``parts`` (see ``schema_refuses``)."""
-    if not is_json_safe(value) or isinstance(value, Decimal):
-        return False
-    if kind in ("lone-surrogate", "non-finite"):
-        return False
-    if kind == "wrong-type":
-        return not (what == INSTANT and value == "2019-13-01T00:00:00")
-    if kind == "unknown-enum":
-        return value != "xx"
-    if kind in ("huge-number", "negative", "long-string", "long-list"):
-        return True
-    if kind == "bad-format":
-        if what in (INSTANT,) or value in ("1990-02-30", "1899-12-31", "2201-01-01"):
-            return False
-        return True
-    return False
+def _clash(parts: tuple, value: Any, other_parts: tuple, other: Any) -> bool:
+    """Whether two faults hide each other: a birth after the submission is only wrong
+    while ``submitted_at`` can be read."""
+    return isinstance(value, _Late) and other_parts == ("submitted_at",)
 
 
 def _complete(document: dict) -> dict:
@@ -451,24 +495,51 @@ def _json_token_case(draw, document: dict, slots: list, kind: str) -> Optional[M
         if places and draw(st.booleans()):
             # YAML text with the raw character: the YAML stream itself is not valid Unicode.
             parts = draw(st.sampled_from(places))
-            import yaml
-
-            text = yaml.safe_dump(apply(document, [(parts, "@@MARK@@")]), allow_unicode=True, sort_keys=False)
-            return MalformedCase(text.replace("'@@MARK@@'", "@@MARK@@").replace("@@MARK@@", "abc\ud800def"), kind, ("",),
-                                 f"YAML {path_text(parts)}: a raw lone surrogate")
+            text = _yaml_marked(document, parts, "abc\ud800def")
+            return MalformedCase(text, kind, ("",), f"YAML {path_text(parts)}: a raw lone surrogate")
     elif kind == "non-finite":
         places = [parts for parts, what in slots if what in (INT, MONEY)]
         token = draw(st.sampled_from(["NaN", "Infinity", "-Infinity"]))
+    elif kind == "wrong-type":
+        # What YAML 1.1 would guess is text in YAML 1.2's JSON schema: ``signed: on`` is no boolean.
+        places = [parts for parts, what in slots if what in (BOOL, INT, MONEY)]
+        if not places:
+            return None
+        parts = draw(st.sampled_from(places))
+        what = dict(slots)[parts]
+        token = draw(st.sampled_from(_YAML_GUESSES[what]))
+        return MalformedCase(_yaml_marked(document, parts, token), kind, (path_text(parts),),
+                             f"YAML {path_text(parts)}: {token} (text, as YAML 1.2 reads it)")
     else:
         places = [parts for parts, what in slots if what in (INT, MONEY)]
-        token = draw(st.sampled_from(["1e400", "1" + "0" * 400, "123456789012345678901234567890.5"]))
+        token = draw(st.sampled_from(["1e400", "1" + "0" * 400, "123456789012345678901234567890.5", "1e999999",
+                                      "1" + "0" * 5000, "-1e999999"]))
     if not places:
         return None
     parts = draw(st.sampled_from(places))
+    if kind != "lone-surrogate" and draw(st.booleans()):
+        return MalformedCase(_yaml_marked(document, parts, token), kind, (path_text(parts),),
+                             f"YAML {path_text(parts)}: {token[:20]}")
     return MalformedCase(_marked(document, parts, token), kind, (path_text(parts),), f"JSON {path_text(parts)}: {token[:20]}")
 
 
+#: Plain YAML scalars that YAML 1.1 types and YAML 1.2's JSON schema reads as text.
+_YAML_GUESSES = {
+    BOOL: ("on", "off", "yes", "no", "y", "n", "True", "FALSE", "~"),
+    INT: ("0x12", "0o17", "012", "1_000", "50:00", "+12", ".inf", "~", "12.0e"),
+    MONEY: ("50:00", "1_000.00", "0x10", ".5", ".inf", ".NaN", "~", "+12.00"),
+}
+
+
+def _yaml_marked(document: dict, parts: tuple, token: str) -> str:
+    """YAML text of ``document`` with the value at ``parts`` replaced by the raw ``token``."""
+    marker = "@@MARK@@"
+    return yaml_text(apply(document, [(parts, marker)])).replace(f'"{marker}"', token)
+
+
 def _short(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 190:
+        return f"{'-' if value < 0 else ''}an integer of {len(format(Decimal(abs(value)), 'f')):,} digits"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -482,7 +553,9 @@ def malformed_documents(call: Optional[str] = "42", kinds: Optional[Iterable[str
 def _junk_values() -> st.SearchStrategy:
     scalars = st.one_of(
         st.none(), st.booleans(),
-        st.integers(), st.integers(-(2**70), 2**70), st.sampled_from([2**63, -(2**63) - 1, 10**400]),
+        st.integers(), st.integers(-(2**70), 2**70),
+        st.sampled_from([2**63, -(2**63) - 1, 10**400, Decimal("1E+999999"), Decimal("-1E-999999")]),
+        st.sampled_from([5000, -4301]).map(_power_of_ten),  # drawn, not listed: see malformed_cases
         st.floats(allow_nan=True, allow_infinity=True),
         st.decimals(allow_nan=True, allow_infinity=True),
         st.text(max_size=30),
@@ -493,6 +566,11 @@ def _junk_values() -> st.SearchStrategy:
     return st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
                                                             st.dictionaries(st.text(max_size=12), children, max_size=4)),
                         max_leaves=12)
+
+
+def _power_of_ten(digits: int) -> int:
+    """±10**|digits|: an integer of more digits than Python will write out."""
+    return 10**digits if digits > 0 else -(10 ** -digits)
 
 
 def junk_documents(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None) -> st.SearchStrategy[Any]:
@@ -523,25 +601,6 @@ def junk_documents(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None
         return broken
 
     return build()
-
-
-def is_json_safe(value: Any) -> bool:
-    """Whether ``value`` can be written as strict JSON (no NaN, Decimal, surrogates...)."""
-    try:
-        json.dumps(value, allow_nan=False).encode("utf-8")
-    except (TypeError, ValueError, UnicodeEncodeError):
-        return False
-    return not _has_non_finite(value)
-
-
-def _has_non_finite(value: Any) -> bool:
-    if isinstance(value, float):
-        return not math.isfinite(value)
-    if isinstance(value, dict):
-        return any(_has_non_finite(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_non_finite(v) for v in value)
-    return False
 
 
 # -- ruleset files --------------------------------------------------------------------------------

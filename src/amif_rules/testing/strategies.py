@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Optional, Sequence
 
+from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
@@ -95,25 +97,72 @@ def money(min_value: str | Decimal | int = "0.00", max_value: str | Decimal | in
 def instants(min_value: dt.datetime = dt.datetime(2014, 1, 1, tzinfo=BRUSSELS),
              max_value: dt.datetime = dt.datetime(2027, 12, 31, 23, 59, tzinfo=BRUSSELS)) -> st.SearchStrategy[str]:
     """ISO 8601 date-times between the bounds: with a Brussels offset, in UTC (``Z``), or
-    without an offset (Brussels local time, never in the hour the clocks go back)."""
+    without an offset (Brussels local time, never in the hour the clocks go back).
 
-    def render(pair: tuple[int, int]) -> str:
-        seconds, style = pair
+    Every form the contract accepts occurs, and no other: ``T`` or a space, seconds or not
+    (when they are 0), a fraction of zeros (past the microsecond too), spaces around.
+    """
+
+    def render(draw_values: tuple[int, int, int]) -> str:
+        seconds, style, variant = draw_values
         moment = _EPOCH + dt.timedelta(seconds=seconds)
         if style == 0:
-            return moment.astimezone(BRUSSELS).isoformat()
-        if style == 1:
-            return moment.isoformat().replace("+00:00", "Z")
-        local = moment.astimezone(BRUSSELS)
-        early = local.replace(tzinfo=None).replace(tzinfo=BRUSSELS, fold=0)
-        late = local.replace(tzinfo=None).replace(tzinfo=BRUSSELS, fold=1)
-        if early.utcoffset() != late.utcoffset():
-            return local.isoformat()
-        return local.replace(tzinfo=None).isoformat()
+            text = moment.astimezone(BRUSSELS).isoformat()
+        elif style == 1:
+            text = moment.isoformat().replace("+00:00", "Z")
+        else:
+            local = moment.astimezone(BRUSSELS)
+            early = local.replace(tzinfo=None).replace(tzinfo=BRUSSELS, fold=0)
+            late = local.replace(tzinfo=None).replace(tzinfo=BRUSSELS, fold=1)
+            text = local.isoformat() if early.utcoffset() != late.utcoffset() else local.replace(tzinfo=None).isoformat()
+        return _instant_variant(text, variant)
 
     low = int((min_value - _EPOCH).total_seconds())
     high = int((max_value - _EPOCH).total_seconds())
-    return st.tuples(st.integers(low, high), st.sampled_from([0, 0, 1, 2])).map(render)
+    variants = st.one_of(st.just(0), st.integers(0, len(_VARIANTS) - 1))
+    return st.tuples(st.integers(low, high), st.sampled_from([0, 0, 1, 2]), variants).map(render)
+
+
+_INSTANT_TEXT = re.compile(r"[ \t\n\r]*([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
+                           r"(Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*\Z")
+
+
+def brussels_day(text: str) -> dt.date:
+    """The Brussels date of an instant written as the contract writes it (no offset: the
+    date written, Brussels local time). The date a participant's age is counted on."""
+    match = _INSTANT_TEXT.match(text)
+    if match is None:
+        raise ValueError(f"not an instant as the contract writes it: {text!r}")
+    year, month, day, hour, minute, second, offset = match.groups()
+    local = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    if offset is None:
+        return local.date()
+    if offset == "Z":
+        zone = dt.timezone.utc
+    else:
+        sign = -1 if offset[0] == "-" else 1
+        zone = dt.timezone(sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
+    return local.replace(tzinfo=zone).astimezone(BRUSSELS).date()
+
+
+#: Ways of writing the same instant that the contract accepts (variant 0: as isoformat writes it).
+_VARIANTS = ("plain", "space", "minutes", "millis", "nanos", "spaces-around")
+
+
+def _instant_variant(text: str, variant: int) -> str:
+    """``text`` (``YYYY-MM-DDTHH:MM:SS`` and an optional offset) written another accepted way."""
+    how = _VARIANTS[variant]
+    head, clock = text[:10], text[11:19]
+    rest = text[19:]
+    if how == "space":
+        return f"{head} {clock}{rest}"
+    if how == "minutes" and clock.endswith(":00") and not rest.startswith("."):
+        return f"{head}T{clock[:5]}{rest}"
+    if how in ("millis", "nanos") and not rest.startswith("."):
+        return f"{head}T{clock}{'.000' if how == 'millis' else '.000000000'}{rest}"
+    if how == "spaces-around":
+        return f" {text}\n"
+    return text
 
 
 def dates(min_value: dt.date = dt.date(1940, 1, 1), max_value: dt.date = dt.date(2015, 12, 31)) -> st.SearchStrategy[str]:
@@ -324,13 +373,20 @@ def _field_values(scope: Optional[str], path: str, on: Optional[dt.date] = None)
     if k == TEXTS:
         if kind.choices:
             return st.lists(st.sampled_from(kind.choices), max_size=4, unique=True)
-        return st.lists(st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40),
-                        max_size=4)
+        return st.lists(_statements(), max_size=4)
     if k == TEXT:
         return st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30)
     if k == LIST:
         return st.lists(partners() if path == "partners" else participants(), max_size=3)
     raise InvalidArgument(f"cannot draw values of {path}")  # pragma: no cover
+
+
+def _statements() -> st.SearchStrategy[str]:
+    """Entries of a list of texts a rule counts (``results``): each says something, for a
+    blank entry (empty, or spaces only) is an input error."""
+    said = st.characters(categories=("L", "N"), codec="utf-8")
+    anything = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"))
+    return st.tuples(st.text(anything, max_size=20), said, st.text(anything, max_size=19)).map("".join)
 
 
 def _check_choices(what: str, given: Sequence[str], allowed: Sequence[str]) -> None:
@@ -358,12 +414,31 @@ class _Call:
         self.reads = self.target.reads()
         self._bases: dict[tuple, st.SearchStrategy] = {}
         self.fresh = _fresh(self)
+        self._impossible: Optional[tuple[str, ...]] = None
 
     def base(self, max_partners: int, max_participants: int) -> st.SearchStrategy[dict]:
         key = (max_partners, max_participants)
         if key not in self._bases:
             self._bases[key] = _base_strategy(self, max_partners, max_participants)
         return self._bases[key]
+
+    def impossible(self) -> tuple[str, ...]:
+        """The linter's proofs (``AR310``, certain) that no application can be eligible.
+
+        A search that finds nothing proves nothing; the linter's exhaustive search does. With
+        a proof, the strategies that need an eligible application are empty, which Hypothesis
+        reports as ``Unsatisfiable`` (rejecting every draw would fail a health check instead).
+        """
+        if self._impossible is None:
+            from ..toolkit.lint import lint
+
+            findings = lint(self.ruleset if self.ruleset is not None else self.target.ruleset)
+            self._impossible = tuple(f.message for f in findings if f.code == "AR310" and f.certain)
+        return self._impossible
+
+    def unless_impossible(self, strategy: st.SearchStrategy) -> st.SearchStrategy:
+        """``strategy``, or nothing when no application can be eligible (decided at the first draw)."""
+        return st.deferred(lambda: st.nothing() if self.impossible() else strategy)
 
     def failable(self) -> list[str]:
         """Error rules that some document can make fail (whose check is not a constant)."""
@@ -418,8 +493,12 @@ def _base_strategy(spec: "_Call", max_partners: int, max_participants: int) -> s
     @st.composite
     def build(draw) -> dict:
         document = {"call": spec.call, **draw(core)} if spec.call is not None else draw(core)
+        submitted = brussels_day(document["submitted_at"])
         for index, person in enumerate(document["participants"]):
             person["id"] = f"P-{index + 1:03d}"
+            if "birth_date" in person and dt.date.fromisoformat(person["birth_date"]) > submitted:
+                # Nobody is born after the application was sent (the reader refuses it).
+                person["birth_date"] = draw(dates(dt.date(1940, 1, 1), submitted))
         for scope, parts, values in extra:
             if scope is None:
                 if get(document, parts) is None:
@@ -449,6 +528,9 @@ def _fresh(spec: _Call) -> dict:
     def participant(draw) -> dict:
         element = draw(participants(fields=participant_fields))
         element["id"] = f"P-{draw(st.integers(100, 999))}"
+        earliest = spec.window[0].date()
+        if "birth_date" in element and dt.date.fromisoformat(element["birth_date"]) > earliest:
+            element["birth_date"] = draw(dates(dt.date(1940, 1, 1), earliest))  # born before any submission drawn
         return element
 
     return {"partners": partner(), "participants": participant()}
@@ -500,6 +582,8 @@ def _applications(draw, spec: _Call, mode: str, rule: Optional[str], max_partner
     rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
     if mode == "any":
         mode = draw(st.sampled_from(["eligible", "ineligible", "incomplete", "raw", "raw"]))
+        if mode == "eligible" and spec.impossible():
+            mode = "raw"  # no eligible application exists: a mix without them
     for _ in range(4):
         base = draw(spec.base(max_partners, max_participants))
         if mode == "raw":
@@ -507,6 +591,12 @@ def _applications(draw, spec: _Call, mode: str, rule: Optional[str], max_partner
         searcher = Searcher(draw, rnd, spec.call, spec.ruleset, fresh=spec.fresh)
         found = searcher.run(base, Goal())
         if found is None:
+            if mode == "ineligible":
+                # No eligible start (a draft whose rules contradict each other): failing the
+                # chosen rule may still free the others.
+                failing = searcher.run(base, Goal(fail=rule if rule is not None else rnd.choice(spec.failable())))
+                if failing is not None:
+                    return failing[0]
             continue
         document, judgement = found
         if mode == "eligible":
@@ -520,7 +610,7 @@ def _applications(draw, spec: _Call, mode: str, rule: Optional[str], max_partner
         incomplete = _incomplete(searcher, document, judgement)
         if incomplete is not None:
             return incomplete
-    st.assume(False)
+    assume(False)  # hypothesis.assume: this draw found nothing (strategies has no assume)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -567,6 +657,8 @@ def applications(call: Optional[str] = "42", *, eligible: Optional[bool] = None,
     one of ``call``. Lists hold at most ``max_partners`` partners and ``max_participants``
     participants. Asking for a rule the ruleset does not have, or for a warning (it never
     makes an application ineligible), raises ``hypothesis.errors.InvalidArgument`` at once.
+    ``eligible=True`` for a ruleset that the linter proves no application passes draws
+    nothing, which Hypothesis reports as ``Unsatisfiable``.
     """
     modes = [eligible is True, eligible is False, ineligible_for is not None, incomplete]
     if sum(modes) > 1 and not (eligible is False and ineligible_for is not None):
@@ -589,4 +681,5 @@ def applications(call: Optional[str] = "42", *, eligible: Optional[bool] = None,
         mode = "incomplete"
     else:
         mode = "any"
-    return _applications(spec, mode, ineligible_for, max_partners, max_participants)
+    strategy = _applications(spec, mode, ineligible_for, max_partners, max_participants)
+    return spec.unless_impossible(strategy) if mode == "eligible" else strategy

@@ -27,6 +27,7 @@ import difflib
 import json
 import re
 from pathlib import Path
+from decimal import Decimal
 from typing import Any, Iterable, Optional, Sequence
 
 import attrs
@@ -615,7 +616,7 @@ class _Reader:
         if name is None:
             self.b.add(path, f"case {index + 1} has no name", "add name: a short sentence saying what the case shows")
             return None
-        if not isinstance(name, (str, int, float)) or isinstance(name, bool) or not str(name).strip():
+        if not isinstance(name, (str, int, float, Decimal)) or isinstance(name, bool) or not str(name).strip():
             self.b.add(path + ("name",), "a case's name must be text", "write name: \"...\"")
             return None
         name = str(name).strip()

@@ -44,6 +44,7 @@ import math
 import os
 import random
 import re
+from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
@@ -85,7 +86,7 @@ CODES: dict[str, tuple[str, str]] = {
     "AR108": ("error", "bad parameter: its value does not fit its type, unknown type, no value and no type, bad dated values, bad name"),
     "AR109": ("error", "bad value of a top-level or rule key (id, status, severity, dates, register_date, abstract...)"),
     "AR110": ("error", "expression syntax: not valid, or not part of the rule language"),
-    "AR111": ("error", "bad message placeholder (unknown format...)"),
+    "AR111": ("error", "bad message placeholder (unknown format, a format that does not fit the value, a date format on an instant the check compares...)"),
     "AR112": ("error", "extends / remove_rules: no such ruleset or rule, a cycle, a file whose id does not match"),
     "AR113": ("error", "bad definition (name, not an expression, uses itself)"),
     "AR114": ("error", "beyond a limit (file size, number of rules, 64-bit arithmetic)"),
@@ -378,7 +379,8 @@ _PROBLEM_KINDS: tuple[tuple[str, str], ...] = (
 
 def problem_code(message: str) -> str:
     """The finding code of a loader problem (its message, as ``RulesetProblem.message``)."""
-    if re.search(r"unknown format|placeholder at character|without its '\{'", message):
+    if re.search(r"unknown format|placeholder at character|without its '\{'|shows only the day of an instant|"
+                 r"^in the \w+ \w+ message: the format '\w+' does not fit", message):
         return "AR111"
     inner = re.sub(r"^in the (nl|fr|en) \w+ message: ", "", message)
     inner = re.sub(r"^in definition '[^']*': ", "", inner)
@@ -644,7 +646,7 @@ _CITATION = re.compile(r'^(?P<file>[\w.-]+\.txt)(?:, (?P<heading>[^:"]+))?(?:: "
 def _citations(data: Any, where: tuple = ()) -> Iterable[tuple[tuple, str]]:
     if isinstance(data, dict):
         for key, value in data.items():
-            if key == "source" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            if key == "source" and isinstance(value, (str, int, float, Decimal)) and not isinstance(value, bool):
                 yield where + (key,), str(value)
             else:
                 yield from _citations(value, where + (key,))
