@@ -22,6 +22,7 @@ import copy
 import datetime as dt
 import io
 import json
+import re
 import string
 import sys
 from contextlib import redirect_stderr, redirect_stdout
@@ -39,7 +40,7 @@ import amif_rules
 from amif_rules import batch, catalog, cli, docpaths, schema, testing
 from amif_rules.documents import INSTANT_PATTERN, parse_json, parse_yaml, read_application
 from amif_rules.errors import InputError
-from conftest import ELIGIBLE, ENGINES, EXAMPLES
+from conftest import ENGINES, EXAMPLES
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DEADLINE = dt.datetime(2019, 9, 2, 23, 59, tzinfo=BRUSSELS)
@@ -343,6 +344,8 @@ def test_numbers_of_any_length_in_any_field_and_form_give_a_verdict_or_name_the_
         sys.set_int_max_str_digits(0)
         try:
             document = json.loads(text, parse_float=Decimal)  # Python values, as a portal may build them
+        except ArithmeticError:  # beyond what a Decimal holds: no portal can build it, send the text
+            document = text
         finally:
             sys.set_int_max_str_digits(4300)
     kind, result = outcome_or_paths(document, engine=engine)
@@ -584,3 +587,63 @@ def test_a_participant_born_after_the_reference_date_is_refused(born, on, engine
         assert (kind, result) == ("input", ("participants[1].birth_date",))
     else:
         assert kind == "verdict"
+
+
+# -- every reproduction through a batch, and the messages (3, 4) through the command line -------------------------
+
+
+def test_every_reproduction_in_one_folder_batch(tmp_path):
+    """The reproductions as files of one folder: one line each, in order, each an input error
+    naming its path, none stopping the batch; a good document after them is checked."""
+    names = []
+    for index, (name, document, _) in enumerate(REFUSED):
+        file = tmp_path / (f"{index:02d}.yaml" if isinstance(document, str) else f"{index:02d}.json")
+        file.write_bytes(_as_text(document))
+        names.append(file.name)
+    (tmp_path / "99.json").write_text(json.dumps(D))
+    code, out, err = run_cli("check", str(tmp_path), "--engine", "python")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [Path(line["document"]).name for line in lines] == names + ["99.json"]
+    for line, (name, _, paths) in zip(lines, REFUSED):
+        assert tuple(sorted({p["path"] for p in line["error"]["problems"]})) == paths, name
+        assert len(json.dumps(line)) < 1_000, name
+    assert lines[-1]["verdict"]["outcome"] == "eligible" and code == 2
+
+
+def _shares(total: str, amif: str, pod_mi: str) -> dict:
+    document = copy.deepcopy(D)
+    document["budget"].update(total_eligible_cost=total, amif=amif)
+    document["budget"]["cofinancing"]["pod_mi"] = pod_mi
+    return document
+
+
+@pytest.mark.parametrize(("document", "rule", "shown"), [
+    (_shares("1999.99", "1400.00", "300.00"), "pod-mi-share-max", "(€299.99)"),
+    (_shares("1000.01", "750.01", "150.00"), "amif-share-max", "(€750.00)"),
+    (_shares("0.00", "750.00", "0.00"), "amif-share-max", "(undefined: division by zero)"),
+], ids=["3 pod mi", "3 amif", "4 zero total"])
+def test_the_share_messages_through_the_api_and_the_command_line(document, rule, shown, engine):
+    """3 and 4: the same message in process and from ``amif-rules check --format json``."""
+    message = amif_rules.check(document, lang="en", engine=engine).rule(rule).message
+    assert shown in message and "(missing)" not in message
+    code, out, _ = run_cli("check", "-", "--lang", "en", "--format", "json", "--engine", engine,
+                           stdin=json.dumps(document).encode())
+    assert code == 1
+    assert [r["message"] for r in json.loads(out)["rules"] if r["id"] == rule] == [message]
+
+
+def test_the_reliability_page_names_tests_that_exist():
+    """docs/reliability.md §7 names, for each defect, the tests that close its class."""
+    page = (Path(__file__).resolve().parents[1] / "docs" / "reliability.md").read_text(encoding="utf-8")
+    section = page[page.index("## 7. Promises kept"):]
+    named = set()
+    for match in re.finditer(r"`(tests/[\w/]+\.py)::(test_\w+)", section):
+        named.add((match.group(1), match.group(2)))
+    for match in re.finditer(r"(?<![:\w])`?(test_\w+)`", section):
+        named.add((None, match.group(1)))
+    root = Path(__file__).resolve().parents[1]
+    sources = {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8") for path in root.glob("tests/*.py")}
+    assert len(named) >= 15
+    for file, name in named:
+        where = [sources[file]] if file else list(sources.values())
+        assert any(f"def {name}(" in text for text in where), (file, name)

@@ -144,9 +144,11 @@ def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.
 
 
 def _born_in_time(participants: list[dict[str, Any]], submitted: Optional[dt.datetime], on: Optional[dt.date]) -> None:
-    problems = born_too_late(((i, p.get("birth_date")) for i, p in enumerate(participants)), submitted, on)
-    if problems:
-        raise InputError(problems)
+    births = [(index, element["birth_date"]) for index, element in enumerate(participants) if "birth_date" in element]
+    if births:  # most documents give none: nothing to work out then
+        problems = born_too_late(births, submitted, on)
+        if problems:
+            raise InputError(problems)
 
 
 #: The keys of a municipality's (NIS code, population, name), in the root and in an element.

@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..documents import _has_surrogates
 from ..verdict import verdict_schema
 
 __all__ = ["application_schema", "json_values", "schema_refuses", "schema_view"]
@@ -106,10 +107,4 @@ def json_values(value: Any) -> bool:
 
 
 def _unicode(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
+    return not _has_surrogates(text)

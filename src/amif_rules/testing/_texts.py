@@ -41,9 +41,10 @@ def number_text(value: Any) -> str:
     raise TypeError(f"not a number: {type(value).__name__}")
 
 
-def _quoted(text: str) -> str:
+def _quoted(text: str, json: bool = False) -> str:
     """``text`` as a double-quoted scalar, read the same by JSON and by YAML: printable ASCII
-    as it is, everything else escaped (``\\U`` past the BMP, so never as a surrogate pair)."""
+    as it is, everything else escaped; past the BMP as ``\\U`` for YAML, as a surrogate pair
+    for JSON (which has only 16-bit escapes, and whose readers join the pair)."""
     out = ['"']
     for char in text:
         code = ord(char)
@@ -53,6 +54,9 @@ def _quoted(text: str) -> str:
             out.append(char)
         elif code <= 0xFFFF:
             out.append(f"\\u{code:04x}")
+        elif json:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
         else:
             out.append(f"\\U{code:08x}")
     out.append('"')
@@ -60,20 +64,7 @@ def _quoted(text: str) -> str:
 
 
 def _json_quoted(text: str) -> str:
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if char in '"\\':
-            out.append("\\" + char)
-        elif 0x20 <= code < 0x7F:
-            out.append(char)
-        elif code <= 0xFFFF:
-            out.append(f"\\u{code:04x}")
-        else:  # JSON has only 16-bit escapes: a surrogate pair, which JSON readers join
-            code -= 0x10000
-            out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
-    out.append('"')
-    return "".join(out)
+    return _quoted(text, json=True)
 
 
 def _scalar(value: Any, quote) -> str:

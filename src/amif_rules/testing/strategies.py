@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Iterable, Optional, Sequence
@@ -27,7 +26,7 @@ from hypothesis.errors import InvalidArgument
 
 from .. import expr, limits
 from ..compiler import _EPOCH
-from ..documents import BRUSSELS
+from ..documents import BRUSSELS, _Reader
 from ..ir import Const
 from ..model import Commission, OrganisationKind, PartnerRole, Residence
 from ..reference import COUNTRY_CODES, EEA_EFTA_SWISS, EU_MEMBERSHIP, LANGUAGE_CODES, is_eu_member, register
@@ -123,26 +122,15 @@ def instants(min_value: dt.datetime = dt.datetime(2014, 1, 1, tzinfo=BRUSSELS),
     return st.tuples(st.integers(low, high), st.sampled_from([0, 0, 1, 2]), variants).map(render)
 
 
-_INSTANT_TEXT = re.compile(r"[ \t\n\r]*([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
-                           r"(Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*\Z")
-
-
 def brussels_day(text: str) -> dt.date:
     """The Brussels date of an instant written as the contract writes it (no offset: the
-    date written, Brussels local time). The date a participant's age is counted on."""
-    match = _INSTANT_TEXT.match(text)
-    if match is None:
+    date written, Brussels local time). The date a participant's age is counted on; read by
+    the library's own reader, the one home of the grammar."""
+    reader = _Reader()
+    moment = reader.instant(text, "submitted_at")
+    if moment is None:
         raise ValueError(f"not an instant as the contract writes it: {text!r}")
-    year, month, day, hour, minute, second, offset = match.groups()
-    local = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
-    if offset is None:
-        return local.date()
-    if offset == "Z":
-        zone = dt.timezone.utc
-    else:
-        sign = -1 if offset[0] == "-" else 1
-        zone = dt.timezone(sign * dt.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
-    return local.replace(tzinfo=zone).astimezone(BRUSSELS).date()
+    return moment.astimezone(BRUSSELS).date()
 
 
 #: Ways of writing the same instant that the contract accepts (variant 0: as isoformat writes it).
