@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from . import limits
-from .errors import InputError, Problem
+from .errors import InputError, Problem, excerpt
 from .numbertext import read_decimal, read_integer
 from .yamlsafe import strict_loader
 
@@ -44,17 +44,12 @@ def _non_finite(name: str) -> Any:
 
 def parse_json(text: str | bytes) -> Any:
     """JSON → Python, with exact decimals, no NaN/Infinity and no duplicate keys."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InputError([Problem("", f"not valid UTF-8 (byte {error.start})")]) from None
-    _check_size(text)
+    text = _decoded(text)
     try:
         return json.loads(text, parse_float=read_decimal, parse_int=read_integer, parse_constant=_non_finite,
                           object_pairs_hook=_no_duplicates)
     except _DuplicateKey as error:
-        raise InputError([Problem("", f"the key {error.key!r} appears twice in one object")]) from None
+        raise InputError([Problem("", f"the key {excerpt(error.key)} appears twice in one object")]) from None
     except RecursionError:
         raise InputError([Problem("", f"nested too deeply (at most {limits.MAX_NESTING} levels)")]) from None
     except ValueError as error:
@@ -70,9 +65,9 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            raise yaml.constructor.ConstructorError(None, None, f"object keys must be text, got {key!r}", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, f"object keys must be text, got {excerpt(key)}", key_node.start_mark)
         if key in result:
-            raise yaml.constructor.ConstructorError(None, None, f"the key {key!r} appears twice", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, f"the key {excerpt(key)} appears twice", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
     return result
 
@@ -83,12 +78,7 @@ _DocumentLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, 
 def parse_yaml(text: str | bytes) -> Any:
     """YAML → Python: YAML 1.2's JSON schema (see :mod:`yamlsafe`), safe loading only, no
     duplicate keys; numbers read as JSON's are (exact decimals)."""
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise InputError([Problem("", f"not valid UTF-8 (byte {error.start})")]) from None
-    _check_size(text)
+    text = _decoded(text)
     try:
         return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - a SafeLoader subclass
     except RecursionError:
@@ -103,6 +93,17 @@ def parse_text(text: str | bytes) -> Any:
     if stripped[:1] in ("{", b"{"):
         return parse_json(text)
     return parse_yaml(text)
+
+
+def _decoded(text: str | bytes) -> str:
+    """The document's text, UTF-8 decoded, within the size bound."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError([Problem("", f"not valid UTF-8 (byte {error.start})")]) from None
+    _check_size(text)
+    return text
 
 
 def _check_size(text: str) -> None:
