@@ -402,7 +402,7 @@ def renderer(template: Template, lang: str) -> Callable[[dict, dict, Optional[st
                 if lookup is None:
                     def lookup(scope: Optional[str], path: str) -> Any:
                         return element.get(path) if scope is not None else root.get(path)
-                append(data(lookup)[1])
+                append(data(lookup)[2])
         return "".join(out)
 
     return render
@@ -443,8 +443,8 @@ def shown_value(value: Any, kind: str, fmt: Optional[str], rounding: str) -> Any
         return number.quantize(step, rounding=_DIRECTION[rounding])
 
 
-def _writer(part: Placeholder, lang: str) -> Callable[[expr.Lookup], tuple[Any, str]]:
-    """How one expression placeholder is written: ``lookup -> (value shown, text)``.
+def _writer(part: Placeholder, lang: str) -> Callable[[expr.Lookup], tuple[Any, Any, str]]:
+    """How one expression placeholder is written: ``lookup -> (value, value shown, text)``.
 
     A value that is None is missing when the expression reads an absent input (or a dated
     parameter without a date), and undefined otherwise (all inputs present: a division by zero).
@@ -459,17 +459,16 @@ def _writer(part: Placeholder, lang: str) -> Callable[[expr.Lookup], tuple[Any, 
     always_missing = expr.unresolved(node)
     missing_word, undefined_word = MISSING[lang], UNDEFINED[lang]
 
-    def write(lookup: expr.Lookup) -> tuple[Any, str]:
+    def write(lookup: expr.Lookup) -> tuple[Any, Any, str]:
         value = expr.evaluate(node, lookup)
         if value is None:
             absent = always_missing or any(lookup(scope, path) is None for scope, path in reads)
-            return None, missing_word if absent else undefined_word
-        if directed:
-            value = shown_value(value, kind, fmt, rounding)
+            return None, None, missing_word if absent else undefined_word
+        written = shown_value(value, kind, fmt, rounding) if directed else value
         try:
-            return value, format_cached(value, kind, field, lang, fmt, exact)
+            return value, written, format_cached(written, kind, field, lang, fmt, exact)
         except TypeError:  # an unhashable value: format it without the cache
-            return value, _format(value, kind, field, lang, fmt, exact)
+            return value, written, _format(written, kind, field, lang, fmt, exact)
 
     return write
 
@@ -501,8 +500,7 @@ def shown(template: Template, lang: str, root: dict, element: Optional[dict] = N
     for part in template.placeholders:
         if part.node is None:
             continue
-        value = expr.evaluate(part.node, lookup)
-        written, text = _writer(part, lang)(lookup)
+        value, written, text = _writer(part, lang)(lookup)
         if part.rounding == NEAREST and written is not None:  # the formatter rounds it, half to even
             written = shown_value(written, part.node.type.kind, part.format, NEAREST)
         result.append(Shown(part, value, written, text))
