@@ -106,6 +106,8 @@ REFUSED = [
     ("7 a week date", _with("submitted_at", "2019-W35-5T14:00:00+02:00"), ("submitted_at",)),
     ("7 the basic format", _with("submitted_at", "20190830T140000Z"), ("submitted_at",)),
     ("7 an hour alone", _with("submitted_at", "2019-08-30T14"), ("submitted_at",)),
+    ("7 offset minutes of 60", _with("submitted_at", "2019-08-30T14:00+02:60"), ("submitted_at",)),
+    ("7 the hour 24", _with("submitted_at", "2019-08-30T24:00+02:00"), ("submitted_at",)),
     ("9 base 60", "call: '42'\nbudget:\n  amif: 50:00\n", ("budget.amif",)),
     ("9 hexadecimal", "call: '42'\nduration_months: 0x12\n", ("duration_months",)),
     ("9 on", "call: '42'\nform:\n  signed: on\n", ("form.signed",)),
