@@ -22,6 +22,7 @@ import yaml
 from . import expr, limits, schema
 from .errors import Location, RulesetError, RulesetProblem, excerpt
 from .messages import Template, bind_bounds, check_sides, day_of_a_compared_instant, parse_template
+from .resources import rulesets_dir
 from .yamlsafe import ALIAS_MESSAGE, fast_composer, strict_loader
 from .schema import BOOL, DATE, DECIMAL, INSTANT, INT, MONEY, TEXT, TEXTS, FieldType
 
@@ -118,10 +119,13 @@ def resolution_key(ruleset: "Ruleset", on: Optional[dt.date]) -> tuple:
     return tuple((name, repr(_resolve(periods, on))) for name, periods in sorted(ruleset.dated.items()))
 
 
-def _parameters_read(rule: "Rule") -> set[str]:
+def parameters_read(rule: "Rule", messages: bool = True) -> set[str]:
+    """The parameters a rule reads: in its condition and check, and (with ``messages``) in
+    its messages' placeholders. A rule that reads a parameter without a value is inactive;
+    an impact report lists the parameters that can change an outcome (``messages=False``)."""
     names: set[str] = set()
     nodes = [rule.check] + ([rule.when] if rule.when is not None else [])
-    for outcome_templates in rule.messages.by_outcome.values():
+    for outcome_templates in (rule.messages.by_outcome.values() if messages else ()):
         for template in outcome_templates.values():
             nodes.extend(p.node for p in template.placeholders if p.node is not None)
     for node in nodes:
@@ -414,11 +418,10 @@ def _compose(data: str | bytes, file: str, problems: list) -> _Raw:
     return _Raw(builder, document, folder, text, file)
 
 
-def _find_parent(parent_id: str, child: _Raw) -> Optional[FilePath]:
-    """The file of ruleset ``parent_id``: beside the child, else among the bundled rulesets."""
-    from .catalog import rulesets_dir
-
-    folders = [child.folder] if child.folder is not None else []
+def find_parent(parent_id: str, folder: Optional[FilePath]) -> Optional[FilePath]:
+    """The file of ruleset ``parent_id`` that a ruleset in ``folder`` extends: beside it,
+    else among the bundled rulesets (the one rule every reader of ``extends`` follows)."""
+    folders = [folder] if folder is not None else []
     folders.append(rulesets_dir())
     for folder in folders:
         candidate = folder / f"{parent_id}.yaml"
@@ -515,7 +518,7 @@ class _Reader:
             if len(chain) >= MAX_EXTENDS_DEPTH:
                 self.b.problem(("extends",), f"more than {MAX_EXTENDS_DEPTH} rulesets in one extends chain")
                 return chain
-            path = _find_parent(parent_id, current)
+            path = find_parent(parent_id, current.folder)
             if path is None:
                 self.b.problem(("extends",), f"no ruleset {parent_id!r} to extend",
                                f"put {parent_id}.yaml beside this file, or name a bundled ruleset")
@@ -707,7 +710,7 @@ class _Reader:
             rule = self.rule(entry, params, definitions)
             if rule is None:
                 continue
-            missing = sorted(unset & _parameters_read(rule))
+            missing = sorted(unset & parameters_read(rule))
             if missing:
                 inactive.append((rule.id, "no value for " + ", ".join(missing)))
                 continue
