@@ -66,7 +66,7 @@ def main() -> None:
                         verdict = amif_rules.check(copy.deepcopy(doc), lang=lang, engine=engine)
                     text = verdict.to_json() + "\n" + verdict.to_text()
                 except amif_rules.AmifRulesError as error:
-                    text = f"{type(error).__name__} {getattr(error, 'exit_status', '')}: {json.dumps(error.to_dict(), ensure_ascii=False, sort_keys=True) if hasattr(error, 'to_dict') else str(error)}"
+                    text = f"{type(error).__name__}: {json.dumps(error.to_dict(), ensure_ascii=False, sort_keys=True) if hasattr(error, 'to_dict') else str(error)}"
                 out.write(f"== {name} {engine} {lang}\n{text}\n")
     paths = sorted(glob.glob(os.path.join(ROOT, "rulesets", "*.yaml")) + glob.glob(os.path.join(ROOT, "rulesets", "drafts", "*.yaml")))
     for path in paths:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Optional
 
-from . import catalog
-from .documents import BRUSSELS, parse_text, read_application
-from .model import Application
+from . import catalog, dates
+from .documents import parse_text, read_application
 from .engines import get_engine
 from .errors import InputError, Problem
 from .facts import Facts, Flat, derive, flatten
+from .languages import check_language
+from .model import Application
 from .quickread import quick_flat
-from .ruleset import LANGUAGES, REFERENCE_YEAR, Ruleset
+from .ruleset import Ruleset
 from .verdict import Verdict, build_verdict
 
 
@@ -27,8 +28,7 @@ def check(document: Any, call: Optional[str] = None, lang: str = "nl", engine: s
     evaluates a ruleset you loaded yourself (a draft, say) instead of the bundled one.
     Raises :class:`InputError` for bad input, :class:`UnknownCall` for an unknown call.
     """
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    check_language(lang)
     if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
         raise TypeError("on must be a datetime.date")
     selected_engine = get_engine(engine)
@@ -54,13 +54,7 @@ def read_flat(document: Any) -> Flat:
 
 def reference_date(application: Application, on: Optional[dt.date] = None) -> Optional[dt.date]:
     """The date rules are evaluated on: ``on``, else the Brussels date of the submission."""
-    return _reference_date(application.submitted_at, on)
-
-
-def _reference_date(submitted_at: Optional[dt.datetime], on: Optional[dt.date]) -> Optional[dt.date]:
-    if on is not None:
-        return on
-    return submitted_at.astimezone(BRUSSELS).date() if submitted_at is not None else None
+    return dates.reference_date(application.submitted_at, on)
 
 
 def prepare(application: Application, call: Optional[str] = None, on: Optional[dt.date] = None,
@@ -73,7 +67,7 @@ def prepare(application: Application, call: Optional[str] = None, on: Optional[d
 def prepare_flat(flat: Flat, call: Optional[str] = None, on: Optional[dt.date] = None,
                  ruleset: Optional[Ruleset] = None) -> tuple[catalog.Prepared, Facts]:
     """:func:`prepare` for flat facts (takes ``flat`` over, see :func:`facts.derive`)."""
-    day = _reference_date(flat.root.get("submitted_at"), on)
+    day = dates.reference_date(flat.root.get("submitted_at"), on)
     if ruleset is not None:
         prepared = catalog.prepare_ruleset(ruleset, day)
     else:
@@ -81,7 +75,5 @@ def prepare_flat(flat: Flat, call: Optional[str] = None, on: Optional[dt.date] =
         if code is None:
             raise InputError([Problem("call", "missing: say which call the application is for (\"call\": \"42\")")])
         prepared = catalog.for_call(str(code), day)
-    register_date = prepared.ruleset.register_date
-    if register_date == REFERENCE_YEAR:
-        register_date = dt.date(day.year, 1, 1) if day is not None else None
+    register_date = dates.register_date(prepared.ruleset.register_date, day)
     return prepared, derive(flat, on=on, register_date=register_date, reference_date=day)

@@ -8,20 +8,21 @@ Unknown extra fields are allowed (the contract permits them) and ignored.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import typing
-import functools
+import enum
 import math
 import re
+import typing
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Optional
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, TypeVar
 
 import attrs
 
 from . import limits
+from .dates import BRUSSELS as BRUSSELS  # its home is dates; read from here before it had one
+from .dates import local_date
 from .errors import InputError, Problem, excerpt
-from .doctext import NonFinite, parse_json, parse_text, parse_yaml  # noqa: F401 - parse_*: the readers' entry points
+from .doctext import NonFinite
+from .doctext import parse_json as parse_json, parse_text as parse_text, parse_yaml as parse_yaml  # the readers' entry points
 from .numbertext import MAX_INTEGER_DIGITS, LongNumber
 from .model import (
     STATELESS,
@@ -45,12 +46,17 @@ from .model import (
     Residence,
 )
 from .reference import COUNTRY_CODES, LANGUAGE_CODES
+from .suggestions import closest
 from .yamlsafe import Tagged
 
-BRUSSELS = ZoneInfo("Europe/Brussels")
+if TYPE_CHECKING:
+    import cattrs  # imported when a document is first written (it is slow to import)
+
+E = TypeVar("E", bound=enum.Enum)
 
 _MONEY = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
-_NIS = re.compile(r"^[0-9]{5}$")
+#: A NIS code: five digits (``quickread`` checks it the same way).
+NIS_CODE = re.compile(r"^[0-9]{5}$")
 _CENT = Decimal("0.01")
 _MAX_MONEY = Decimal(limits.MAX_MONEY_EUROS)
 #: The only spaces allowed around a date, a date-time or an amount written as text: the
@@ -72,8 +78,11 @@ _PAST_MICROSECONDS = re.compile(r"(\.[0-9]{6})[0-9]+")
 _NO_SEVENTH_DECIMAL = 26
 
 
-class _Reader:
-    """Walks a document, collecting every problem with its path."""
+class Reader:
+    """Walks a document, collecting every problem with its path.
+
+    Public for :mod:`quickread`, which reads the common case with these same checks.
+    """
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -91,7 +100,7 @@ class _Reader:
         if len(value) > limits.MAX_STRING_LENGTH:
             self.bad(path, f"text longer than {limits.MAX_STRING_LENGTH} characters ({len(value)})")
             return None
-        if _has_surrogates(value):
+        if has_surrogates(value):
             self.bad(path, "text contains invalid Unicode (a lone surrogate)")
             return None
         return value
@@ -159,7 +168,8 @@ class _Reader:
                 return None
             if isinstance(value, int):
                 return Decimal(value).quantize(_CENT)
-            if value.as_tuple().exponent < -2:  # type: ignore[operator] - finite here
+            exponent = value.as_tuple().exponent  # an int: the value is finite here
+            if isinstance(exponent, int) and exponent < -2:
                 self.bad(path, f"at most 2 decimals (cents) allowed, got {excerpt(value)}")
                 return None
             return value.quantize(_CENT)
@@ -185,6 +195,7 @@ class _Reader:
     def instant(self, value: Any, path: str) -> Optional[dt.datetime]:
         if value is None:
             return None
+        moment: Optional[dt.datetime]
         if isinstance(value, dt.datetime):
             moment = value
         elif isinstance(value, str) and not isinstance(value, NonFinite):
@@ -266,28 +277,28 @@ class _Reader:
             return None
         return day
 
-    def choice(self, value: Any, path: str, enum_type: type) -> Any:
+    def choice(self, value: Any, path: str, enum_type: type[E]) -> Optional[E]:
         if value is None:
             return None
-        members = _members(enum_type)
-        if type(value) is str and value in members:
-            return members[value]
+        choices = members(enum_type)
+        if type(value) is str and value in choices:
+            return choices[value]
         if type(value) is enum_type:  # an Application's own member, given back
             return value
-        allowed = list(members)
+        allowed = list(choices)
         hint = ""
         if isinstance(value, str):
             normal = value.strip().lower().replace("-", "_").replace(" ", "_")
-            close = [a for a in allowed if a == normal] or difflib.get_close_matches(normal, allowed, n=1, cutoff=0.6)
-            if close:
-                hint = f" (did you mean {close[0]!r}?)"
+            close = normal if normal in choices else closest(normal, allowed)
+            if close is not None:
+                hint = f" (did you mean {close!r}?)"
         if isinstance(value, str):
             self.bad(path, f"unknown value {excerpt(value)}{hint}; expected one of: {', '.join(allowed)}")
         else:
             self.bad(path, f"expected one of: {', '.join(allowed)}; got {_kind(value)}")
         return None
 
-    def mapping(self, value: Any, path: str) -> Optional[Mapping]:
+    def mapping(self, value: Any, path: str) -> Optional[Mapping[str, Any]]:
         if value is None:
             return None
         if type(value) is dict:
@@ -305,7 +316,7 @@ class _Reader:
                 return None
         return value
 
-    def sequence(self, value: Any, path: str, maximum: int) -> Optional[list]:
+    def sequence(self, value: Any, path: str, maximum: int) -> Optional[list[Any]]:
         if value is None:
             return None
         if not isinstance(value, (list, tuple)):
@@ -356,6 +367,7 @@ class _Reader:
             return None
         texts = tuple(self.text(item, f"{path}[{i}]") for i, item in enumerate(items))
         ok = True
+        said: list[str] = []
         for i, text in enumerate(texts):
             if text is None:
                 ok = False
@@ -364,21 +376,26 @@ class _Reader:
             elif is_blank(text):
                 ok = False
                 self.bad(f"{path}[{i}]", "a blank entry states nothing: write it out or leave the entry out")
-        return texts if ok else None  # type: ignore[return-value]
+            else:
+                said.append(text)
+        return tuple(said) if ok else None
 
-    def _choices(self, value: Any, path: str, enum_type: type) -> Optional[tuple]:
+    def _choices(self, value: Any, path: str, enum_type: type[E]) -> Optional[tuple[E, ...]]:
         items = self.sequence(value, path, limits.MAX_LIST_ITEMS)
         if items is None:
             return None
-        chosen = tuple(self.choice(item, f"{path}[{i}]", enum_type) for i, item in enumerate(items))
-        if any(choice is None for choice in chosen):
+        chosen = [self.choice(item, f"{path}[{i}]", enum_type) for i, item in enumerate(items)]
+        found = tuple(choice for choice in chosen if choice is not None)
+        if len(found) != len(chosen):
             for i, item in enumerate(items):
                 if item is None:
                     self.bad(f"{path}[{i}]", "expected one of: " + ", ".join(m.value for m in enum_type) + "; got null")
             return None
-        return chosen
+        return found
 
-    def _list(self, value: Any, path: str, maximum: int, read: Callable[[Any, str], Any]) -> Optional[tuple]:
+    def _list(self, value: Any, path: str, maximum: int, read: Callable[[Any, str], Any]) -> Optional[tuple[Any, ...]]:
+        """The elements read by ``read``: Any, for a bad element is None (and the document
+        then has a problem, so the Application holding it is never handed out)."""
         items = self.sequence(value, path, maximum)
         if items is None:
             return None
@@ -404,7 +421,7 @@ class _Reader:
             self.bad(f"{path}.nis_code", f"expected the NIS code as a 5-digit text, {such_as}got a number")
             nis = None
         nis = self.text(nis, f"{path}.nis_code")
-        if nis is not None and not _NIS.fullmatch(nis):
+        if nis is not None and not NIS_CODE.fullmatch(nis):
             self.bad(f"{path}.nis_code", f"expected a 5-digit NIS code such as \"11002\", got {excerpt(nis)}")
             nis = None
         return Municipality(
@@ -518,10 +535,15 @@ class _Reader:
         return Cofinancing(**{name: self.money(data.get(name), f"{path}.{name}") for name in ("pod_mi", "flemish_government", "own", "other")})
 
 
-@functools.lru_cache(maxsize=None)
-def _members(enum_type: type) -> dict[str, Any]:
-    """value -> member of an enumeration, made once."""
-    return {member.value: member for member in enum_type}
+_MEMBERS: dict[type[enum.Enum], dict[str, Any]] = {}
+
+
+def members(enum_type: type[E]) -> dict[str, E]:
+    """value -> member of an enumeration, made once (public for :mod:`quickread`)."""
+    found = _MEMBERS.get(enum_type)
+    if found is None:
+        found = _MEMBERS[enum_type] = {member.value: member for member in enum_type}
+    return found
 
 
 def _kind(value: Any) -> str:
@@ -550,7 +572,7 @@ def born_too_late(births: Iterable[tuple[int, Optional[dt.date]]], submitted: Op
     """Participants born after the submission (its Brussels date), or after the date ``on``
     the rules are evaluated on: an age below zero is not a fact the rules can weigh, so each
     is an input error at ``participants[i].birth_date``. ``births``: (index, birth date)."""
-    submitted_day = submitted.astimezone(BRUSSELS).date() if submitted is not None else None
+    submitted_day = local_date(submitted) if submitted is not None else None
     problems = []
     for index, born in births:
         if born is None:
@@ -583,7 +605,8 @@ def is_blank(text: str) -> bool:
     return all(char.isspace() or char in _ALSO_BLANK for char in text)
 
 
-def _has_surrogates(text: str) -> bool:
+def has_surrogates(text: str) -> bool:
+    """Whether a text holds a lone surrogate (which no UTF-8 document can carry)."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -603,7 +626,7 @@ def _depth(value: Any, limit: int) -> bool:
     while level:
         if depth > limit:
             return True
-        deeper = []
+        deeper: list[Any] = []
         append = deeper.append
         for node in level:
             children = node.values() if (type(node) is dict or isinstance(node, Mapping)) else node
@@ -641,7 +664,7 @@ def read_application(document: Any) -> Application:
         document = parse_text(document)
     if _depth(document, limits.MAX_NESTING):
         raise InputError([Problem("", f"nested too deeply (at most {limits.MAX_NESTING} levels)")])
-    reader = _Reader()
+    reader = Reader()
     application = reader.application(document)
     if reader.problems:
         raise InputError(reader.problems)
@@ -652,7 +675,7 @@ def read_application(document: Any) -> Application:
 # -- writing documents ----------------------------------------------------------------------
 
 
-def _converter():
+def _converter() -> cattrs.Converter:
     """A cattrs converter that writes the model back as a contract §1 mapping."""
 
     import cattrs
@@ -672,17 +695,17 @@ def _converter():
         lambda cls: getattr(cls, "__origin__", None) is typing.Union, lambda value: converter.unstructure(value))
     # Inner classes first: each generated function binds the hooks of its fields' types.
     for cls in (Municipality, Cofinancing, Form, Participant, Partner, Organisation, Budget, Application):
+        overrides: dict[str, Any] = {field.name: override(omit_if_default=True) for field in attrs.fields(cls)}
         converter.register_unstructure_hook(
-            cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True,
-                                          **{f.name: override(omit_if_default=True) for f in cls.__attrs_attrs__})
+            cls, make_dict_unstructure_fn(cls, converter, _cattrs_omit_if_default=True, **overrides)
         )
     return converter
 
 
-_WRITER = None
+_WRITER: Optional[cattrs.Converter] = None
 
 
-def to_document(application: Application) -> dict:
+def to_document(application: Application) -> dict[str, Any]:
     """An :class:`Application` as a contract §1 mapping (missing fields left out).
 
     ``read_application(to_document(app)) == app`` for every application.
@@ -690,4 +713,11 @@ def to_document(application: Application) -> dict:
     global _WRITER
     if _WRITER is None:
         _WRITER = _converter()
-    return _WRITER.unstructure(application)
+    document: dict[str, Any] = _WRITER.unstructure(application)
+    return document
+
+
+# The names quickread and the testing kit used before these were public (testing/strategies.py,
+# testing/_schema.py): kept until they read the public ones.
+_Reader = Reader
+_has_surrogates = has_surrogates

@@ -18,7 +18,9 @@ from .ruleset import Rule
 from .schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
 
 #: (facts, element, item path) -> (message, fields)
-Explain = Callable[[Facts, dict, Optional[str]], tuple[str, dict[str, Any]]]
+Explain = Callable[[Facts, dict[str, Any], Optional[str]], tuple[str, dict[str, Any]]]
+#: (facts, element, item path) -> every input path a rule read, with its JSON value
+FieldsOf = Callable[[Facts, dict[str, Any], Optional[str]], dict[str, Any]]
 
 # Steps that list a field (see _fields_plan).
 _UNRESOLVED, _ITEM, _REFERENCE_DATE, _LIST, _ROOT = range(5)
@@ -52,8 +54,8 @@ def _as_json(kind: str) -> Optional[Callable[[Any], Any]]:
     return json_value
 
 
-def _fields_plan(rule: Rule) -> tuple[tuple[int, str, str, Any], ...]:
-    steps = []
+def _fields_plan(rule: Rule) -> tuple[tuple[int, str, str, Optional[Callable[[Any], Any]]], ...]:
+    steps: list[tuple[int, str, str, Optional[Callable[[Any], Any]]]] = []
     if rule.unresolved:
         steps.append((_UNRESOLVED, "", "", None))  # the date that picks a dated parameter's value
     for path in rule.reads:
@@ -68,17 +70,18 @@ def _fields_plan(rule: Rule) -> tuple[tuple[int, str, str, Any], ...]:
     return tuple(steps)
 
 
-def fields_reader(rule: Rule) -> Callable[[Facts, dict, Optional[str]], dict[str, Any]]:
+def fields_reader(rule: Rule) -> FieldsOf:
     """A function listing every input path ``rule`` read, with its JSON value (None when missing)."""
     steps = _fields_plan(rule)
 
-    def fields_of(facts: Facts, element: dict, item_path: Optional[str]) -> dict[str, Any]:
+    def fields_of(facts: Facts, element: dict[str, Any], item_path: Optional[str]) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         root = facts.root
+        item = item_path or ""  # only rules on list elements have _ITEM steps, and an item path
         for step, path, name, convert in steps:
             if step == _ITEM:
                 value = element.get(path)
-                fields[item_path + name] = value if value is None or convert is None else convert(value)
+                fields[item + name] = value if value is None or convert is None else convert(value)
             elif step == _ROOT:
                 value = root.get(path)
                 fields[name] = value if value is None or convert is None else convert(value)
@@ -96,7 +99,7 @@ def fields_reader(rule: Rule) -> Callable[[Facts, dict, Optional[str]], dict[str
     return fields_of
 
 
-def explainer(rule: Rule, outcome: str, lang: str, fields_of: Optional[Callable] = None) -> Explain:
+def explainer(rule: Rule, outcome: str, lang: str, fields_of: Optional[FieldsOf] = None) -> Explain:
     """The explanation of ``rule`` with ``outcome`` in ``lang``, compiled once
     (``fields_of``: the rule's :func:`fields_reader`, when the caller has made it already)."""
     fields_of = fields_of or fields_reader(rule)
@@ -104,7 +107,7 @@ def explainer(rule: Rule, outcome: str, lang: str, fields_of: Optional[Callable]
     render = messages.renderer(template, lang) if template is not None else None
     unknown = outcome == "unknown"
 
-    def explain(facts: Facts, element: dict, item_path: Optional[str]) -> tuple[str, dict[str, Any]]:
+    def explain(facts: Facts, element: dict[str, Any], item_path: Optional[str]) -> tuple[str, dict[str, Any]]:
         fields = fields_of(facts, element, item_path)
         missing = tuple([path for path, value in fields.items() if value is None])
         if render is not None:

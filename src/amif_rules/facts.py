@@ -19,7 +19,8 @@ from typing import Any, Optional
 
 import attrs
 
-from .documents import BRUSSELS, born_too_late
+from .dates import local_date
+from .documents import born_too_late
 from .errors import InputError
 from .model import Application, Organisation, Partner, Participant
 from .reference import register
@@ -119,7 +120,7 @@ def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.
     else:
         submitted = root.get("submitted_at")
         if submitted is not None:
-            root["reference_date"] = reference_date or submitted.astimezone(BRUSSELS).date()
+            root["reference_date"] = reference_date or local_date(submitted)
             reference_source = "submitted_at"
     items: dict[str, tuple[dict[str, Any], ...]] = {}
     lists_given = []

@@ -6,7 +6,7 @@ flattening it (``facts.flatten``) costs more than the rules themselves. :func:`q
 walks such a document once and writes the same flat facts directly.
 
 It accepts only what it can read exactly as the full reader does, with the full reader's
-own checks (``documents._Reader``). Anything else (a problem, a value of an unusual type, a
+own checks (``documents.Reader``). Anything else (a problem, a value of an unusual type, a
 tuple instead of a list, an unknown field holding an object) makes it return None, and
 the caller takes the long way, which accepts the same documents, and names every problem
 by its path. ``tests/test_quickread.py`` holds the two ways to the same facts.
@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from . import limits
-from .documents import _NIS, _Reader, _has_surrogates, _members, is_blank
+from .documents import NIS_CODE, Reader, has_surrogates, is_blank, members
 from .facts import Flat
 from . import model
 from .reference import COUNTRY_CODES, LANGUAGE_CODES
@@ -36,14 +36,14 @@ _VALUES_PER_PARTNER = 1 + 2 * _MAX_KEYS
 #: (the root, form, applicant, budget, co-financing, results and activities, at most).
 _VALUES_LEFT = limits.MAX_DOCUMENT_VALUES - (1 + 7 * _MAX_KEYS + 2 * limits.MAX_LIST_ITEMS)
 
-_KIND = _members(model.OrganisationKind)
-_ROLE = _members(model.PartnerRole)
-_COMMISSION = _members(model.Commission)
-_RESIDENCE = _members(model.Residence)
-_GENDER = _members(model.Gender)
-_EDUCATION = _members(model.EducationLevel)
-_ROOT_CHOICES = (("theme", _members(model.Theme)), ("region", _members(model.Region)), ("community", _members(model.Community)))
-_ACTIVITY = _members(model.Activity)
+_KIND = members(model.OrganisationKind)
+_ROLE = members(model.PartnerRole)
+_COMMISSION = members(model.Commission)
+_RESIDENCE = members(model.Residence)
+_GENDER = members(model.Gender)
+_EDUCATION = members(model.EducationLevel)
+_ROOT_CHOICES = (("theme", members(model.Theme)), ("region", members(model.Region)), ("community", members(model.Community)))
+_ACTIVITY = members(model.Activity)
 _MAX_TEXT = limits.MAX_STRING_LENGTH
 
 _ROOT_KEYS = frozenset({"call", "submitted_at", "form", "applicant", "partners", "participants", "budget",
@@ -72,12 +72,12 @@ def quick_flat(document: Any) -> Optional[Flat]:
     if type(document) is not dict:
         return None
     try:
-        return _application(document, _Reader())
+        return _application(document, Reader())
     except _Slow:
         return None
 
 
-def _object(value: Any, known: frozenset) -> Optional[dict]:
+def _object(value: Any, known: frozenset[str]) -> Optional[dict[str, Any]]:
     """A plain dict whose unknown keys hold only plain scalars, or None for ``null``."""
     if value is None:
         return None
@@ -90,7 +90,7 @@ def _object(value: Any, known: frozenset) -> Optional[dict]:
     return value
 
 
-def _list(value: Any, maximum: int) -> Optional[list]:
+def _list(value: Any, maximum: int) -> Optional[list[Any]]:
     if value is None:
         return None
     if type(value) is not list or len(value) > maximum:
@@ -101,15 +101,15 @@ def _list(value: Any, maximum: int) -> Optional[list]:
 def _text(value: Any) -> Optional[str]:
     if value is None:
         return None
-    if type(value) is not str or len(value) > _MAX_TEXT or (not value.isascii() and _has_surrogates(value)):
+    if type(value) is not str or len(value) > _MAX_TEXT or (not value.isascii() and has_surrogates(value)):
         raise _Slow
     return value
 
 
-def _choice(value: Any, members: dict) -> Optional[str]:
+def _choice(value: Any, choices: Mapping[str, object]) -> Optional[str]:
     if value is None:
         return None
-    if type(value) is not str or value not in members:
+    if type(value) is not str or value not in choices:
         raise _Slow
     return value
 
@@ -128,18 +128,18 @@ def _integer(value: Any, maximum: int) -> Optional[int]:
     return value
 
 
-def _checked(value: Any, reader: _Reader) -> Any:
+def _checked(value: Any, reader: Reader) -> Any:
     if reader.problems:
         raise _Slow
     return value
 
 
-def _put(target: dict, key: str, value: Any) -> None:
+def _put(target: dict[str, Any], key: str, value: Any) -> None:
     if value is not None:
         target[key] = value
 
 
-def _application(data: dict, reader: _Reader) -> Flat:
+def _application(data: dict[str, Any], reader: Reader) -> Flat:
     _object(data, _ROOT_KEYS)
     root: dict[str, Any] = {}
     get = data.get
@@ -166,12 +166,12 @@ def _application(data: dict, reader: _Reader) -> Flat:
             for name in _COFINANCING:
                 _money(root, "budget.cofinancing." + name, cofinancing.get(name), reader)
     _put(root, "duration_months", _integer(get("duration_months"), limits.MAX_DURATION_MONTHS))
-    for name, members in _ROOT_CHOICES:
-        _put(root, name, _choice(get(name), members))
+    for name, choices in _ROOT_CHOICES:
+        _put(root, name, _choice(get(name), choices))
     results = _list(get("results"), limits.MAX_LIST_ITEMS)
     if results is not None:
         texts = tuple(_text(item) for item in results)
-        if None in texts or any(is_blank(text) for text in texts):  # type: ignore[arg-type]
+        if any(text is None or is_blank(text) for text in texts):
             raise _Slow
         root["results"] = texts
     activities = _list(get("activities"), limits.MAX_LIST_ITEMS)
@@ -202,7 +202,7 @@ def _application(data: dict, reader: _Reader) -> Flat:
     return Flat(root, partner_facts, participant_facts)
 
 
-def _money(target: dict, key: str, value: Any, reader: _Reader) -> None:
+def _money(target: dict[str, Any], key: str, value: Any, reader: Reader) -> None:
     if value is None:
         return
     if type(value) is str and _CENTS.fullmatch(value):
@@ -215,14 +215,14 @@ def _money(target: dict, key: str, value: Any, reader: _Reader) -> None:
     target[key] = _checked(reader.money(value, ""), reader)
 
 
-def _organisation(target: dict, keys: tuple[str, ...], data: dict) -> None:
+def _organisation(target: dict[str, Any], keys: tuple[str, ...], data: dict[str, Any]) -> None:
     # The checks of _text, _choice, _object and _integer written out: this runs for the
     # applicant and every partner.
     name_key, kind_key, commission_key, nis_key, municipality_name_key, population_key = keys
     get = data.get
     name = get("name")
     if name is not None:
-        if type(name) is not str or len(name) > _MAX_TEXT or (not name.isascii() and _has_surrogates(name)):
+        if type(name) is not str or len(name) > _MAX_TEXT or (not name.isascii() and has_surrogates(name)):
             raise _Slow
         target[name_key] = name
     kind = get("kind")
@@ -245,12 +245,12 @@ def _organisation(target: dict, keys: tuple[str, ...], data: dict) -> None:
     get = municipality.get
     nis_code = get("nis_code")
     if nis_code is not None:
-        if type(nis_code) is not str or not _NIS.fullmatch(nis_code):
+        if type(nis_code) is not str or not NIS_CODE.fullmatch(nis_code):
             raise _Slow
         target[nis_key] = nis_code
     name = get("name")
     if name is not None:
-        if type(name) is not str or len(name) > _MAX_TEXT or (not name.isascii() and _has_surrogates(name)):
+        if type(name) is not str or len(name) > _MAX_TEXT or (not name.isascii() and has_surrogates(name)):
             raise _Slow
         target[municipality_name_key] = name
     population = get("population")
@@ -269,7 +269,7 @@ _APPLICANT_KEYS = _keys("applicant.")
 _PARTNER_FACT_KEYS = _keys("")
 
 
-def _participant(data: Any, reader: _Reader) -> dict[str, Any]:
+def _participant(data: Any, reader: Reader) -> dict[str, Any]:
     # The checks of _object, _text and _choice written out: this runs for every participant.
     if type(data) is not dict or len(data) > _MAX_KEYS:
         raise _Slow
@@ -281,7 +281,7 @@ def _participant(data: Any, reader: _Reader) -> dict[str, Any]:
     identifier = get("id")
     if identifier is not None:
         if type(identifier) is not str or len(identifier) > _MAX_TEXT or (
-                not identifier.isascii() and _has_surrogates(identifier)):
+                not identifier.isascii() and has_surrogates(identifier)):
             raise _Slow
         element["id"] = identifier
     codes = get("nationalities")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Optional
+from typing import Any, Callable, Iterator, Mapping, Optional
 
 import attrs
 
-from . import explain, messages
+from . import explain, messages, resources
 from .facts import Facts
 from .ir import RuleOutcome
 from .ruleset import Rule, Ruleset
@@ -36,9 +36,9 @@ class Explanation:
 
     __slots__ = ("_make", "_value")
 
-    def __init__(self, make):
+    def __init__(self, make: Optional[Callable[[], tuple[str, Mapping[str, Any]]]]):
         self._make = make
-        self._value = None
+        self._value: Optional[tuple[str, Mapping[str, Any]]] = None
 
     @classmethod
     def given(cls, message: str, fields: Mapping[str, Any]) -> "Explanation":
@@ -50,7 +50,13 @@ class Explanation:
     def value(self) -> tuple[str, Mapping[str, Any]]:
         value = self._value
         if value is None:
-            message, fields = self._make()
+            make = self._make
+            if make is None:  # made by another thread since _value was read: it sets _value first
+                made = self._value
+                if made is None:
+                    raise TypeError("an Explanation needs the function that makes it")
+                return made
+            message, fields = make()
             value = self._value = (message, freeze(fields))
             self._make = None
         return value
@@ -65,10 +71,11 @@ class Explanation:
         return repr(self.value[0]) if self._value is not None else "<not yet rendered>"
 
 
-class FrozenMapping(Mapping):
+class FrozenMapping(Mapping[str, Any]):
     """A read-only mapping that shows as a dict: what a verdict hands out cannot change."""
 
     __slots__ = ("_items",)
+    _items: MappingProxyType[str, Any]
 
     def __init__(self, items: Mapping[str, Any]):
         object.__setattr__(self, "_items", MappingProxyType(dict(items)))
@@ -76,7 +83,7 @@ class FrozenMapping(Mapping):
     def __getitem__(self, key: str) -> Any:
         return self._items[key]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._items)
 
     def __len__(self) -> int:
@@ -177,7 +184,7 @@ class Results:
 
     __slots__ = ("_rules", "_facts", "_lang", "_entries", "_objects")
 
-    def __init__(self, rules: tuple[Rule, ...], facts: Optional[Facts], lang: str,
+    def __init__(self, rules: tuple[Rule, ...], facts: Facts, lang: str,
                  entries: tuple[RuleOutcome, ...], objects: Optional[tuple["RuleResult", ...]] = None):
         self._rules = rules
         self._facts = facts
@@ -188,7 +195,7 @@ class Results:
     @classmethod
     def given(cls, objects: tuple["RuleResult", ...]) -> "Results":
         """Results made elsewhere (by hand, in tests): no outcomes to explain."""
-        return cls((), None, "nl", (), tuple(objects))
+        return cls((), _NO_FACTS, "nl", (), tuple(objects))
 
     @property
     def objects(self) -> tuple["RuleResult", ...]:
@@ -203,14 +210,14 @@ class Results:
             return tuple((r.id, r.item, r.outcome) for r in self._objects)
         rules = self._rules
         known = _made(rules).decisions
-        decided = []
+        decided: list[tuple[str, Optional[str], str]] = []
         append = decided.append
         for entry in self._entries:
             triple = known.get(entry)
             if triple is None:
                 rule = rules[entry.rule]
-                item = entry.item
-                triple = (rule.id, None if item is None else item_label(rule.for_each, item), entry.outcome)
+                item, scope = entry.item, rule.for_each
+                triple = (rule.id, None if item is None or scope is None else item_label(scope, item), entry.outcome)
                 if len(known) < 100_000:
                     known[entry] = triple
             append(triple)
@@ -222,18 +229,20 @@ class Results:
         rules, facts, lang = self._rules, self._facts, self._lang
         made = _made(rules)
         items = facts.items
-        out = []
+        out: list[dict[str, Any]] = []
         append = out.append
         for entry in self._entries:
             index, item, outcome = entry
             rule = rules[index]
-            if item is None:
+            scope = rule.for_each
+            label: Optional[str]
+            if item is None or scope is None:
                 label = None
                 message, fields = (made.explainer(index, outcome, lang)(facts, _NO_ELEMENT, None)
-                                   if rule.for_each is None else _empty_list(rule, facts, lang))
+                                   if scope is None else _empty_list(rule, facts, lang))
             else:
-                label = item_label(rule.for_each, item)
-                message, fields = made.explainer(index, outcome, lang)(facts, items[rule.for_each][item], label)
+                label = item_label(scope, item)
+                message, fields = made.explainer(index, outcome, lang)(facts, items[scope][item], label)
             append(_result_dict(rule.id, outcome, rule.severity, message, fields, rule.source, label))
         return out
 
@@ -327,11 +336,10 @@ class Verdict:
         return "\n".join(lines)
 
 
-def verdict_schema() -> dict:
+def verdict_schema() -> dict[str, Any]:
     """The JSON Schema of :meth:`Verdict.to_dict` (contract §2), as published in the package."""
-    from importlib import resources
-
-    return json.loads(resources.files("amif_rules").joinpath("schemas", "verdict.schema.json").read_text(encoding="utf-8"))
+    schema: dict[str, Any] = resources.schema("verdict.schema.json")
+    return schema
 
 
 def aggregate(results: tuple[RuleResult, ...]) -> tuple[str, tuple[str, ...]]:
@@ -372,8 +380,12 @@ def build_verdict(ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, .
         for entry in entries:
             if entry.outcome == "unknown":
                 rule = rules[entry.rule]
-                label = None if entry.item is None else item_label(rule.for_each, entry.item)
-                element = facts.items[rule.for_each][entry.item] if label is not None else _NO_ELEMENT
+                item, scope = entry.item, rule.for_each
+                label: Optional[str]
+                if item is None or scope is None:
+                    label, element = None, _NO_ELEMENT
+                else:
+                    label, element = item_label(scope, item), facts.items[scope][item]
                 fields = made.fields_reader(entry.rule)(facts, element, label)
                 paths.update(path for path, value in fields.items() if value is None)
         missing = tuple(sorted(paths))
@@ -432,7 +444,7 @@ class _Made:
         #: (rule index, outcome, lang) -> explain.explainer(...)
         self.explainers: dict[tuple[int, str, str], explain.Explain] = {}
         #: rule index -> explain.fields_reader(...)
-        self.fields: dict[int, Callable] = {}
+        self.fields: dict[int, explain.FieldsOf] = {}
         #: see _shape
         self.shape: Optional[tuple[int, tuple[tuple[str, int], ...]]] = None
 
@@ -443,7 +455,7 @@ class _Made:
             function = self.explainers[key] = explain.explainer(self.rules[index], outcome, lang, self.fields_reader(index))
         return function
 
-    def fields_reader(self, index: int) -> Callable:
+    def fields_reader(self, index: int) -> explain.FieldsOf:
         function = self.fields.get(index)
         if function is None:
             function = self.fields[index] = explain.fields_reader(self.rules[index])
@@ -475,7 +487,9 @@ def _shape(rules: tuple[Rule, ...]) -> tuple[int, tuple[tuple[str, int], ...]]:
     return shape
 
 
-_NO_ELEMENT: dict = {}  # what rules on the root read as their element (never written)
+_NO_ELEMENT: dict[str, Any] = {}  # what rules on the root read as their element (never written)
+#: What Results.given explains from: nothing (its results are made already).
+_NO_FACTS = Facts({}, {}, {}, None, frozenset())
 _ITEM_LABELS: dict[str, list[str]] = {}
 
 
@@ -497,12 +511,16 @@ def _empty_list(rule: Rule, facts: Facts, lang: str) -> tuple[str, dict[str, Any
 
 def _result(rules: tuple[Rule, ...], facts: Facts, outcome: RuleOutcome, lang: str) -> RuleResult:
     rule = rules[outcome.rule]
-    if outcome.item is None and rule.for_each is not None:
+    item, scope = outcome.item, rule.for_each
+    item_path: Optional[str]
+    if item is None and scope is not None:
         make = lambda: _empty_list(rule, facts, lang)  # noqa: E731
         item_path = None
     else:
-        item_path = None if outcome.item is None else item_label(rule.for_each, outcome.item)
-        element = _NO_ELEMENT if outcome.item is None else facts.items[rule.for_each][outcome.item]
+        if item is None or scope is None:
+            item_path, element = None, _NO_ELEMENT
+        else:
+            item_path, element = item_label(scope, item), facts.items[scope][item]
         explain_one = _made(rules).explainer(outcome.rule, outcome.outcome, lang)
         make = lambda: explain_one(facts, element, item_path)  # noqa: E731
     result = object.__new__(RuleResult)  # the checks of __init__ are for callers, not needed here

@@ -7,7 +7,7 @@ where durable_rules cannot be installed (Python 3.13 and later).
 from __future__ import annotations
 
 import operator
-from typing import Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from ..ir import (
     And,
@@ -26,7 +26,7 @@ from ..ir import (
     RuleOutcome,
 )
 
-_OPS: dict[str, Callable[[object, object], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -36,66 +36,99 @@ _OPS: dict[str, Callable[[object, object], bool]] = {
 }
 
 Truth = Optional[bool]  # None is "unknown"
+#: A fact as engines get it (see :class:`~amif_rules.ir.EncodedFacts`). Its values are
+#: ``Scalar``s; typed Any because the compiler, not the types, guarantees that the keys a
+#: :class:`Linear` reads hold integers, which the engine adds without checking.
+Fact = Mapping[str, Any]
 
 
-def evaluate_condition(node: Condition, fact: dict) -> Truth:
+def evaluate_condition(node: Condition, fact: Fact) -> Truth:
     """Kleene three-valued evaluation of a compiled condition on one fact."""
-    kind = type(node)
-    if kind is Linear:
-        total = node.constant
-        for coef, key in node.terms:
-            value = fact.get(key)
-            if value is None:
-                return None
-            total += coef * value
-        return _OPS[node.op](total, 0)
-    if kind is CompareConst:
-        value = fact.get(node.key)
-        if value is None:
-            return None
-        return _OPS[node.op](value, node.value)
-    if kind is Member:
-        value = fact.get(node.key)
-        if value is None:
-            return None
-        return (value in node.values) != node.negated
-    if kind is And:
-        result: Truth = True
-        for operand in node.operands:
-            truth = evaluate_condition(operand, fact)
-            if truth is False:
-                return False
-            if truth is None:
-                result = None
-        return result
-    if kind is Or:
-        result = False
-        for operand in node.operands:
-            truth = evaluate_condition(operand, fact)
-            if truth is True:
-                return True
-            if truth is None:
-                result = None
-        return result
-    if kind is Not:
-        truth = evaluate_condition(node.operand, fact)
-        return None if truth is None else not truth
-    if kind is IsTrue:
-        value = fact.get(node.key)
-        if value is None:
-            return None
-        return value is True
-    if kind is CompareKeys:
-        left, right = fact.get(node.left), fact.get(node.right)
-        if left is None or right is None:
-            return None
-        return _OPS[node.op](left, right)
-    if kind is Const:
-        return node.value
+    # One handler per node type (_EVALUATE), found by the node's exact type: a dict lookup
+    # is faster than a chain of type tests, and each handler's node has its precise type.
+    return _EVALUATE.get(type(node), _not_a_condition)(node, fact)
+
+
+def _not_a_condition(node: object, fact: Fact) -> Truth:
     raise TypeError(f"not a compiled condition: {node!r}")
 
 
-def rule_outcome(rule: CompiledRule, fact: dict) -> str:
+def _linear(node: Linear, fact: Fact) -> Truth:
+    total = node.constant
+    for coef, key in node.terms:
+        value = fact.get(key)
+        if value is None:
+            return None
+        total += coef * value
+    return _OPS[node.op](total, 0)
+
+
+def _compare_const(node: CompareConst, fact: Fact) -> Truth:
+    value = fact.get(node.key)
+    if value is None:
+        return None
+    return _OPS[node.op](value, node.value)
+
+
+def _member(node: Member, fact: Fact) -> Truth:
+    value = fact.get(node.key)
+    if value is None:
+        return None
+    return (value in node.values) != node.negated
+
+
+def _and(node: And, fact: Fact) -> Truth:
+    result: Truth = True
+    for operand in node.operands:
+        truth = _EVALUATE.get(type(operand), _not_a_condition)(operand, fact)
+        if truth is False:
+            return False
+        if truth is None:
+            result = None
+    return result
+
+
+def _or(node: Or, fact: Fact) -> Truth:
+    result: Truth = False
+    for operand in node.operands:
+        truth = _EVALUATE.get(type(operand), _not_a_condition)(operand, fact)
+        if truth is True:
+            return True
+        if truth is None:
+            result = None
+    return result
+
+
+def _not(node: Not, fact: Fact) -> Truth:
+    truth = _EVALUATE.get(type(node.operand), _not_a_condition)(node.operand, fact)
+    return None if truth is None else not truth
+
+
+def _is_true(node: IsTrue, fact: Fact) -> Truth:
+    value = fact.get(node.key)
+    if value is None:
+        return None
+    return value is True
+
+
+def _compare_keys(node: CompareKeys, fact: Fact) -> Truth:
+    left, right = fact.get(node.left), fact.get(node.right)
+    if left is None or right is None:
+        return None
+    return _OPS[node.op](left, right)
+
+
+def _const(node: Const, fact: Fact) -> Truth:
+    return node.value
+
+
+_EVALUATE: dict[type[Condition], Callable[[Any, Fact], Truth]] = {
+    Linear: _linear, CompareConst: _compare_const, Member: _member, And: _and, Or: _or, Not: _not,
+    IsTrue: _is_true, CompareKeys: _compare_keys, Const: _const,
+}
+
+
+def rule_outcome(rule: CompiledRule, fact: Fact) -> str:
     """The outcome of one rule on one fact."""
     applicable = evaluate_condition(rule.when, fact)
     if applicable is False:
@@ -110,27 +143,26 @@ def rule_outcome(rule: CompiledRule, fact: dict) -> str:
 
 # -- closures: the same semantics, compiled once per ruleset ------------------------------------
 
-Check = Callable[[dict], Truth]
+Check = Callable[[Fact], Truth]
 
 
 def compile_condition(node: Condition) -> Check:
     """A function computing :func:`evaluate_condition` for ``node``, without re-dispatching
     on node types at every evaluation (no ``eval``: closures over the node's values)."""
-    kind = type(node)
-    if kind is Linear:
+    if type(node) is Linear:
         compare = _OPS[node.op]
         constant = node.constant
         if len(node.terms) == 1:
             (coef, key), = node.terms
 
-            def linear1(fact: dict) -> Truth:
+            def linear1(fact: Fact) -> Truth:
                 value = fact.get(key)
                 return None if value is None else compare(coef * value + constant, 0)
 
             return linear1
         terms = node.terms
 
-        def linear(fact: dict) -> Truth:
+        def linear(fact: Fact) -> Truth:
             total = constant
             for coef, key in terms:
                 value = fact.get(key)
@@ -140,46 +172,46 @@ def compile_condition(node: Condition) -> Check:
             return compare(total, 0)
 
         return linear
-    if kind is CompareConst:
+    if type(node) is CompareConst:
         key, expected, equal = node.key, node.value, node.op == "=="
 
-        def compare_const(fact: dict) -> Truth:
+        def compare_const(fact: Fact) -> Truth:
             value = fact.get(key)
             return None if value is None else (value == expected) is equal
 
         return compare_const
-    if kind is Member:
+    if type(node) is Member:
         key, values, negated = node.key, frozenset(node.values), node.negated
 
-        def member(fact: dict) -> Truth:
+        def member(fact: Fact) -> Truth:
             value = fact.get(key)
             return None if value is None else (value in values) is not negated
 
         return member
-    if kind is IsTrue:
+    if type(node) is IsTrue:
         key = node.key
 
-        def is_true(fact: dict) -> Truth:
+        def is_true(fact: Fact) -> Truth:
             value = fact.get(key)
             return None if value is None else value is True
 
         return is_true
-    if kind is Const:
+    if type(node) is Const:
         constant_value = node.value
         return lambda fact: constant_value
-    if kind is Not:
+    if type(node) is Not:
         inner = compile_condition(node.operand)
 
-        def negate(fact: dict) -> Truth:
+        def negate(fact: Fact) -> Truth:
             truth = inner(fact)
             return None if truth is None else not truth
 
         return negate
-    if kind is And or kind is Or:
+    if type(node) is And or type(node) is Or:
         parts = tuple(compile_condition(operand) for operand in node.operands)
-        decisive = kind is Or  # True decides "or", False decides "and"
+        decisive = type(node) is Or  # True decides "or", False decides "and"
 
-        def connect(fact: dict) -> Truth:
+        def connect(fact: Fact) -> Truth:
             result: Truth = not decisive
             for part in parts:
                 truth = part(fact)
@@ -190,10 +222,10 @@ def compile_condition(node: Condition) -> Check:
             return result
 
         return connect
-    if kind is CompareKeys:
+    if type(node) is CompareKeys:
         left_key, right_key, compare_keys = node.left, node.right, _OPS[node.op]
 
-        def compare_two(fact: dict) -> Truth:
+        def compare_two(fact: Fact) -> Truth:
             left, right = fact.get(left_key), fact.get(right_key)
             return None if left is None or right is None else compare_keys(left, right)
 
@@ -201,18 +233,18 @@ def compile_condition(node: Condition) -> Check:
     raise TypeError(f"not a compiled condition: {node!r}")
 
 
-def compile_rule(rule: CompiledRule) -> Callable[[dict], str]:
+def compile_rule(rule: CompiledRule) -> Callable[[Fact], str]:
     """The outcome function of one rule (same as :func:`rule_outcome`)."""
     check = compile_condition(rule.check)
     if isinstance(rule.when, Const) and rule.when.value:
-        def outcome(fact: dict) -> str:
+        def outcome(fact: Fact) -> str:
             truth = check(fact)
             return "unknown" if truth is None else "pass" if truth else "fail"
 
         return outcome
     when = compile_condition(rule.when)
 
-    def outcome_when(fact: dict) -> str:
+    def outcome_when(fact: Fact) -> str:
         applicable = when(fact)
         if applicable is False:
             return "not_applicable"
@@ -224,15 +256,19 @@ def compile_rule(rule: CompiledRule) -> Callable[[dict], str]:
     return outcome_when
 
 
+#: A rule as the engine runs it: its index, its scope, its outcome function, its RuleOutcomes.
+_Rule = tuple[int, Optional[str], Callable[[Fact], str], "_Outcomes"]
+
+
 class PythonEngine:
     """Thread-safe: the compiled closures are immutable and built once per ruleset key."""
 
     name = "python"
 
     def __init__(self) -> None:
-        self._compiled: dict[str, tuple] = {}
+        self._compiled: dict[str, tuple[_Rule, ...]] = {}
 
-    def _rules(self, compiled: CompiledRuleset) -> tuple:
+    def _rules(self, compiled: CompiledRuleset) -> tuple[_Rule, ...]:
         rules = self._compiled.get(compiled.key)
         if rules is None:
             rules = tuple((rule.index, rule.scope, compile_rule(rule), _Outcomes(rule.index))
@@ -245,7 +281,7 @@ class PythonEngine:
         append = results.append
         extend = results.extend
         root, items = facts.root, facts.items
-        for index, scope, outcome, made in self._rules(compiled):
+        for _index, scope, outcome, made in self._rules(compiled):
             if scope is None:
                 append(made.root[outcome(root)])
             else:
