@@ -13,7 +13,6 @@ import datetime as dt
 import re
 import threading
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Iterator, Optional
 
@@ -21,14 +20,8 @@ import attrs
 
 from .compiler import Plan, compile_ruleset
 from .errors import UnknownCall
+from .resources import rulesets_dir  # its home; read through here too (tests swap the folder here)
 from .ruleset import Ruleset, load_ruleset, resolution_key
-
-
-def rulesets_dir() -> Path:
-    bundled = Path(str(resources.files("amif_rules"))) / "rulesets"
-    if bundled.is_dir():
-        return bundled
-    return Path(__file__).resolve().parents[2] / "rulesets"
 
 
 def ruleset_files() -> tuple[Path, ...]:
@@ -188,3 +181,33 @@ def reset() -> None:
         _calls.cache_clear()
         header.cache_clear()
         _by_call.clear()
+
+
+def resolve_ruleset(spec: "Ruleset | str | Path") -> Ruleset:
+    """A :class:`Ruleset`, a ruleset file, a bundled ruleset id (``call-42``, or a bundled
+    draft such as ``call-42-threshold-100000``) or a call code (``42``) → a loaded ruleset.
+
+    Finding rulesets is the catalogue's job; ``amif-rules impact`` names its rulesets this
+    way. Raises :class:`RulesetError` for a file that does not load,
+    :class:`~amif_rules.errors.UnknownRuleset` when ``spec`` names nothing.
+    """
+    from .errors import UnknownRuleset  # here, so that this function is all the module gains
+
+    if isinstance(spec, Ruleset):
+        return spec
+    text = str(spec)
+    path = Path(text)
+    if path.is_file():
+        return load_ruleset(path)
+    folder = rulesets_dir()
+    if "/" not in text and "\\" not in text:
+        stem = text[:-5] if text.endswith(".yaml") else text
+        for candidate in (folder / f"{stem}.yaml", folder / "drafts" / f"{stem}.yaml"):
+            if candidate.is_file():
+                return load_ruleset(candidate)
+        if text in calls():
+            return load_ruleset(select(text, None))
+    drafts = sorted(p.stem for p in (folder / "drafts").glob("*.yaml")) if (folder / "drafts").is_dir() else []
+    known = sorted(p.stem for p in ruleset_files())
+    raise UnknownRuleset(f"no ruleset file {text!r}, and no bundled ruleset of that id or call code; "
+                         f"bundled: {', '.join(known)}" + (f"; bundled drafts: {', '.join(drafts)}" if drafts else ""))

@@ -20,19 +20,34 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any, Literal
 
 import attrs
 
 from . import expr, ir, limits
 from .errors import RulesetError, RulesetProblem
 from .facts import Facts
+from .problemcodes import BAD_VALUE, LIMIT
 from .ruleset import Ruleset
 from .schema import BOOL, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, FieldType
+from .units import EPOCH, cents, micros
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+#: The epoch of encoded instants, still read here by ``testing`` (its home is ``units.EPOCH``).
+_EPOCH = EPOCH
+#: Typed values by path: a document's root, or one element of a list.
+Values = dict[str, Any]
+#: (root values, element values) -> encoded value or None.
+Compute = Callable[[Values, Values], Any]
+#: root values -> (element values -> encoded value or None).
+Bind = Callable[[Values], Callable[[Values], Any]]
+#: How a typed fact becomes an engine value (None: it already is one).
+Converter = Callable[[Any], ir.Scalar] | None
+#: A linear form: coefficient per key in encoded units, and a constant.
+LinearForm = tuple[dict[str, Fraction], Fraction]
+
 #: The key of conditions that read a dated parameter with no date to pick its value by.
 UNRESOLVED_KEY = "?unresolved"
 _INT64 = 2**63 - 1
@@ -41,7 +56,7 @@ _INT64 = 2**63 - 1
 _BOUNDS = {
     MONEY: limits.MAX_MONEY_EUROS * 100,
     INT: max(limits.MAX_POPULATION, limits.MAX_PARTICIPANTS, limits.MAX_DURATION_MONTHS),
-    INSTANT: int((dt.datetime(limits.MAX_YEAR + 1, 1, 1, tzinfo=dt.timezone.utc) - _EPOCH).total_seconds()) * 10**6,
+    INSTANT: int((dt.datetime(limits.MAX_YEAR + 1, 1, 1, tzinfo=dt.UTC) - EPOCH).total_seconds()) * 10**6,
     DATE: dt.date(limits.MAX_YEAR, 12, 31).toordinal(),
 }
 
@@ -52,15 +67,21 @@ class Derivation:
 
     key: str
     node: expr.Call
-    scope: Optional[str]
+    scope: str | None
     #: (root values, element values) -> encoded value or None; made once at compile time.
-    compute: Any = attrs.field(default=None, eq=False, repr=False)
+    compute: Compute | None = attrs.field(default=None, eq=False, repr=False)
     #: root values -> (element values -> encoded value or None): ``compute`` with the root's
     #: arguments read once per document, for the elements of a list.
-    bind: Any = attrs.field(default=None, eq=False, repr=False)
+    bind: Bind | None = attrs.field(default=None, eq=False, repr=False)
+
+    def functions(self) -> tuple[Compute, Bind]:
+        """``compute`` and ``bind``, which every derivation the compiler makes has."""
+        if self.compute is None or self.bind is None:
+            raise ValueError(f"derivation {self.key} was made without its functions")
+        return self.compute, self.bind
 
 
-def _derivation_function(node: expr.Call):
+def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
     """A plain function computing ``node`` from (root, element) typed values, encoded.
 
     Calls whose arguments are fields, parameters and literals (all of the bundled rulesets')
@@ -70,18 +91,19 @@ def _derivation_function(node: expr.Call):
     """
     function = expr.FUNCTIONS[node.name]
     kind = node.type
-    getters = []
+    getters: list[tuple[int, Any]] = []  # (0: root, 1: element, 2: constant; path or value)
+    plain = True
     for arg in node.args:
         if isinstance(arg, expr.Path):
             getters.append((0 if arg.scope is None else 1, arg.path))
         elif isinstance(arg, (expr.Lit, expr.Param)):
             getters.append((2, arg.value))
         else:
-            getters = None
+            plain = False
             break
-    if getters is None or any(g[0] == 2 and g[1] is expr.UNRESOLVED for g in getters):
-        def general(root: dict, element: dict) -> Any:
-            def lookup(scope: Optional[str], path: str) -> Any:
+    if not plain or any(g[0] == 2 and g[1] is expr.UNRESOLVED for g in getters):
+        def general(root: Values, element: Values) -> Any:
+            def lookup(scope: str | None, path: str) -> Any:
                 return element.get(path) if scope is not None else root.get(path)
 
             value = expr.evaluate(node, lookup)
@@ -92,10 +114,10 @@ def _derivation_function(node: expr.Call):
     encode = _encoder(kind)
     # Lists of elements (len(partners)) are not hashable: those calls are not remembered.
     remember = not any(isinstance(arg, expr.Path) and arg.type.kind == LIST for arg in node.args)
-    answers: dict[tuple, Any] = {}
+    answers: dict[tuple[Any, ...], Any] = {}
     getters_tuple = tuple(getters)
 
-    def answer_for(args: tuple, memo: Optional[dict], memo_key: Any) -> Any:
+    def answer_for(args: tuple[Any, ...], memo: dict[Any, Any] | None, memo_key: Any) -> Any:
         if not partial and None in args:
             answer = None
         else:
@@ -107,7 +129,7 @@ def _derivation_function(node: expr.Call):
             memo[memo_key] = answer
         return answer
 
-    def fast(root: dict, element: dict) -> Any:
+    def fast(root: Values, element: Values) -> Any:
         args = tuple([root.get(key) if where == 0 else element.get(key) if where == 1 else key
                       for where, key in getters_tuple])
         if remember:
@@ -121,9 +143,9 @@ def _derivation_function(node: expr.Call):
         return fast, _bind_each(fast)
     (position,) = element_positions
     element_path = getters_tuple[position][1]
-    by_root: dict[tuple, dict] = {}  # the other arguments' values -> {element value: answer}
+    by_root: dict[tuple[Any, ...], dict[Any, Any]] = {}  # the other arguments' values -> {element value: answer}
 
-    def bind(root: dict):
+    def bind(root: Values) -> Callable[[Values], Any]:
         """One function per document: the arguments read from the root (a date, say) are
         read once, and answers are remembered by the element's value alone."""
         fixed = tuple([root.get(key) if where == 0 else key for where, key in getters_tuple if where != 1])
@@ -134,7 +156,7 @@ def _derivation_function(node: expr.Call):
             memo = by_root[fixed] = {}
         before, after = fixed[:position], fixed[position:]
 
-        def one(element: dict) -> Any:
+        def one(element: Values) -> Any:
             value = element.get(element_path)
             answer = memo.get(value, _NOTHING)
             if answer is _NOTHING:
@@ -146,13 +168,13 @@ def _derivation_function(node: expr.Call):
     return fast, bind
 
 
-def _bind_each(compute):
+def _bind_each(compute: Compute) -> Bind:
     """``bind`` for a function that cannot be bound: it reads the root for every element."""
     return lambda root: lambda element: compute(root, element)
 
 
 _NOTHING = object()
-_NO_ELEMENT: dict = {}  # what root derivations see as their element (never written)
+_NO_ELEMENT: Values = {}  # what root derivations see as their element (never written)
 #: Answers each derived function remembers (see _derivation_function), per set of root
 #: arguments (a reference date, say), and how many such sets: at most 64 × 1,024 answers
 #: per derived value, a few MiB, however many dates a long batch goes through.
@@ -160,7 +182,7 @@ _REMEMBERED = 1024
 _ROOTS_REMEMBERED = 64
 
 
-def _encoder(kind: FieldType):
+def _encoder(kind: FieldType) -> Callable[[Any], ir.Scalar]:
     """How a derived value becomes an engine value. Unlike facts (see _converter), what a
     function returns is normalised to its declared type."""
     if kind.kind == BOOL:
@@ -170,28 +192,26 @@ def _encoder(kind: FieldType):
     return lambda value: encode_value(value, kind)
 
 
-def _converter(kind: FieldType):
+def _converter(kind: FieldType) -> Converter:
     """How a typed fact becomes an engine value; None where it already is one (text, enum
     values, booleans and whole numbers are stored as such in facts)."""
     k = kind.kind
     if k in (TEXT, ENUM, BOOL, INT):
         return None
     if k == MONEY:
-        return _cents
+        return cents
     if k == INSTANT:
-        return _microseconds
+        return micros
     if k == DATE:
         return dt.date.toordinal
     return lambda value: encode_value(value, kind)
 
 
-def _cents(value: Decimal) -> int:
-    return int(value.scaleb(2).to_integral_exact())
-
-
-def _microseconds(value: dt.datetime) -> int:
-    delta = value - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 10**6 + delta.microseconds
+#: What ``Plan.encode`` runs: the root's (key, path, converter)s, the root's derived
+#: (key, compute)s, and per list (scope, its keys, the root keys its facts copy, its (key, bind)s).
+_Keys3 = tuple[tuple[str, str, Converter], ...]
+_Encoding = tuple[_Keys3, tuple[tuple[str, Compute], ...],
+                  tuple[tuple[str, _Keys3, tuple[str, ...], tuple[tuple[str, Bind], ...]], ...]]
 
 
 @attrs.frozen
@@ -204,17 +224,17 @@ class Plan:
     scope_root_keys: dict[str, tuple[str, ...]]  # root keys copied into element facts
     derivations: tuple[Derivation, ...]
     #: What encode runs, made once from the fields above.
-    _encoding: tuple = attrs.field(init=False, eq=False, repr=False)
+    _encoding: _Encoding = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         root = tuple((key, path, _converter(kind)) for key, path, kind in self.root_keys)
-        root_derived = tuple((d.key, d.compute) for d in self.derivations if d.scope is None)
+        root_derived = tuple((d.key, d.functions()[0]) for d in self.derivations if d.scope is None)
         scopes = []
         for scope in self.compiled.scopes:
             scopes.append((scope,
                            tuple((key, path, _converter(kind)) for key, path, kind in self.scope_keys.get(scope, ())),
                            self.scope_root_keys.get(scope, ()),
-                           tuple((d.key, d.bind) for d in self.derivations if d.scope == scope)))
+                           tuple((d.key, d.functions()[1]) for d in self.derivations if d.scope == scope)))
         object.__setattr__(self, "_encoding", (root, root_derived, tuple(scopes)))
 
     def encode(self, facts: Facts) -> ir.EncodedFacts:
@@ -247,8 +267,8 @@ class Plan:
                     value = element_get(path)
                     if value is not None:
                         fact[key] = value if convert is None else convert(value)
-                for key, compute in derived_here:
-                    value = compute(element)
+                for key, one in derived_here:
+                    value = one(element)
                     if value is not None:
                         fact[key] = value
                 encoded.append(fact)
@@ -260,11 +280,12 @@ def encode_value(value: Any, kind: FieldType) -> ir.Scalar:
     """A typed value in engine units: cents, microseconds, ordinals; text and booleans as is."""
     k = kind.kind
     if k == MONEY:
-        return _cents(Decimal(value))
+        return cents(Decimal(value))
     if k == INSTANT:
-        return _microseconds(value)
+        return micros(value)
     if k == DATE:
-        return value.toordinal()
+        day: dt.date = value
+        return day.toordinal()
     if k == BOOL:
         return bool(value)
     if k in (TEXT, ENUM):
@@ -282,31 +303,30 @@ class _CompileError(Exception):
 
 
 class _RuleCompiler:
-    def __init__(self, plan_keys: "_Keys", scope: Optional[str]):
+    def __init__(self, plan_keys: _Keys, scope: str | None):
         self.keys = plan_keys
         self.scope = scope
 
     def condition(self, node: expr.Node) -> ir.Condition:
-        kind = type(node)
-        if kind not in (expr.Logic, expr.NotOp) and expr.unresolved(node):
+        if not isinstance(node, (expr.Logic, expr.NotOp)) and expr.unresolved(node):
             # A dated parameter without a date: unknown (this key is never in a fact).
             return ir.IsTrue(UNRESOLVED_KEY)
-        if kind is expr.Logic:
+        if isinstance(node, expr.Logic):
             operands = tuple(self.condition(operand) for operand in node.operands)
             return _fold(ir.And(operands) if node.op == "and" else ir.Or(operands))
-        if kind is expr.NotOp:
+        if isinstance(node, expr.NotOp):
             inner = self.condition(node.operand)
             return ir.Const(not inner.value) if isinstance(inner, ir.Const) else ir.Not(inner)
-        if kind in (expr.Lit, expr.Param):
+        if isinstance(node, (expr.Lit, expr.Param)):
             return ir.Const(bool(node.value))
-        if kind in (expr.Path, expr.Call):
+        if isinstance(node, (expr.Path, expr.Call)):
             return ir.IsTrue(self.keys.key_of(node, self.scope))
-        if kind is expr.In:
+        if isinstance(node, expr.In):
             values = tuple(str(v) for v in node.haystack.value)
             if isinstance(node.needle, (expr.Lit, expr.Param)):
                 return ir.Const((node.needle.value in values) != node.negated)
             return ir.Member(self.keys.key_of(node.needle, self.scope), values, node.negated)
-        if kind is expr.Cmp:
+        if isinstance(node, expr.Cmp):
             return self.comparison(node)
         raise _CompileError(f"cannot use {type(node).__name__} as a condition")
 
@@ -315,31 +335,28 @@ class _RuleCompiler:
         if left.type.numeric or left.type.kind in (INSTANT, DATE):
             terms, constant = _subtract(self.linear(left), self.linear(right))
             return _linear(terms, constant, node.op)
-        left_const = isinstance(left, (expr.Lit, expr.Param))
-        right_const = isinstance(right, (expr.Lit, expr.Param))
-        if left_const and right_const:
-            return ir.Const(left.value == right.value if node.op == "==" else left.value != right.value)
-        if left_const:
+        op = _equality(node.op)  # the checker allows only == and != on texts, choices and booleans
+        if isinstance(left, (expr.Lit, expr.Param)):
+            if isinstance(right, (expr.Lit, expr.Param)):
+                return ir.Const(left.value == right.value if op == "==" else left.value != right.value)
             left, right = right, left
-            right_const, left_const = True, False
-        if right_const:
+        if isinstance(right, (expr.Lit, expr.Param)):
             value = right.value if isinstance(right.value, bool) else str(right.value)
-            return ir.CompareConst(self.keys.key_of(left, self.scope), node.op, value)
-        return ir.CompareKeys(self.keys.key_of(left, self.scope), node.op, self.keys.key_of(right, self.scope))
+            return ir.CompareConst(self.keys.key_of(left, self.scope), op, value)
+        return ir.CompareKeys(self.keys.key_of(left, self.scope), op, self.keys.key_of(right, self.scope))
 
-    def linear(self, node: expr.Node) -> tuple[dict[str, Fraction], Fraction]:
+    def linear(self, node: expr.Node) -> LinearForm:
         """``node`` as (coefficient per key in encoded units, constant)."""
-        kind = type(node)
-        if kind in (expr.Lit, expr.Param):
+        if isinstance(node, (expr.Lit, expr.Param)):
             return {}, _constant(node.value, node.type)
-        if kind in (expr.Path, expr.Call):
+        if isinstance(node, (expr.Path, expr.Call)):
             key = self.keys.key_of(node, self.scope)
             unit = Fraction(1, 100) if node.type.kind == MONEY else Fraction(1)
             return {key: unit}, Fraction(0)
-        if kind is expr.Neg:
+        if isinstance(node, expr.Neg):
             terms, constant = self.linear(node.operand)
             return {k: -v for k, v in terms.items()}, -constant
-        if kind is expr.Arith:
+        if isinstance(node, expr.Arith):
             left, right = self.linear(node.left), self.linear(node.right)
             if node.op == "+":
                 return _add(left, right)
@@ -357,6 +374,12 @@ class _RuleCompiler:
         raise _CompileError(f"cannot compute with {type(node).__name__}")
 
 
+def _equality(op: expr.CompareOp) -> Literal["==", "!="]:
+    if op == "==" or op == "!=":
+        return op
+    raise _CompileError(f"{op} compares only numbers, dates and date-times")
+
+
 def _constant(value: Any, kind: FieldType) -> Fraction:
     if kind.kind == INSTANT:
         return Fraction(encode_value(value, kind))
@@ -365,22 +388,22 @@ def _constant(value: Any, kind: FieldType) -> Fraction:
     return Fraction(value)
 
 
-def _add(a, b):
+def _add(a: LinearForm, b: LinearForm) -> LinearForm:
     terms = dict(a[0])
     for key, coef in b[0].items():
         terms[key] = terms.get(key, Fraction(0)) + coef
     return terms, a[1] + b[1]
 
 
-def _subtract(a, b):
+def _subtract(a: LinearForm, b: LinearForm) -> LinearForm:
     return _add(a, ({k: -v for k, v in b[0].items()}, -b[1]))
 
 
-def _scale(a, factor: Fraction):
+def _scale(a: LinearForm, factor: Fraction) -> LinearForm:
     return {k: v * factor for k, v in a[0].items()}, a[1] * factor
 
 
-def _linear(terms: dict[str, Fraction], constant: Fraction, op: str) -> ir.Condition:
+def _linear(terms: dict[str, Fraction], constant: Fraction, op: expr.CompareOp) -> ir.Condition:
     terms = {k: v for k, v in terms.items() if v != 0}
     if not terms:
         return ir.Const(_decide(constant, op))
@@ -424,7 +447,7 @@ class _Keys:
         self.scope_root: dict[str, dict[str, None]] = {}
         self.derivations: dict[str, Derivation] = {}
 
-    def key_of(self, node: expr.Node, scope: Optional[str]) -> str:
+    def key_of(self, node: expr.Node, scope: str | None) -> str:
         if isinstance(node, expr.Path):
             if node.scope is None:
                 self.root[node.path] = (node.path, node.type)
@@ -461,7 +484,7 @@ def _canonical(node: expr.Node) -> str:
     return repr(node)
 
 
-def _check_bounds(condition: ir.Condition, kinds: dict[str, str]) -> Optional[str]:
+def _check_bounds(condition: ir.Condition, kinds: dict[str, str]) -> str | None:
     """A message when a linear form could exceed int64 for inputs within the limits."""
     stack = [condition]
     while stack:
@@ -488,7 +511,7 @@ def compile_ruleset(ruleset: Ruleset) -> Plan:
             when = compiler.condition(rule.when) if rule.when is not None else ir.Const(True)
             check = compiler.condition(rule.check)
         except _CompileError as error:
-            problems.append(RulesetProblem(rule.location, f"rule {rule.id}: {error}"))
+            problems.append(RulesetProblem(rule.location, f"rule {rule.id}: {error}", code=BAD_VALUE))
             continue
         kinds = {k: t.kind for k, (_, t) in keys.root.items()}
         for scoped in keys.scoped.values():
@@ -497,7 +520,7 @@ def compile_ruleset(ruleset: Ruleset) -> Plan:
         for condition in (when, check):
             message = _check_bounds(condition, kinds)
             if message:
-                problems.append(RulesetProblem(rule.location, f"rule {rule.id}: {message}"))
+                problems.append(RulesetProblem(rule.location, f"rule {rule.id}: {message}", code=LIMIT))
         rules.append(ir.CompiledRule(index, rule.id, rule.for_each, when, check))
     if problems:
         raise RulesetError(problems)

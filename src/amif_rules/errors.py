@@ -7,6 +7,8 @@ from typing import Any, Iterable
 
 import attrs
 
+from . import problemcodes
+
 #: The most characters of a value an error message quotes.
 EXCERPT_CHARACTERS = 40
 
@@ -50,6 +52,11 @@ def _cut(text: str) -> str:
 class AmifRulesError(Exception):
     """Base class of every error the library raises on purpose."""
 
+    #: The exit status of the ``amif-rules`` command that meets this error (click's
+    #: ``ClickException.exit_code`` is the model): 70, internal, unless a subclass says the
+    #: user can fix it (2). The command line reads it in one place (``cli.exits``).
+    exit_status = 70
+
 
 @attrs.frozen
 class Problem:
@@ -64,6 +71,8 @@ class Problem:
 
 class InputError(AmifRulesError, ValueError):
     """A document has fields that are present but wrong. ``problems`` lists them all."""
+
+    exit_status = 2
 
     def __init__(self, problems: Iterable[Problem]):
         self.problems: tuple[Problem, ...] = tuple(sorted(set(problems), key=lambda p: (p.path, p.message)))
@@ -102,11 +111,18 @@ class Location:
 
 @attrs.frozen
 class RulesetProblem:
-    """One problem in a ruleset file, with where it is and what to write instead."""
+    """One problem in a ruleset file, with where it is and what to write instead.
+
+    ``code`` is the problem's stable lint code (:mod:`amif_rules.problemcodes`), set where
+    the problem is raised so that rewording the message cannot change it. It comes last and
+    has a default so that problems made as ``(location, message, hint)`` (tests files'
+    problems, which have no lint code) keep working: they are "another problem" (AR199).
+    """
 
     location: Location
     message: str
     hint: str | None = None
+    code: str = problemcodes.OTHER
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
@@ -116,6 +132,8 @@ class RulesetProblem:
 class RulesetError(AmifRulesError):
     """A ruleset file cannot be loaded. ``problems`` lists every problem found."""
 
+    exit_status = 2  # the user's file; a bundled one that does not load is internal (the command says so)
+
     def __init__(self, problems: Iterable[RulesetProblem]):
         self.problems: tuple[RulesetProblem, ...] = tuple(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
@@ -124,10 +142,52 @@ class RulesetError(AmifRulesError):
 class UnknownCall(AmifRulesError, LookupError):
     """No bundled ruleset answers for the requested call code."""
 
+    exit_status = 2
+
 
 class EngineUnavailable(AmifRulesError, RuntimeError):
     """The requested engine cannot run on this interpreter."""
 
+    exit_status = 2
+
 
 class EngineError(AmifRulesError, RuntimeError):
     """An engine failed on a compiled ruleset (a bug or an engine limit), never bad input."""
+
+    exit_status = 70
+
+
+class UsageError(AmifRulesError):
+    """A command used in a way it cannot be: a path that is not there, an option without the
+    option it needs. The message is said as it is."""
+
+    exit_status = 2
+
+
+class UnknownRuleset(AmifRulesError, LookupError):
+    """Neither a ruleset file nor a bundled ruleset id or call code."""
+
+    exit_status = 2
+
+
+class TestsFileError(AmifRulesError):
+    """A tests file cannot be loaded. ``problems`` lists every problem, each located."""
+
+    __test__ = False  # not a pytest test class, despite its name
+    exit_status = 2
+
+    def __init__(self, problems: Iterable[RulesetProblem]):
+        self.problems: tuple[RulesetProblem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class PatchError(AmifRulesError, ValueError):
+    """A patch path of a tests file that cannot be applied to the document, with a hint
+    (a ``ValueError`` as it always was)."""
+
+    exit_status = 2
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint

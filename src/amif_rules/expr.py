@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import difflib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, localcontext
-from typing import Any, Callable, Mapping, Optional, Union
+from typing import Any, Literal, TypeGuard
 
 import attrs
 
 from . import limits, schema
+from .dates import age_on, local_date
+from .problemcodes import BAD_DEFINITION, LIMIT, OTHER, SYNTAX, TYPE_ERROR, UNKNOWN_FIELD
 from .reference import EEA_EFTA_SWISS, is_eu_member, membership_changes
 from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
+from .suggestions import closest
 
 # -- typed nodes ----------------------------------------------------------------------------
 
@@ -35,6 +38,11 @@ class _Unresolved:
 
 
 UNRESOLVED = _Unresolved()
+
+#: The comparisons, the arithmetic and the logic of the rule language.
+CompareOp = Literal["==", "!=", "<", "<=", ">", ">="]
+ArithOp = Literal["+", "-", "*", "/"]
+LogicOp = Literal["and", "or"]
 
 
 @attrs.frozen
@@ -54,7 +62,7 @@ class Param:
 class Path:
     """A field: ``scope`` is None for the document root, or the list name for ``item.``."""
 
-    scope: Optional[str]
+    scope: str | None
     path: str
     type: FieldType
 
@@ -66,65 +74,71 @@ class Path:
 @attrs.frozen
 class Call:
     name: str
-    args: tuple["Node", ...]
+    args: tuple[Node, ...]
     type: FieldType
 
 
 @attrs.frozen
 class Neg:
-    operand: "Node"
+    operand: Node
     type: FieldType
 
 
 @attrs.frozen
 class Arith:
-    op: str  # + - * /
-    left: "Node"
-    right: "Node"
+    op: ArithOp
+    left: Node
+    right: Node
     type: FieldType
 
 
 @attrs.frozen
 class Cmp:
-    op: str  # == != < <= > >=
-    left: "Node"
-    right: "Node"
+    op: CompareOp
+    left: Node
+    right: Node
     type: FieldType = FieldType(BOOL)
 
 
 @attrs.frozen
 class In:
-    needle: "Node"
-    haystack: "Node"  # a Lit or Param of texts
+    needle: Node
+    haystack: Lit | Param  # of texts
     negated: bool
     type: FieldType = FieldType(BOOL)
 
 
 @attrs.frozen
 class Logic:
-    op: str  # and / or
-    operands: tuple["Node", ...]
+    op: LogicOp
+    operands: tuple[Node, ...]
     type: FieldType = FieldType(BOOL)
 
 
 @attrs.frozen
 class NotOp:
-    operand: "Node"
+    operand: Node
     type: FieldType = FieldType(BOOL)
 
 
-Node = Union[Lit, Param, Path, Call, Neg, Arith, Cmp, In, Logic, NotOp]
+Node = Lit | Param | Path | Call | Neg | Arith | Cmp | In | Logic | NotOp
 
 
 class ExpressionError(Exception):
-    """A problem in one expression, at a (1-based line, 0-based column) of its text."""
+    """A problem in one expression, at a (1-based line, 0-based column) of its text.
 
-    def __init__(self, message: str, line: int = 1, column: int = 0, hint: str | None = None):
+    ``code`` is the problem's lint code (:mod:`amif_rules.problemcodes`); it is required, so
+    that every place that raises one says which kind of problem it is, and the ruleset
+    reader carries it to the :class:`~amif_rules.errors.RulesetProblem` it becomes.
+    """
+
+    def __init__(self, message: str, line: int = 1, column: int = 0, hint: str | None = None, *, code: str):
         super().__init__(message)
         self.message = message
         self.line = line
         self.column = column
         self.hint = hint
+        self.code = code
 
 
 # -- functions --------------------------------------------------------------------------------
@@ -153,7 +167,7 @@ class Function:
     partial: bool = False
 
 
-def _union_citizen(codes: Optional[tuple[str, ...]], day: Optional[dt.date]) -> Optional[bool]:
+def _union_citizen(codes: tuple[str, ...] | None, day: dt.date | None) -> bool | None:
     if codes is None:
         return None
     if day is None:
@@ -166,16 +180,6 @@ def _has_any(values: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
     return any(value in wanted for value in values)
 
 
-def _age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def _local_date(moment: dt.datetime) -> dt.date:
-    from .documents import BRUSSELS
-
-    return moment.astimezone(BRUSSELS).date()
-
-
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
@@ -184,8 +188,8 @@ FUNCTIONS: dict[str, Function] = {
         Function("has_any", (LIST_OF_TEXT, TEXTS), FieldType(BOOL), _has_any,
                  "true when one of the elements of the first list (nationalities, activities...) is in the second"),
         Function("len", (LIST,), FieldType(INT), len, "the number of elements of a list (partners, participants, results...)"),
-        Function("age_on", (DATE, DATE), FieldType(INT), _age_on, "age in whole years on the date"),
-        Function("local_date", (INSTANT,), FieldType(DATE), _local_date, "the calendar date in Brussels of an instant"),
+        Function("age_on", (DATE, DATE), FieldType(INT), age_on, "age in whole years on the date"),
+        Function("local_date", (INSTANT,), FieldType(DATE), local_date, "the calendar date in Brussels of an instant"),
     )
 }
 
@@ -196,8 +200,9 @@ CONSTANTS: dict[str, tuple[Any, FieldType]] = {
 
 # -- parsing ------------------------------------------------------------------------------------
 
-_COMPARE = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
-_ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+_COMPARE: dict[type[ast.cmpop], CompareOp] = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+                                               ast.GtE: ">="}
+_ARITH: dict[type[ast.operator], ArithOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _KEYWORDS = {"true": True, "false": False, "True": True, "False": False}
 
 
@@ -206,7 +211,7 @@ class Scope:
     """What names mean while checking one expression."""
 
     parameters: Mapping[str, Param]
-    item_scope: Optional[str] = None  # the list a for_each rule iterates over
+    item_scope: str | None = None  # the list a for_each rule iterates over
     #: Message placeholders are only ever shown, never matched by an engine, so there a
     #: field may divide by a field (``budget.amif / budget.total_eligible_cost``).
     for_display: bool = False
@@ -220,21 +225,22 @@ def parse(text: str, scope: Scope, want: str | None = BOOL) -> Node:
     """Parse and type-check ``text``. ``want`` is the required result kind (None: any)."""
     if not isinstance(text, str):
         raise ExpressionError(f"an expression must be text, got {type(text).__name__}",
-                              hint="write the condition as a string, e.g. applicant.kind == \"ocmw\"")
+                              hint="write the condition as a string, e.g. applicant.kind == \"ocmw\"", code=TYPE_ERROR)
     if len(text) > limits.MAX_EXPRESSION_LENGTH:
-        raise ExpressionError(f"expression longer than {limits.MAX_EXPRESSION_LENGTH} characters")
+        raise ExpressionError(f"expression longer than {limits.MAX_EXPRESSION_LENGTH} characters", code=LIMIT)
     source = text.strip()
     if not source:
-        raise ExpressionError("empty expression", hint="write a condition such as budget.amif <= 1000")
+        raise ExpressionError("empty expression", hint="write a condition such as budget.amif <= 1000", code=SYNTAX)
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"not a valid expression: {error.msg}", error.lineno or 1, max((error.offset or 1) - 1, 0),
-                              hint="use and/or/not, ==, !=, <, <=, >, >=, in, + - * /, and \"double quotes\" for text") from None
+                              hint="use and/or/not, ==, !=, <, <=, >, >=, in, + - * /, and \"double quotes\" for text",
+                              code=SYNTAX) from None
     node = _Translator(source, scope).translate(tree.body, 1)
     if want is not None and node.type.kind != want:
         raise ExpressionError(f"this expression gives {node.type.a}, but a condition must be true or false",
-                              hint="compare it with something, e.g. ... == \"ocmw\" or ... > 1000")
+                              hint="compare it with something, e.g. ... == \"ocmw\" or ... > 1000", code=TYPE_ERROR)
     return node
 
 
@@ -243,16 +249,17 @@ class _Translator:
         self.source = source
         self.scope = scope
 
-    def fail(self, node: ast.AST, message: str, hint: str | None = None) -> ExpressionError:
-        return ExpressionError(message, getattr(node, "lineno", 1), getattr(node, "col_offset", 0), hint)
+    def fail(self, node: ast.AST, code: str, message: str, hint: str | None = None) -> ExpressionError:
+        """The error of ``code`` at ``node``'s place."""
+        return ExpressionError(message, getattr(node, "lineno", 1), getattr(node, "col_offset", 0), hint, code=code)
 
     def translate(self, node: ast.AST, depth: int) -> Node:
         if depth > limits.MAX_EXPRESSION_DEPTH:
-            raise self.fail(node, f"expression nested deeper than {limits.MAX_EXPRESSION_DEPTH} levels",
+            raise self.fail(node, LIMIT, f"expression nested deeper than {limits.MAX_EXPRESSION_DEPTH} levels",
                             hint="split it into several rules")
-        method = getattr(self, "_" + type(node).__name__, None)
+        method: Callable[[Any, int], Node] | None = getattr(self, "_" + type(node).__name__, None)
         if method is None:
-            raise self.fail(node, f"{_describe(node)} is not part of the rule language",
+            raise self.fail(node, SYNTAX, f"{_describe(node)} is not part of the rule language",
                             hint="use field paths, parameters, literals, comparisons, and/or/not, in, + - * / and the named functions "
                             + ", ".join(sorted(FUNCTIONS)))
         return method(node, depth + 1)
@@ -269,17 +276,17 @@ class _Translator:
             try:
                 return Lit(Decimal(segment.replace("_", "")), FieldType(DECIMAL))
             except ArithmeticError:
-                raise self.fail(node, f"not a decimal number: {segment}") from None
+                raise self.fail(node, SYNTAX, f"not a decimal number: {segment}") from None
         if isinstance(value, str):
             return Lit(value, FieldType(TEXT))
-        raise self.fail(node, f"{value!r} is not a literal of the rule language",
+        raise self.fail(node, SYNTAX, f"{value!r} is not a literal of the rule language",
                         hint="literals are numbers, \"text\", true and false")
 
     def _List(self, node: ast.List, depth: int) -> Node:
         values = []
         for element in node.elts:
             if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
-                raise self.fail(element, "a list literal may only hold \"text\" values",
+                raise self.fail(element, SYNTAX, "a list literal may only hold \"text\" values",
                                 hint='for example item.residence in ["legal", "applicant"]')
             values.append(element.value)
         return Lit(tuple(values), FieldType(TEXTS))
@@ -297,7 +304,7 @@ class _Translator:
             parts.append(current.attr)
             current = current.value
         if not isinstance(current, ast.Name):
-            raise self.fail(node, "a field path is names joined by dots, such as applicant.municipality.population")
+            raise self.fail(node, SYNTAX, "a field path is names joined by dots, such as applicant.municipality.population")
         parts.append(current.id)
         return self._path(node, list(reversed(parts)))
 
@@ -311,21 +318,22 @@ class _Translator:
         if len(parts) == 1 and head in self.scope.definitions:
             return self._definition(node, head)
         if len(parts) == 1 and head in CONSTANTS:
-            value, kind = CONSTANTS[head]
-            return Lit(value, kind)
+            value, constant_type = CONSTANTS[head]
+            return Lit(value, constant_type)
         if head == "item":
             item_scope = self.scope.item_scope
             if item_scope is None:
-                raise self.fail(node, "'item' is only defined in a rule with for_each",
+                raise self.fail(node, UNKNOWN_FIELD, "'item' is only defined in a rule with for_each",
                                 hint="add for_each: partners (or participants) to the rule, or use a path from the document root")
             rest = ".".join(parts[1:])
             kind = schema.scope_field(item_scope, rest)
             if kind is None:
                 known = sorted(schema.SCOPE_FIELDS[item_scope])
                 if rest in schema.scope_prefixes(item_scope):
-                    raise self.fail(node, f"item.{rest} is an object, not a value",
+                    raise self.fail(node, UNKNOWN_FIELD, f"item.{rest} is an object, not a value",
                                     hint="name one of its fields: " + ", ".join(f"item.{k}" for k in known if k.startswith(rest + ".")))
-                raise self.fail(node, f"the elements of {item_scope} have no field {rest!r}",
+                # OTHER, not UNKNOWN_FIELD: the code lint has always given this problem (see docs/lint.md).
+                raise self.fail(node, OTHER, f"the elements of {item_scope} have no field {rest!r}",
                                 hint=_did_you_mean(rest, known, prefix="item.") or "fields: " + ", ".join(f"item.{k}" for k in known))
             return Path(item_scope, rest, kind)
         kind = schema.root_field(dotted)
@@ -333,24 +341,24 @@ class _Translator:
             return Path(None, dotted, kind)
         if dotted in schema.root_prefixes():
             children = [p for p in schema.ROOT_FIELDS if p.startswith(dotted + ".")]
-            raise self.fail(node, f"{dotted} is an object, not a value", hint="name one of its fields: " + ", ".join(children))
+            raise self.fail(node, UNKNOWN_FIELD, f"{dotted} is an object, not a value", hint="name one of its fields: " + ", ".join(children))
         candidates = (sorted(schema.ROOT_FIELDS) + sorted(schema.DERIVED_ROOT) + sorted(self.scope.parameters)
                       + sorted(self.scope.definitions) + sorted(CONSTANTS))
         if self.scope.item_scope:
             candidates += [f"item.{k}" for k in schema.SCOPE_FIELDS[self.scope.item_scope]]
         what = "parameter or field" if len(parts) == 1 else "field"
-        raise self.fail(node, f"unknown {what} {dotted!r}", hint=_did_you_mean(dotted, candidates)
+        raise self.fail(node, UNKNOWN_FIELD, f"unknown {what} {dotted!r}", hint=_did_you_mean(dotted, candidates)
                         or "define it under parameters:, or use a field of the application document")
 
     def _definition(self, node: ast.AST, name: str) -> Node:
         if name in self.scope.expanding:
-            raise self.fail(node, f"definition {name!r} uses itself (through {' -> '.join(self.scope.expanding)})")
+            raise self.fail(node, BAD_DEFINITION, f"definition {name!r} uses itself (through {' -> '.join(self.scope.expanding)})")
         inner = Scope(self.scope.parameters, self.scope.item_scope, self.scope.for_display, self.scope.definitions,
                       self.scope.expanding + (name,))
         try:
             return parse(self.scope.definitions[name], inner, want=None)
         except ExpressionError as error:
-            raise self.fail(node, f"in definition {name!r}: {error.message}", error.hint) from None
+            raise self.fail(node, error.code, f"in definition {name!r}: {error.message}", error.hint) from None
 
     # operators
     def _BoolOp(self, node: ast.BoolOp, depth: int) -> Node:
@@ -360,7 +368,7 @@ class _Translator:
     def _boolean(self, node: ast.AST, depth: int) -> Node:
         result = self.translate(node, depth)
         if result.type.kind != BOOL:
-            raise self.fail(node, f"and/or/not need true/false values; this is {result.type.a}",
+            raise self.fail(node, TYPE_ERROR, f"and/or/not need true/false values; this is {result.type.a}",
                             hint="compare it with something first, e.g. ... > 0")
         return result
 
@@ -370,33 +378,33 @@ class _Translator:
         if isinstance(node.op, ast.USub):
             operand = self.translate(node.operand, depth)
             if not operand.type.numeric:
-                raise self.fail(node, f"cannot negate {operand.type.a}")
+                raise self.fail(node, TYPE_ERROR, f"cannot negate {operand.type.a}")
             if isinstance(operand, Lit):
                 return Lit(-operand.value, operand.type)
             return Neg(operand, operand.type)
         if isinstance(node.op, ast.UAdd):
             return self.translate(node.operand, depth)
-        raise self.fail(node, f"{_describe(node)} is not part of the rule language")
+        raise self.fail(node, SYNTAX, f"{_describe(node)} is not part of the rule language")
 
     def _BinOp(self, node: ast.BinOp, depth: int) -> Node:
         op = _ARITH.get(type(node.op))
         if op is None:
-            raise self.fail(node, f"the operator {_describe(node.op)} is not part of the rule language",
+            raise self.fail(node, SYNTAX, f"the operator {_describe(node.op)} is not part of the rule language",
                             hint="arithmetic is + - * / on numbers and amounts")
         left, right = self.translate(node.left, depth), self.translate(node.right, depth)
         for side, operand in (("left", left), ("right", right)):
             if not operand.type.numeric:
-                raise self.fail(node, f"arithmetic needs numbers, but the {side} side is {operand.type.a}")
+                raise self.fail(node, TYPE_ERROR, f"arithmetic needs numbers, but the {side} side is {operand.type.a}")
         if op == "*" and not (_constant(left) or _constant(right)) and not self.scope.for_display:
-            raise self.fail(node, "one side of * must be a number or parameter: two fields cannot be multiplied",
+            raise self.fail(node, TYPE_ERROR, "one side of * must be a number or parameter: two fields cannot be multiplied",
                             hint="for shares, compare amounts: budget.amif <= amif_max_share * budget.total_eligible_cost")
         if op == "/" and not _constant(right) and not self.scope.for_display:
-            raise self.fail(node, "division is only by a number or parameter",
+            raise self.fail(node, TYPE_ERROR, "division is only by a number or parameter",
                             hint="instead of a / b <= 0.75, write a <= 0.75 * b (it also stays exact)")
         if op == "/" and _constant(right) and right.value == 0:
-            raise self.fail(node, "division by zero")
+            raise self.fail(node, TYPE_ERROR, "division by zero")
         if op in "+-" and _mixes_money_and_count(left, right):
-            raise self.fail(node, "cannot add or subtract a count (a whole-number field) and an amount in euro")
+            raise self.fail(node, TYPE_ERROR, "cannot add or subtract a count (a whole-number field) and an amount in euro")
         kinds = {left.type.kind, right.type.kind}
         result = MONEY if MONEY in kinds else DECIMAL if (DECIMAL in kinds or op == "/") else INT
         return Arith(op, left, right, FieldType(result))
@@ -411,30 +419,30 @@ class _Translator:
                 continue
             op = _COMPARE.get(type(op_node))
             if op is None:
-                raise self.fail(node, f"{_describe(op_node)} is not a comparison of the rule language",
+                raise self.fail(node, SYNTAX, f"{_describe(op_node)} is not a comparison of the rule language",
                                 hint="use ==, !=, <, <=, >, >=, in, not in")
             parts.append(self._comparison(node, op, left, right))
         return parts[0] if len(parts) == 1 else Logic("and", tuple(parts))
 
-    def _comparison(self, node: ast.AST, op: str, left: Node, right: Node) -> Node:
+    def _comparison(self, node: ast.AST, op: CompareOp, left: Node, right: Node) -> Node:
         lk, rk = left.type.kind, right.type.kind
         if left.type.numeric and right.type.numeric:
             if _mixes_money_and_count(left, right):
-                raise self.fail(node, f"cannot compare an amount in euro with a whole number ({_text(left)} vs {_text(right)})",
+                raise self.fail(node, TYPE_ERROR, f"cannot compare an amount in euro with a whole number ({_text(left)} vs {_text(right)})",
                                 hint="compare amounts with amounts, e.g. budget.amif <= call_budget")
             return Cmp(op, left, right)
         if lk != rk and not ({lk, rk} <= {TEXT, ENUM}):
-            raise self.fail(node, f"cannot compare {left.type.a} with {right.type.a}",
+            raise self.fail(node, TYPE_ERROR, f"cannot compare {left.type.a} with {right.type.a}",
                             hint=_compare_hint(left, right))
         if lk in (TEXT, ENUM, BOOL) and op not in ("==", "!="):
-            raise self.fail(node, f"{op} does not apply to {left.type}: only == and != do")
+            raise self.fail(node, TYPE_ERROR, f"{op} does not apply to {left.type}: only == and != do")
         if lk in (CODES, TEXTS, LIST):
-            raise self.fail(node, f"lists cannot be compared with {op}",
+            raise self.fail(node, TYPE_ERROR, f"lists cannot be compared with {op}",
                             hint="use has_any(item.nationalities, [...]) or len(...)")
         for enum_side, other in ((left, right), (right, left)):
             if (enum_side.type.kind == ENUM and isinstance(other, (Lit, Param)) and isinstance(other.value, str)
                     and other.value not in enum_side.type.choices):
-                raise self.fail(node, f"{other.value!r} is never a value of {_text(enum_side)}",
+                raise self.fail(node, TYPE_ERROR, f"{other.value!r} is never a value of {_text(enum_side)}",
                                 hint=_did_you_mean(str(other.value), enum_side.type.choices)
                                 or "values: " + ", ".join(enum_side.type.choices))
         return Cmp(op, left, right)
@@ -444,31 +452,31 @@ class _Translator:
             hint = "write x in [\"a\", \"b\"] or x in a list parameter"
             if haystack.type.kind == CODES:
                 hint = "to test nationalities, use has_any(item.nationalities, [\"SY\"])"
-            raise self.fail(node, f"'in' needs a list of texts on its right, got {haystack.type.a}", hint=hint)
+            raise self.fail(node, TYPE_ERROR, f"'in' needs a list of texts on its right, got {haystack.type.a}", hint=hint)
         if needle.type.kind not in (TEXT, ENUM):
-            raise self.fail(node, f"'in' tests a text or choice field, got {needle.type.a}")
+            raise self.fail(node, TYPE_ERROR, f"'in' tests a text or choice field, got {needle.type.a}")
         if needle.type.kind == ENUM:
             stray = [v for v in haystack.value if v not in needle.type.choices] if isinstance(haystack.value, tuple) else []
             if stray:
-                raise self.fail(node, f"{stray[0]!r} is never a value of {_text(needle)}",
+                raise self.fail(node, TYPE_ERROR, f"{stray[0]!r} is never a value of {_text(needle)}",
                                 hint=_did_you_mean(stray[0], needle.type.choices) or "values: " + ", ".join(needle.type.choices))
         return In(needle, haystack, negated)
 
     def _Call(self, node: ast.Call, depth: int) -> Node:
         if not isinstance(node.func, ast.Name):
-            raise self.fail(node, "only the named functions can be called", hint="functions: " + ", ".join(sorted(FUNCTIONS)))
+            raise self.fail(node, SYNTAX, "only the named functions can be called", hint="functions: " + ", ".join(sorted(FUNCTIONS)))
         function = FUNCTIONS.get(node.func.id)
         if function is None:
-            raise self.fail(node, f"unknown function {node.func.id!r}",
+            raise self.fail(node, SYNTAX, f"unknown function {node.func.id!r}",
                             hint=_did_you_mean(node.func.id, sorted(FUNCTIONS)) or "functions: " + ", ".join(sorted(FUNCTIONS)))
         if node.keywords or len(node.args) != len(function.params):
-            raise self.fail(node, f"{function.name}() takes {len(function.params)} argument(s): "
+            raise self.fail(node, TYPE_ERROR, f"{function.name}() takes {len(function.params)} argument(s): "
                             + ", ".join(str(FieldType(k)) for k in function.params))
         args = tuple(self.translate(arg, depth) for arg in node.args)
         for index, (arg, kind) in enumerate(zip(args, function.params)):
             accepted = {LIST, CODES, TEXTS} if kind == LIST else {CODES, TEXTS} if kind == LIST_OF_TEXT else {kind}
             if arg.type.kind not in accepted:
-                raise self.fail(node.args[index], f"argument {index + 1} of {function.name}() must be {FieldType(kind).a}, got {arg.type.a}")
+                raise self.fail(node.args[index], TYPE_ERROR, f"argument {index + 1} of {function.name}() must be {FieldType(kind).a}, got {arg.type.a}")
         return Call(function.name, args, function.result)
 
 
@@ -481,7 +489,7 @@ def _mixes_money_and_count(left: Node, right: Node) -> bool:
     return not _constant(count)
 
 
-def _constant(node: Node) -> bool:
+def _constant(node: Node) -> TypeGuard[Lit | Param]:
     return isinstance(node, (Lit, Param))
 
 
@@ -504,9 +512,9 @@ def _compare_hint(left: Node, right: Node) -> str:
     return "compare values of the same kind"
 
 
-def _did_you_mean(word: str, candidates, prefix: str = "") -> str | None:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean {prefix}{close[0]}?" if close else None
+def _did_you_mean(word: str, candidates: Iterable[str], prefix: str = "") -> str | None:
+    close = closest(word, candidates, cutoff=0.6)
+    return f"did you mean {prefix}{close}?" if close is not None else None
 
 
 def _describe(node: ast.AST) -> str:
@@ -520,25 +528,25 @@ def _describe(node: ast.AST) -> str:
 
 # -- evaluation on typed values -------------------------------------------------------------
 
-Lookup = Callable[[Optional[str], str], Any]  # (scope, path) -> value or None
+Lookup = Callable[[str | None, str], Any]  # (scope, path) -> value or None
 
 
 def evaluate(node: Node, lookup: Lookup) -> Any:
     """Evaluate a typed node; ``None`` means unknown (some value it needs is missing).
 
     Numbers are ``int`` or ``Decimal`` (exact: a high-precision context and division only
-    by constants), instants aware ``datetime``, dates ``date``.
+    by constants), instants aware ``datetime``, dates ``date``. Nodes are told apart by
+    ``type(node) is``: as fast as the lookup it replaced, and the type checker follows it.
     """
-    kind = type(node)
-    if kind is Lit:
+    if type(node) is Lit:
         return node.value
-    if kind is Param:
+    if type(node) is Param:
         return None if node.value is UNRESOLVED else node.value
-    if kind is Path:
+    if type(node) is Path:
         return lookup(node.scope, node.path)
-    if kind is Logic:
+    if type(node) is Logic:
         decisive = node.op == "or"  # True decides "or", False decides "and"
-        result: Optional[bool] = not decisive
+        result: bool | None = not decisive
         for operand in node.operands:
             value = evaluate(operand, lookup)
             if value is decisive:
@@ -546,21 +554,21 @@ def evaluate(node: Node, lookup: Lookup) -> Any:
             if value is None:
                 result = None
         return result
-    if kind is NotOp:
+    if type(node) is NotOp:
         value = evaluate(node.operand, lookup)
         return None if value is None else not value
-    if kind is Cmp:
+    if type(node) is Cmp:
         left, right = evaluate(node.left, lookup), evaluate(node.right, lookup)
         if left is None or right is None:
             return None
         return _COMPARISONS[node.op](left, right)
-    if kind is In:
+    if type(node) is In:
         needle = evaluate(node.needle, lookup)
         haystack = evaluate(node.haystack, lookup)
         if needle is None or haystack is None:
             return None
         return (needle in haystack) != node.negated
-    if kind is Arith:
+    if type(node) is Arith:
         left, right = evaluate(node.left, lookup), evaluate(node.right, lookup)
         if left is None or right is None:
             return None
@@ -575,10 +583,10 @@ def evaluate(node: Node, lookup: Lookup) -> Any:
             if right == 0:
                 return None
             return Decimal(left) / Decimal(right)
-    if kind is Neg:
+    if type(node) is Neg:
         value = evaluate(node.operand, lookup)
         return None if value is None else -value
-    if kind is Call:
+    if type(node) is Call:
         function = FUNCTIONS[node.name]
         args = [evaluate(arg, lookup) for arg in node.args]
         if not function.partial and any(arg is None for arg in args):
@@ -612,7 +620,7 @@ def children(node: Node) -> tuple[Node, ...]:
     return ()
 
 
-def walk(node: Node):
+def walk(node: Node) -> Iterator[Node]:
     """Every node of a tree, ``node`` included (depth first, any order of siblings)."""
     stack = [node]
     while stack:

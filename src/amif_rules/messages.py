@@ -23,19 +23,21 @@ A value that is present but cannot be computed (a division by zero) shows as
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
-from functools import lru_cache
-from typing import Any, Callable, Iterator, Optional, Union
+from functools import cache, lru_cache
+from typing import Any
 
 import attrs
-from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from . import expr
+from .dates import BRUSSELS
+from .languages import LANG_INDEX, LOCALES, YES_NO
+from .problemcodes import BAD_PLACEHOLDER
 from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
 
-LOCALES = {"nl": Locale.parse("nl_BE"), "fr": Locale.parse("fr_BE"), "en": Locale.parse("en_GB")}
 FORMATS = ("number", "money", "percent", "date", "datetime", "text", "countries")
 
 #: A value that reads an input the document does not give (or a dated parameter without a date).
@@ -45,7 +47,6 @@ MISSING = {"nl": "(ontbreekt)", "fr": "(manquant)", "en": "(missing)"}
 #: total of 0.00): every other expression of present values has a value.
 UNDEFINED = {"nl": "(onbepaald: deling door nul)", "fr": "(indéfini : division par zéro)",
              "en": "(undefined: division by zero)"}
-YES_NO = {"nl": ("ja", "nee"), "fr": ("oui", "non"), "en": ("yes", "no")}
 NOTHING = {"nl": "geen", "fr": "aucun", "en": "none"}
 
 #: Labels of the contract's enumerations, per language.
@@ -109,8 +110,6 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "irregular": ("geen legaal verblijf", "sans séjour légal", "no legal residence"),
     },
 }
-#: The position of each language in the (nl, fr, en) tuples of labels and words.
-LANG_INDEX = {"nl": 0, "fr": 1, "en": 2}
 
 
 #: How a placeholder's value is brought to the precision its format shows (``money``: the
@@ -154,8 +153,8 @@ class Bound:
 @attrs.frozen
 class Placeholder:
     text: str
-    node: Optional[expr.Node]  # None for the special names {item} and {missing}
-    format: Optional[str]
+    node: expr.Node | None  # None for the special names {item} and {missing}
+    format: str | None
     #: How the value is rounded to what the format shows (NEAREST, DOWN, UP or EXACT).
     rounding: str = NEAREST
     #: The comparisons of the rule's check this placeholder shows a side of (see :func:`bind_bounds`).
@@ -164,7 +163,7 @@ class Placeholder:
 
 @attrs.frozen
 class Template:
-    parts: tuple[Union[str, Placeholder], ...]
+    parts: tuple[str | Placeholder, ...]
 
     @property
     def placeholders(self) -> tuple[Placeholder, ...]:
@@ -173,7 +172,7 @@ class Template:
 
 def parse_template(text: str, scope: expr.Scope) -> Template:
     """Split ``text`` into literal parts and checked placeholders; ``{{``/``}}`` are braces."""
-    parts: list[Union[str, Placeholder]] = []
+    parts: list[str | Placeholder] = []
     literal: list[str] = []
     index = 0
     while index < len(text):
@@ -187,11 +186,13 @@ def parse_template(text: str, scope: expr.Scope) -> Template:
             index += 2
             continue
         if char == "}":
-            raise expr.ExpressionError(f"a '}}' without its '{{' at character {index + 1}", hint="write }} for a literal brace")
+            raise expr.ExpressionError(f"a '}}' without its '{{' at character {index + 1}", hint="write }} for a literal brace",
+                                       code=BAD_PLACEHOLDER)
         if char == "{":
             end = text.find("}", index)
             if end < 0:
-                raise expr.ExpressionError(f"the placeholder at character {index + 1} is not closed", hint="close it with }")
+                raise expr.ExpressionError(f"the placeholder at character {index + 1} is not closed", hint="close it with }",
+                                           code=BAD_PLACEHOLDER)
             inner = text[index + 1:end].strip()
             if literal:
                 parts.append("".join(literal))
@@ -210,7 +211,8 @@ def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
     body, _, fmt = inner.partition(":")
     body, fmt = body.strip(), fmt.strip() or None
     if fmt is not None and fmt not in FORMATS:
-        raise expr.ExpressionError(f"unknown format {fmt!r} in {{{inner}}}", hint="formats: " + ", ".join(FORMATS))
+        raise expr.ExpressionError(f"unknown format {fmt!r} in {{{inner}}}", hint="formats: " + ", ".join(FORMATS),
+                                   code=BAD_PLACEHOLDER)
     if body == "missing" or (body == "item" and scope.item_scope is not None):
         return Placeholder(body, None, fmt)
     display = expr.Scope(scope.parameters, scope.item_scope, for_display=True, definitions=scope.definitions)
@@ -219,13 +221,13 @@ def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
     if fits is not None and node.type.kind not in fits:
         suited = [name for name, kinds in _FORMAT_KINDS.items() if kinds is None or node.type.kind in kinds]
         raise expr.ExpressionError(f"the format {fmt!r} does not fit {{{body}}}, which is {node.type.a}",
-                                   hint="formats for it: " + ", ".join(suited))
+                                   hint="formats for it: " + ", ".join(suited), code=BAD_PLACEHOLDER)
     return Placeholder(body, node, fmt, EXACT if _constant(node) else NEAREST)
 
 
 #: The kinds of value each format can write (None: any), checked when a ruleset loads, so
 #: that a format that does not fit is a loading error, never a failure while rendering.
-_FORMAT_KINDS: dict[str, Optional[frozenset[str]]] = {
+_FORMAT_KINDS: dict[str, frozenset[str] | None] = {
     "number": frozenset({INT, MONEY, DECIMAL}),
     "money": frozenset({INT, MONEY, DECIMAL}),
     "percent": frozenset({INT, MONEY, DECIMAL}),
@@ -273,7 +275,7 @@ def comparisons(check: expr.Node) -> Iterator[tuple[str, expr.Node, expr.Node, b
     yield from walk(check, False)
 
 
-def _share(node: expr.Node) -> Optional[tuple[expr.Node, expr.Node]]:
+def _share(node: expr.Node) -> tuple[expr.Node, expr.Node] | None:
     """``(k, x)`` when ``node`` is ``k * x`` (either order) with ``k`` a parameter or number
     and ``x`` never negative (an amount or count of the document, or a length)."""
     if not (isinstance(node, expr.Arith) and node.op == "*"):
@@ -330,7 +332,7 @@ def bind_bounds(template: Template, sides: dict[Any, tuple[Bound, ...]]) -> Temp
     direction, or the comparison is ``==`` or ``!=``, it is shown exactly. Parameters and
     literals are always shown exactly. Decided once, when the ruleset is loaded.
     """
-    parts: list[Union[str, Placeholder]] = []
+    parts: list[str | Placeholder] = []
     for part in template.parts:
         if isinstance(part, Placeholder) and part.node is not None:
             bounds = sides.get(_key(part.node), ())
@@ -352,7 +354,7 @@ def day_of_a_compared_instant(placeholder: Placeholder) -> bool:
 # -- rendering ---------------------------------------------------------------------------------
 
 
-def renderer(template: Template, lang: str) -> Callable[[dict, dict, Optional[str], tuple], str]:
+def renderer(template: Template, lang: str) -> Callable[[dict, dict, str | None, tuple], str]:
     """A function filling ``template`` in ``lang`` from a document's values:
     ``(root values, element values, item path, missing paths) -> text``. How each
     placeholder is read, rounded and formatted is decided here, once."""
@@ -373,7 +375,7 @@ def renderer(template: Template, lang: str) -> Callable[[dict, dict, Optional[st
             parts.append((4, _writer(part, lang)))
     frozen = tuple(parts)
 
-    def render(root: dict, element: dict, item: Optional[str], missing: tuple[str, ...]) -> str:
+    def render(root: dict, element: dict, item: str | None, missing: tuple[str, ...]) -> str:
         out = []
         append = out.append
         lookup = None
@@ -400,7 +402,7 @@ def renderer(template: Template, lang: str) -> Callable[[dict, dict, Optional[st
                 append(", ".join(missing) if missing else nothing)
             else:
                 if lookup is None:
-                    def lookup(scope: Optional[str], path: str) -> Any:
+                    def lookup(scope: str | None, path: str) -> Any:
                         return element.get(path) if scope is not None else root.get(path)
                 append(data(lookup)[2])
         return "".join(out)
@@ -414,7 +416,7 @@ def _rounds(part: Placeholder) -> bool:
     return part.rounding != NEAREST and part.format == "percent"
 
 
-def _step(kind: str, fmt: Optional[str]) -> Optional[Decimal]:
+def _step(kind: str, fmt: str | None) -> Decimal | None:
     """The precision a format shows a number to: the cent for amounts, the hundredth of a per
     cent for percentages; None for the formats that show every digit."""
     if fmt == "percent":
@@ -428,7 +430,7 @@ _CENT, _PERCENT_STEP = Decimal("0.01"), Decimal("0.0001")
 _DIRECTION = {DOWN: ROUND_FLOOR, UP: ROUND_CEILING, NEAREST: ROUND_HALF_EVEN}
 
 
-def shown_value(value: Any, kind: str, fmt: Optional[str], rounding: str) -> Any:
+def shown_value(value: Any, kind: str, fmt: str | None, rounding: str) -> Any:
     """The value a message writes for ``value`` (of type ``kind``, in format ``fmt``): brought
     to the precision the format shows, in the direction ``rounding`` says. Values the format
     shows exactly (and every value under EXACT) are returned unchanged."""
@@ -487,13 +489,13 @@ class Shown:
     text: str
 
 
-def shown(template: Template, lang: str, root: dict, element: Optional[dict] = None) -> tuple[Shown, ...]:
+def shown(template: Template, lang: str, root: dict, element: dict | None = None) -> tuple[Shown, ...]:
     """Each expression placeholder of ``template`` with the value it shows, read from the same
     code that writes the message, so that tests and tools can check the bounds a message shows
     (``placeholder.bounds``) without reading the prose back."""
     element = element or {}
 
-    def lookup(scope: Optional[str], path: str) -> Any:
+    def lookup(scope: str | None, path: str) -> Any:
         return element.get(path) if scope is not None else root.get(path)
 
     result = []
@@ -519,12 +521,12 @@ def format_value(value: Any, node: expr.Node, lang: str, fmt: str | None = None)
 
 
 @lru_cache(maxsize=16_384)
-def format_cached(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str], exact: bool = False) -> str:
+def format_cached(value: Any, kind: str, field: str | None, lang: str, fmt: str | None, exact: bool = False) -> str:
     """Values repeat across verdicts (thresholds, dates, amounts): format each once."""
     return _format(value, kind, field, lang, fmt, exact)
 
 
-def _format(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optional[str], exact: bool = False) -> str:
+def _format(value: Any, kind: str, field: str | None, lang: str, fmt: str | None, exact: bool = False) -> str:
     """``exact``: amounts and percentages with every decimal they have (other formats always are)."""
     locale = LOCALES[lang]
     if fmt == "percent":
@@ -534,7 +536,7 @@ def _format(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optiona
     if fmt == "countries":
         return _countries(value, lang)
     if fmt == "date" or (fmt is None and kind == DATE):
-        day = value.astimezone(_brussels()).date() if isinstance(value, dt.datetime) else value
+        day = value.astimezone(BRUSSELS).date() if isinstance(value, dt.datetime) else value
         return format_date(day, format="long", locale=locale)
     if fmt == "datetime" or (fmt is None and kind == INSTANT):
         return _datetime(value, lang)
@@ -553,7 +555,7 @@ def _format(value: Any, kind: str, field: Optional[str], lang: str, fmt: Optiona
     return str(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _symbols(lang: str) -> tuple[str, str, str, str]:
     """(group, decimal, currency prefix, currency suffix) of a language, read from Babel once."""
     locale = LOCALES[lang]
@@ -585,7 +587,7 @@ _AT = {"nl": "om", "fr": "à", "en": "at"}
 
 def _datetime(moment: dt.datetime, lang: str) -> str:
     """Brussels local time, to the second or microsecond only when it matters."""
-    local = moment.astimezone(_brussels())
+    local = moment.astimezone(BRUSSELS)
     pattern = "HH:mm" if not (local.second or local.microsecond) else "HH:mm:ss" if not local.microsecond else "HH:mm:ss.SSSSSS"
     day = format_date(local.date(), format="long", locale=LOCALES[lang])
     time = format_time(local.time(), pattern, locale=LOCALES[lang])
@@ -608,7 +610,7 @@ def _money_exact(amount: Decimal, lang: str) -> str:
     return format_currency(amount, "EUR", locale=LOCALES[lang], decimal_quantization=False)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _territories(lang: str) -> dict[str, str]:
     return dict(LOCALES[lang].territories)
 
@@ -617,13 +619,6 @@ def _countries(value: Any, lang: str) -> str:
     codes = value if isinstance(value, tuple) else (value,)
     names = {"nl": "staatloos", "fr": "apatride", "en": "stateless"}
     return ", ".join(names[lang] if c == "stateless" else _territories(lang).get(c, c) for c in codes)
-
-
-@lru_cache(maxsize=1)
-def _brussels():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo("Europe/Brussels")
 
 
 #: Messages used when a rule gives none for an outcome.

@@ -43,7 +43,7 @@ PLAIN_TAGS = frozenset({NULL, BOOL, INT, FLOAT, STR})
 COLLECTION_TAGS = {yaml.MappingNode: MAP, yaml.SequenceNode: SEQ}
 
 
-def _scalar(loader: yaml.SafeLoader, node: yaml.Node, pattern: "re.Pattern[str]", what: str) -> str:
+def _scalar(loader: yaml.SafeLoader, node: yaml.Node, pattern: re.Pattern[str], what: str) -> str:
     value = loader.construct_scalar(node)  # type: ignore[arg-type]
     if not isinstance(value, str) or not pattern.match(value):
         raise yaml.constructor.ConstructorError(None, None, f"{value!r:.40} is not {what} as JSON writes it",
@@ -140,7 +140,7 @@ def fast_composer() -> type:
     """A safe loader for composing node trees, on libyaml's C parser where it is installed.
 
     It cannot refuse aliases while composing (the C composer shares the anchored node
-    instead); callers that walk the tree refuse a node met twice (see ``ruleset._Builder``).
+    instead); callers that walk the tree refuse a node met twice (see ``yamlpos.Builder``).
     """
     base = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 
