@@ -10,6 +10,10 @@ boundary. Derived keys are inverted where that is simple (``age_on``: a birth da
 ``len``: a list of that length; ``local_date``: an instant; ``union_citizen``/``has_any``:
 nationalities or lists); otherwise their arguments are redrawn. Every candidate is judged
 by the typed oracle (:func:`~amif_rules.testing._target.judge`), never by an engine.
+
+The keys, their plausible values and the integers around a threshold are the shared
+search's (:mod:`amif_rules.search`, :mod:`amif_rules.domains`); fresh list elements and
+nationalities are drawn from :mod:`.parts`.
 """
 
 from __future__ import annotations
@@ -17,33 +21,25 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import math
-from fractions import Fraction
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
-from .. import expr, limits
-from ..compiler import _EPOCH
-from ..documents import BRUSSELS
+from .. import expr, limits, units
+from ..dates import BRUSSELS, local_date
+from ..docpaths import get, put
 from ..engines.python import evaluate_condition
 from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or
-from ..reference import EU_MEMBERSHIP, is_eu_member
-from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
-from ..docpaths import get, put
-from ._target import Judgement, KeyInfo, Result, judge
+from ..model import Activity
+from ..reference import EU_MEMBERSHIP, LANGUAGE_CODES, is_eu_member
+from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, FieldType
+from ..search import Key, around, decide, document_value, threshold, years_before
+from ..units import MICROS_PER_DAY, MICROS_PER_SECOND, day_number, instant, micros
+from ._target import Judgement, Result, judge
+from .parts import nationalities, nis_codes, participants, partners
 
 Parts = tuple  # a path into a document: ("partners", 0, "municipality", "population")
-
-_MICROS = 10**6
-
-
-def micros(moment: dt.datetime) -> int:
-    delta = moment - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * _MICROS + delta.microseconds
-
-
-def from_micros(value: int) -> dt.datetime:
-    return _EPOCH + dt.timedelta(microseconds=value)
 
 
 # -- goals ----------------------------------------------------------------------------------------
@@ -61,8 +57,8 @@ class Goal:
     ``free``: rule ids whose outcome does not matter.
     """
 
-    fail: Optional[str] = None
-    applies: Optional[str] = None
+    fail: str | None = None
+    applies: str | None = None
     free: frozenset = frozenset()
 
     def wants(self, judgement: Judgement) -> list[tuple[Result, str]]:
@@ -100,7 +96,7 @@ def apply(document: dict, mutations: list[tuple[Parts, Any]]) -> dict:
     return result
 
 
-def parts_of(scope: Optional[str], path: str, item: Optional[int]) -> Parts:
+def parts_of(scope: str | None, path: str, item: int | None) -> Parts:
     if path == "reference_date" and scope is None:
         return ("submitted_at",)
     head: tuple = () if scope is None else (scope, item)
@@ -109,59 +105,24 @@ def parts_of(scope: Optional[str], path: str, item: Optional[int]) -> Parts:
 
 # -- values in engine units ---------------------------------------------------------------------
 
-_YEAR_LO = dt.datetime(limits.MIN_YEAR + 1, 1, 2, tzinfo=dt.timezone.utc)
-_YEAR_HI = dt.datetime(limits.MAX_YEAR - 1, 12, 30, tzinfo=dt.timezone.utc)
 
-
-def domain(info: KeyInfo) -> Optional[tuple[int, int]]:
-    """The encoded values a key may take in a valid document (None: not numeric)."""
-    kind = info.type.kind
-    if info.call is not None:
-        if info.call.name == "age_on":
-            return (0, 120)
-        if info.call.name == "len":
-            arg = info.call.args[0]
-            low = 1 if isinstance(arg, expr.Path) and arg.path == "nationalities" else 0
-            return (low, 6)
-        if kind == DATE:
-            return (_YEAR_LO.date().toordinal(), _YEAR_HI.date().toordinal())
-        return None
-    if kind == MONEY:
-        return (0, limits.MAX_MONEY_EUROS * 100 - 1)
-    if kind == INT:
-        if info.path.endswith("population"):
-            return (0, limits.MAX_POPULATION)
-        if info.path == "duration_months":
-            return (0, limits.MAX_DURATION_MONTHS)
-        return (0, 10**6)
-    if kind == INSTANT:
-        return (micros(_YEAR_LO), micros(_YEAR_HI))
-    if kind == DATE:
-        return (_YEAR_LO.date().toordinal(), _YEAR_HI.date().toordinal())
-    return None
-
-
-def spread(info: KeyInfo) -> int:
+def spread(info: Key) -> int:
     """How far from a boundary a "far" value may go, in encoded units."""
     kind = info.type.kind
     if info.call is not None:
         return {"age_on": 40, "len": 4}.get(info.call.name, 3650)
-    return {MONEY: 10**9, INSTANT: 400 * 86_400 * _MICROS, DATE: 3650}.get(kind, 10**6 if info.path.endswith("population") else 60)
+    return {MONEY: 10**9, INSTANT: 400 * MICROS_PER_DAY, DATE: 3650}.get(kind, 10**6 if info.path.endswith("population") else 60)
 
 
-def decide(total: int, op: str) -> bool:
-    return {"==": total == 0, "!=": total != 0, "<": total < 0, "<=": total <= 0, ">": total > 0, ">=": total >= 0}[op]
-
-
-def solve(coefficient: int, rest: int, op: str, want: bool, bounds: tuple[int, int], rnd, far: int,
-          near_only: bool = False) -> Optional[int]:
+def solve(
+    coefficient: int, rest: int, op: str, want: bool, bounds: tuple[int, int], rnd, far: int, near_only: bool = False
+) -> int | None:
     """An integer ``x`` within ``bounds`` with ``decide(coefficient * x + rest, op) == want``,
     at or next to the boundary ``-rest / coefficient`` most of the time."""
-    exact = Fraction(-rest, coefficient)
+    exact = threshold(coefficient, rest)
     low, high = bounds
-    floor, ceil = math.floor(exact), math.ceil(exact)
-    near = [x for x in sorted({floor - 1, floor, ceil, ceil + 1})
-            if low <= x <= high and decide(coefficient * x + rest, op) == want]
+    _, floor, ceil, _ = around(exact)
+    near = [x for x in sorted(set(around(exact))) if low <= x <= high and decide(coefficient * x + rest, op) == want]
     if near_only:
         return rnd.choice(near) if near else None
     distant = []
@@ -188,8 +149,9 @@ class Searcher:
     the search must not change.
     """
 
-    def __init__(self, draw: Callable, rnd, call: Optional[str], ruleset=None, frozen: frozenset = frozenset(),
-                 fresh: Optional[dict] = None):
+    def __init__(
+        self, draw: Callable, rnd, call: str | None, ruleset=None, frozen: frozenset = frozenset(), fresh: dict | None = None
+    ):
         self.draw = draw
         self.rnd = rnd
         self.call = call
@@ -197,10 +159,10 @@ class Searcher:
         self.frozen = frozen
         self.fresh = fresh or {}
 
-    def judge(self, document: dict) -> Optional[Judgement]:
+    def judge(self, document: dict) -> Judgement | None:
         return judge(document, self.call, self.ruleset)
 
-    def run(self, document: dict, goal: Goal, steps: int = 80) -> Optional[tuple[dict, Judgement]]:
+    def run(self, document: dict, goal: Goal, steps: int = 80) -> tuple[dict, Judgement] | None:
         judgement = self.judge(document)
         if judgement is None:
             return None
@@ -222,7 +184,7 @@ class Searcher:
         return (document, judgement) if not wanted else None
 
     # what to change -----------------------------------------------------------------------------
-    def propose(self, judgement: Judgement, result: Result, want: str, document: dict) -> Optional[list]:
+    def propose(self, judgement: Judgement, result: Result, want: str, document: dict) -> list | None:
         target = judgement.target
         rule = target.compiled[result.rule]
         if result.scope is not None and result.item is None:
@@ -274,7 +236,7 @@ class Searcher:
             return []
         return [(condition, want)]
 
-    def atom(self, judgement: Judgement, result: Result, atom, want: bool, fact: dict) -> Optional[list]:
+    def atom(self, judgement: Judgement, result: Result, atom, want: bool, fact: dict) -> list | None:
         rnd = self.rnd
         keys = judgement.target.keys
         if isinstance(atom, CompareConst):
@@ -288,13 +250,12 @@ class Searcher:
             value = rnd.choice(atom.values) if inside else self.other(info, None, exclude=atom.values)
             return self.set_key(judgement, result, info, value)
         if isinstance(atom, IsTrue):
-            info = keys.get(atom.key)
-            if info is None:  # a dated parameter without a date: give the document a date
-                return self.set_key(judgement, result, KeyInfo("submitted_at", None, "submitted_at", _INSTANT),
-                                    self.random_value(KeyInfo("submitted_at", None, "submitted_at", _INSTANT)))
-            return self.set_key(judgement, result, info, want)
+            known = keys.get(atom.key)
+            if known is None:  # a dated parameter without a date: give the document a date
+                return self.set_key(judgement, result, _INSTANT, self.random_value(_INSTANT))
+            return self.set_key(judgement, result, known, want)
         if isinstance(atom, CompareKeys):
-            left, right = keys[atom.left], keys[atom.right]
+            left = keys[atom.left]
             equal = (atom.op == "==") == want
             other = fact.get(atom.right)
             value = other if equal and other is not None else self.other(left, other)
@@ -303,8 +264,16 @@ class Searcher:
             return self.linear(judgement, result, atom, want, fact)
         return None
 
-    def linear(self, judgement: Judgement, result: Result, atom: Linear, want: bool, fact: dict,
-               near_only: bool = False, key: Optional[str] = None) -> Optional[list]:
+    def linear(
+        self,
+        judgement: Judgement,
+        result: Result,
+        atom: Linear,
+        want: bool,
+        fact: dict,
+        near_only: bool = False,
+        key: str | None = None,
+    ) -> list | None:
         rnd = self.rnd
         keys = judgement.target.keys
         settable = [(c, k) for c, k in atom.terms if self.settable(keys[k], result)]
@@ -333,7 +302,7 @@ class Searcher:
                 mutations.extend(more)
             rest += c * int(value)
         info = keys[chosen]
-        bounds = domain(info)
+        bounds = info.plausible
         if bounds is None:
             return None
         value = solve(coefficient, rest, atom.op, want, bounds, rnd, spread(info), near_only)
@@ -342,7 +311,7 @@ class Searcher:
         more = self.set_key(judgement, result, info, value)
         return None if more is None else mutations + more
 
-    def settable(self, info: KeyInfo, result: Result) -> bool:
+    def settable(self, info: Key, result: Result) -> bool:
         """Whether the fields that setting ``info`` writes are free to change.
 
         A derived key is set through its first argument alone (:meth:`invert`: a birth date
@@ -357,14 +326,14 @@ class Searcher:
         return True
 
     @staticmethod
-    def inputs(info: KeyInfo) -> list[tuple[Optional[str], str]]:
+    def inputs(info: Key) -> list[tuple[str | None, str]]:
         """Every field the key is read from (all arguments of a derived key)."""
         if info.call is None:
             return [(info.scope, info.path)]
         return [(p.scope, p.path) for p in expr.paths(info.call)]
 
     @staticmethod
-    def written(info: KeyInfo) -> list[tuple[Optional[str], str]]:
+    def written(info: Key) -> list[tuple[str | None, str]]:
         """The fields :meth:`set_key` changes for the key: the first argument of a derived
         key (a missing date argument is only given when it is not frozen, see :meth:`_day`)."""
         if info.call is None:
@@ -375,7 +344,7 @@ class Searcher:
         return Searcher.inputs(info)
 
     # values -------------------------------------------------------------------------------------
-    def other(self, info: KeyInfo, value: Any, exclude: tuple = ()) -> Any:
+    def other(self, info: Key, value: Any, exclude: tuple = ()) -> Any:
         """A value of ``info``'s type other than ``value`` and those in ``exclude``."""
         rnd = self.rnd
         kind = info.type.kind
@@ -385,30 +354,26 @@ class Searcher:
             choices = [c for c in info.type.choices if c != value and c not in exclude]
             return rnd.choice(choices) if choices else None
         if info.path.endswith("nis_code"):
-            from .strategies import nis_codes
-
             for _ in range(20):
                 code = rnd.choice(nis_codes())
                 if code != value and code not in exclude:
                     return code
             return None
         if info.path == "first_language":
-            from ..reference import LANGUAGE_CODES
-
             choices = sorted(c for c in LANGUAGE_CODES if c != value and c not in exclude)
             return rnd.choice(choices)
         base = value if isinstance(value, str) else "x"
         candidate = f"{base}-{rnd.randint(0, 999)}"
         return candidate if candidate not in exclude else candidate + "z"
 
-    def random_encoded(self, info: KeyInfo) -> Optional[int]:
+    def random_encoded(self, info: Key) -> int | None:
         rnd = self.rnd
         kind = info.type.kind
         if info.call is not None:
             if info.call.name == "age_on":
                 return rnd.randint(0, 90)
             if info.call.name == "len":
-                low, high = domain(info)
+                low, high = info.plausible or (0, 0)  # a length is always numeric
                 return rnd.randint(low, min(high, 4))
             return None
         if kind == MONEY:
@@ -416,26 +381,24 @@ class Searcher:
         if kind == INT:
             return rnd.randint(0, 10**6) if info.path.endswith("population") else rnd.randint(1, 60)
         if kind == INSTANT:
-            return micros(dt.datetime(2014, 1, 1, tzinfo=dt.timezone.utc)) + rnd.randint(0, 12 * 365 * 86_400) * _MICROS
+            return micros(dt.datetime(2014, 1, 1, tzinfo=dt.UTC)) + rnd.randint(0, 12 * 365 * 86_400) * MICROS_PER_SECOND
         if kind == DATE:
-            return dt.date(1950, 1, 1).toordinal() + rnd.randint(0, 60 * 365)
+            return day_number(dt.date(1950, 1, 1)) + rnd.randint(0, 60 * 365)
         return None
 
-    def random_value(self, info: KeyInfo) -> Any:
+    def random_value(self, info: Key) -> Any:
         return self.random_encoded(info)
 
     def fresh_element(self, scope: str) -> dict:
-        from . import strategies
-
         maker = self.fresh.get(scope)
         if maker is not None:
             return self.draw(maker)
         if scope == "partners":
-            return self.draw(strategies.partners())
-        return self.draw(strategies.participants())
+            return self.draw(partners())
+        return self.draw(participants())
 
     # setting a key ------------------------------------------------------------------------------
-    def set_key(self, judgement: Judgement, result: Result, info: KeyInfo, value: Any) -> Optional[list]:
+    def set_key(self, judgement: Judgement, result: Result, info: Key, value: Any) -> list | None:
         """Document changes that give fact key ``info`` the encoded ``value``."""
         if value is None or not self.settable(info, result):
             return None
@@ -444,24 +407,17 @@ class Searcher:
             return [(parts_of(info.scope, info.path, item), self.document_value(info, value))]
         return self.invert(judgement, result, info, value)
 
-    def document_value(self, info: KeyInfo, value: Any) -> Any:
+    def document_value(self, info: Key, value: Any) -> Any:
+        """An encoded value as a document writes it; an instant in UTC (``Z``) one time in
+        five, in Brussels time otherwise."""
         kind = info.type.kind
-        if kind == MONEY:
-            return f"{value // 100}.{value % 100:02d}"
-        if kind == INSTANT:
-            moment = from_micros(value)
-            if self.rnd.random() < 0.2:
-                return moment.isoformat().replace("+00:00", "Z")
-            return moment.astimezone(BRUSSELS).isoformat()
-        if kind == DATE:
-            return dt.date.fromordinal(value).isoformat()
+        if kind == INSTANT and self.rnd.random() < 0.2:
+            return instant(value).isoformat().replace("+00:00", "Z")
         if kind == INT:
             return int(value)
-        if kind in (TEXT, ENUM, BOOL):
-            return value
-        return value
+        return document_value(kind, value)
 
-    def _day(self, judgement: Judgement, result: Result, node: expr.Node) -> tuple[Optional[dt.date], list]:
+    def _day(self, judgement: Judgement, result: Result, node: expr.Node) -> tuple[dt.date | None, list]:
         """The date a date argument has in this fact; when missing, a submission date to give."""
         element = judgement.facts.items.get(result.scope, ())[result.item] if result.scope and result.item is not None else {}
 
@@ -472,14 +428,13 @@ class Searcher:
         if day is not None:
             return day, []
         if isinstance(node, expr.Path) and node.path == "reference_date" and ("submitted_at",) not in self.frozen:
-            moment = from_micros(self.random_encoded(KeyInfo("submitted_at", None, "submitted_at", _INSTANT)))
-            return moment.astimezone(BRUSSELS).date(), [(("submitted_at",), moment.astimezone(BRUSSELS).isoformat())]
+            moment = instant(self.random_encoded(_INSTANT) or 0)  # an instant is always drawn
+            return local_date(moment), [(("submitted_at",), moment.astimezone(BRUSSELS).isoformat())]
         return None, []
 
-    def invert(self, judgement: Judgement, result: Result, info: KeyInfo, value: Any) -> Optional[list]:
-        from . import strategies
-
+    def invert(self, judgement: Judgement, result: Result, info: Key, value: Any) -> list | None:
         call = info.call
+        assert call is not None  # set_key inverts derived keys only
         args = call.args
         rnd = self.rnd
         item = result.item
@@ -491,11 +446,16 @@ class Searcher:
             day, extra = self._day(judgement, result, args[1])
             if day is None:
                 return None
-            latest = _years_before(day, value)  # the birthday is today: exactly ``value``
-            earliest = _years_before(day, value + 1) + dt.timedelta(days=1)  # one day short of value + 1
+            latest = years_before(day, value)  # the birthday is today: exactly ``value``
+            earliest = years_before(day, value + 1) + dt.timedelta(days=1)  # one day short of value + 1
             choice = rnd.random()
-            birth = latest if choice < 0.4 else earliest if choice < 0.8 else \
-                earliest + dt.timedelta(days=rnd.randint(0, max((latest - earliest).days, 0)))
+            birth = (
+                latest
+                if choice < 0.4
+                else earliest
+                if choice < 0.8
+                else earliest + dt.timedelta(days=rnd.randint(0, max((latest - earliest).days, 0)))
+            )
             if not (limits.MIN_YEAR <= birth.year <= limits.MAX_YEAR):
                 return None
             return extra + [(first_parts, birth.isoformat())]
@@ -504,17 +464,14 @@ class Searcher:
             if first.scope is None and first.path in ("partners", "participants"):
                 return [(first_parts, [self.fresh_element(first.path) for _ in range(count)])]
             if first.path == "nationalities":
-                return [(first_parts, self.draw(strategies.nationalities(size=count)))] if count >= 1 else None
+                return [(first_parts, self.draw(nationalities(size=count)))] if count >= 1 else None
             if first.path == "activities":
-                choices = list(first.type.choices) or list(info.type.choices)
-                from ..model import Activity
-
                 choices = [a.value for a in Activity]
                 return [(first_parts, rnd.sample(choices, min(count, len(choices))))]
             return [(first_parts, [f"result {n + 1}" for n in range(count)])]
         if call.name == "local_date":
-            day = dt.date.fromordinal(value)
-            moment = dt.datetime(day.year, day.month, day.day, rnd.randint(0, 23), rnd.randint(0, 59), tzinfo=BRUSSELS)
+            on = units.day(value)
+            moment = dt.datetime(on.year, on.month, on.day, rnd.randint(0, 23), rnd.randint(0, 59), tzinfo=BRUSSELS)
             return [(first_parts, moment.isoformat())]
         if call.name == "union_citizen":
             day, extra = self._day(judgement, result, args[1])
@@ -524,10 +481,10 @@ class Searcher:
                 members = sorted(code for code in EU_MEMBERSHIP if is_eu_member(code, day))
                 codes = [rnd.choice(members)]
                 if rnd.random() < 0.3:
-                    codes.append(self.draw(strategies.nationalities(third_country=True, size=1))[0])
+                    codes.append(self.draw(nationalities(third_country=True, size=1))[0])
                     codes = [c for c in codes if c != "stateless"]
                 return extra + [(first_parts, codes)]
-            return extra + [(first_parts, self.draw(strategies.nationalities(third_country=True)))]
+            return extra + [(first_parts, self.draw(nationalities(third_country=True)))]
         if call.name == "has_any" and len(args) == 2:
             wanted = expr.evaluate(args[1], lambda scope, path: None)
             if wanted is None:
@@ -536,10 +493,8 @@ class Searcher:
             if first.path == "nationalities":
                 if value:
                     return [(first_parts, [rnd.choice(wanted)])]
-                pool = [c for c in self.draw(strategies.nationalities(third_country=True, size=3)) if c not in wanted]
+                pool = [c for c in self.draw(nationalities(third_country=True, size=3)) if c not in wanted]
                 return [(first_parts, pool or ["stateless"])]
-            from ..model import Activity
-
             universe = [a.value for a in Activity] if first.path == "activities" else list(wanted) + ["other"]
             if value:
                 chosen = {rnd.choice(wanted)} | {x for x in universe if rnd.random() < 0.2}
@@ -550,12 +505,4 @@ class Searcher:
         return None
 
 
-_INSTANT = KeyInfo("submitted_at", None, "submitted_at", FieldType(INSTANT))
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    year = day.year - years
-    try:
-        return day.replace(year=year)
-    except ValueError:  # 29 February in a year without one
-        return dt.date(year, 2, 28)
+_INSTANT = Key("submitted_at", None, "submitted_at", FieldType(INSTANT))

@@ -14,47 +14,19 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 import attrs
 
-from .. import catalog, expr
+from .. import catalog, dates, expr
 from ..compiler import Plan
-from ..documents import BRUSSELS, read_application
+from ..documents import read_application
 from ..errors import AmifRulesError, InputError
 from ..facts import Facts, build_facts
 from ..ir import CompiledRule, EncodedFacts
-from ..ruleset import REFERENCE_YEAR, Rule, Ruleset
+from ..ruleset import Rule, Ruleset
 from ..schema import DATE, FieldType, root_field, scope_field
-
-
-@attrs.frozen
-class KeyInfo:
-    """One fact key of a compiled ruleset: where its value comes from.
-
-    ``scope`` is None for the document root or the list name (``partners``); ``path`` is the
-    field path (relative to the element in a scope); ``call`` is the function call of a
-    derived key (``age_on(item.birth_date, reference_date)``), None for a plain field.
-    """
-
-    key: str
-    scope: Optional[str]
-    path: str
-    type: FieldType
-    call: Optional[expr.Call] = None
-
-    @property
-    def derived(self) -> bool:
-        return self.call is not None
-
-    def document_path(self, item: Optional[int] = None) -> str:
-        """The input path as the verdict writes it (``partners[0].municipality.population``)."""
-        if self.call is not None:
-            return self.key[3:] if self.key.startswith("fn:") else self.key
-        if self.scope is None:
-            return self.path
-        where = f"{self.scope}[{item}]" if item is not None else f"{self.scope}[]"
-        return f"{where}.{self.path}"
+from ..search import Key, PlanKeys
 
 
 @attrs.frozen
@@ -65,8 +37,8 @@ class Result:
     rule: int
     id: str
     severity: str
-    scope: Optional[str]
-    item: Optional[int]
+    scope: str | None
+    item: int | None
     outcome: str
 
 
@@ -74,7 +46,7 @@ class Result:
 class Judgement:
     """A document judged by the oracle: the outcome of every rule, and what it was read as."""
 
-    target: "Target"
+    target: Target
     results: tuple[Result, ...]
     facts: Facts
     encoded: EncodedFacts
@@ -96,34 +68,27 @@ class Judgement:
 class Target:
     """A prepared ruleset with the meaning of each of its fact keys."""
 
-    def __init__(self, ruleset: Ruleset, plan: Plan, call: Optional[str]):
+    def __init__(self, ruleset: Ruleset, plan: Plan, call: str | None):
         self.ruleset = ruleset
         self.plan = plan
         self.call = call
         self.rules: tuple[Rule, ...] = ruleset.rules
         self.compiled: tuple[CompiledRule, ...] = plan.compiled.rules
-        keys: dict[str, KeyInfo] = {}
-        for key, path, kind in plan.root_keys:
-            keys[key] = KeyInfo(key, None, path, kind)
-        for scope, entries in plan.scope_keys.items():
-            for key, path, kind in entries:
-                keys[key] = KeyInfo(key, scope, path, kind)
-        for derivation in plan.derivations:
-            keys[derivation.key] = KeyInfo(derivation.key, derivation.scope, "", derivation.node.type, derivation.node)
-        self.keys = keys
+        self.keys: dict[str, Key] = PlanKeys(plan).table()
         self.index = {rule.id: position for position, rule in enumerate(self.rules)}
 
     def rule(self, rule_id: str) -> Rule:
         try:
             return self.rules[self.index[rule_id]]
         except KeyError:
-            raise ValueError(f"ruleset {self.ruleset.id!r} has no rule {rule_id!r}; its rules: "
-                             + ", ".join(self.index)) from None
+            raise ValueError(
+                f"ruleset {self.ruleset.id!r} has no rule {rule_id!r}; its rules: " + ", ".join(self.index)
+            ) from None
 
-    def reads(self) -> set[tuple[Optional[str], str]]:
+    def reads(self) -> set[tuple[str | None, str]]:
         """Every (scope, path) of a document field the compiled rules read, arguments of
         derived keys included (``reference_date`` stands for ``submitted_at``)."""
-        found: set[tuple[Optional[str], str]] = set()
+        found: set[tuple[str | None, str]] = set()
         for info in self.keys.values():
             if info.call is None:
                 found.add((info.scope, info.path))
@@ -133,16 +98,10 @@ class Target:
         return {(scope, "submitted_at" if path == "reference_date" else path) for scope, path in found}
 
 
-def reference_date(application) -> Optional[dt.date]:
-    if application.submitted_at is None:
-        return None
-    return application.submitted_at.astimezone(BRUSSELS).date()
-
-
 _TARGETS: dict[tuple, Target] = {}
 
 
-def target_for(call: Optional[str], ruleset: Optional[Ruleset], on: Optional[dt.date]) -> Target:
+def target_for(call: str | None, ruleset: Ruleset | None, on: dt.date | None) -> Target:
     """The target a document is judged against, as ``amif_rules.check`` would pick it."""
     key = (call, None if ruleset is None else (ruleset.digest, ruleset.file), on)
     target = _TARGETS.get(key)
@@ -159,15 +118,16 @@ def target_for(call: Optional[str], ruleset: Optional[Ruleset], on: Optional[dt.
     return target
 
 
-def judge(document: Any, call: Optional[str] = None, ruleset: Optional[Ruleset] = None) -> Optional[Judgement]:
+def judge(document: Any, call: str | None = None, ruleset: Ruleset | None = None) -> Judgement | None:
     """The oracle's view of ``document``: None when the document is not a valid application."""
     try:
         application = read_application(copy.deepcopy(document) if isinstance(document, dict) else document)
     except InputError:
         return None
-    day = reference_date(application)
-    if day is not None and any(p is not None and p.birth_date is not None and p.birth_date > day
-                               for p in application.participants or ()):
+    day = dates.reference_date(application.submitted_at)
+    if day is not None and any(
+        p is not None and p.birth_date is not None and p.birth_date > day for p in application.participants or ()
+    ):
         return None  # born after the submission: the reader refuses it (issue 10), whatever its version
     code = call if call is not None else application.call
     if ruleset is None and code is None:
@@ -176,10 +136,7 @@ def judge(document: Any, call: Optional[str] = None, ruleset: Optional[Ruleset] 
         target = target_for(code, ruleset, day)
     except AmifRulesError:
         return None
-    register_date = target.ruleset.register_date
-    if register_date == REFERENCE_YEAR:
-        register_date = dt.date(day.year, 1, 1) if day is not None else None
-    facts = build_facts(application, register_date=register_date)
+    facts = build_facts(application, register_date=dates.register_date(target.ruleset.register_date, day))
     encoded = target.plan.encode(facts)
     results: list[Result] = []
     for position, rule in enumerate(target.rules):
@@ -190,15 +147,16 @@ def judge(document: Any, call: Optional[str] = None, ruleset: Optional[Ruleset] 
         if not elements:
             results.append(Result(position, rule.id, rule.severity, rule.for_each, None, "not_applicable"))
         for index, element in enumerate(elements):
-            results.append(Result(position, rule.id, rule.severity, rule.for_each, index,
-                                  typed_outcome(rule, facts.root, element)))
+            results.append(
+                Result(position, rule.id, rule.severity, rule.for_each, index, typed_outcome(rule, facts.root, element))
+            )
     return Judgement(target, tuple(results), facts, encoded)
 
 
 def typed_outcome(rule: Rule, root: dict, element: dict) -> str:
     """A rule's outcome from its typed expressions (three-valued, as the contract says)."""
 
-    def lookup(scope: Optional[str], path: str) -> Any:
+    def lookup(scope: str | None, path: str) -> Any:
         return element.get(path) if scope is not None else root.get(path)
 
     if rule.when is not None:
@@ -213,7 +171,7 @@ def typed_outcome(rule: Rule, root: dict, element: dict) -> str:
     return "pass" if truth else "fail"
 
 
-def field_type(scope: Optional[str], path: str) -> Optional[FieldType]:
+def field_type(scope: str | None, path: str) -> FieldType | None:
     if path == "reference_date" and scope is None:
         return FieldType(DATE)
     return root_field(path) if scope is None else scope_field(scope, path)

@@ -17,12 +17,10 @@ other field's value in a given document.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import random
 import re
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any
 
 import attrs
 from hypothesis import assume
@@ -31,9 +29,10 @@ from hypothesis.errors import InvalidArgument
 
 from ..ir import Linear, atoms
 from ..ruleset import Ruleset
-from ..schema import DATE, INSTANT, MONEY
-from ._search import Goal, Searcher, apply, decide, from_micros, parts_of
-from ._target import Judgement, KeyInfo, Target, judge
+from ..search import around, decide, document_value, threshold
+from ._search import Goal, Searcher, apply, parts_of
+from ._target import Judgement, Target, judge, target_for
+from .strategies import prepare
 
 __all__ = ["Boundary", "BoundaryCase", "boundaries", "boundary_cases", "boundary_values"]
 
@@ -85,7 +84,7 @@ class BoundaryCase:
 
     document: dict
     rule: str
-    item: Optional[str]
+    item: str | None
     path: str
     value: Any
     holds: bool
@@ -93,50 +92,33 @@ class BoundaryCase:
     outcome: str
 
 
-def _document_value(info: KeyInfo, value: int) -> Any:
-    kind = info.type.kind
-    if kind == MONEY:
-        sign = "-" if value < 0 else ""
-        value = abs(value)
-        return f"{sign}{value // 100}.{value % 100:02d}"
-    if kind == INSTANT:
-        from ..documents import BRUSSELS
-
-        return from_micros(value).astimezone(BRUSSELS).isoformat()
-    if kind == DATE:
-        return dt.date.fromordinal(value).isoformat()
-    return value
-
-
 def _atoms(condition):
     """The Linear atoms of a condition."""
     return (atom for atom, _ in atoms(condition) if isinstance(atom, Linear))
 
 
-def _solve(coefficient: int, rest: int, op: str) -> tuple[Fraction, Optional[int], Optional[int]]:
+def _solve(coefficient: int, rest: int, op: str) -> tuple[Fraction, int | None, int | None]:
     """The exact boundary of ``coefficient × x + rest OP 0``, and the closest integers on the
     side where it holds and where it breaks."""
-    exact = Fraction(-rest, coefficient)
-    floor, ceil = math.floor(exact), math.ceil(exact)
-    around = sorted({floor - 1, floor, ceil, ceil + 1}, key=lambda x: (abs(x - exact), x))
-    holds = next((x for x in around if decide(coefficient * x + rest, op)), None)
-    breaks = next((x for x in around if not decide(coefficient * x + rest, op)), None)
+    exact = threshold(coefficient, rest)
+    nearest = sorted(set(around(exact)), key=lambda x: (abs(x - exact), x))
+    holds = next((x for x in nearest if decide(coefficient * x + rest, op)), None)
+    breaks = next((x for x in nearest if not decide(coefficient * x + rest, op)), None)
     return exact, holds, breaks
 
 
-def _target(call: Optional[str], ruleset: Optional[Ruleset], document: Optional[dict]):
+def _target(call: str | None, ruleset: Ruleset | None, document: dict | None):
     if document is not None:
         judgement = judge(document, call, ruleset)
         if judgement is None:
             raise ValueError("the document is not a valid application (amif_rules.check raises InputError for it)")
         return judgement.target, judgement
-    from ._target import target_for
-
     return target_for(call, ruleset, None), None
 
 
-def boundaries(call: Optional[str] = "42", document: Optional[dict] = None, ruleset: Optional[Ruleset] = None,
-               rule: Optional[str] = None) -> tuple[Boundary, ...]:
+def boundaries(
+    call: str | None = "42", document: dict | None = None, ruleset: Ruleset | None = None, rule: str | None = None
+) -> tuple[Boundary, ...]:
     """Every boundary of the call's rules (of ``rule`` only, when given), in rule order.
 
     With ``document``, boundaries relative to other fields are computed against that
@@ -155,7 +137,7 @@ def boundaries(call: Optional[str] = "42", document: Optional[dict] = None, rule
                     info = target.keys[key]
                     others = [(c, k) for c, k in atom.terms if k != key]
                     relative = tuple(target.keys[k].document_path() for _, k in others)
-                    rest: Optional[int] = atom.constant
+                    rest: int | None = atom.constant
                     if others:
                         fact = judgement.encoded.root if (judgement is not None and compiled.scope is None) else None
                         if fact is None or any(fact.get(k) is None for _, k in others):
@@ -167,10 +149,19 @@ def boundaries(call: Optional[str] = "42", document: Optional[dict] = None, rule
                         found.append(Boundary(typed.id, part, info.document_path(), op, None, None, None, relative))
                         continue
                     exact, holds, breaks = _solve(coefficient, rest, atom.op)
-                    value = _document_value(info, int(exact)) if exact.denominator == 1 else None
-                    found.append(Boundary(typed.id, part, info.document_path(), op, value,
-                                          None if holds is None else _document_value(info, holds),
-                                          None if breaks is None else _document_value(info, breaks), relative))
+                    value = document_value(info.type.kind, int(exact)) if exact.denominator == 1 else None
+                    found.append(
+                        Boundary(
+                            typed.id,
+                            part,
+                            info.document_path(),
+                            op,
+                            value,
+                            None if holds is None else document_value(info.type.kind, holds),
+                            None if breaks is None else document_value(info.type.kind, breaks),
+                            relative,
+                        )
+                    )
     return tuple(found)
 
 
@@ -178,7 +169,7 @@ def _normal(path: str) -> str:
     return re.sub(r"\[[0-9]*\]", "[]", path)
 
 
-def boundary_values(path: str, call: Optional[str] = "42", ruleset: Optional[Ruleset] = None) -> st.SearchStrategy:
+def boundary_values(path: str, call: str | None = "42", ruleset: Ruleset | None = None) -> st.SearchStrategy:
     """Values of one field on and next to each of its absolute boundaries, in document form.
 
     ``path`` as in :class:`Boundary` (``applicant.municipality.population``,
@@ -208,8 +199,13 @@ class _CaseGoal(Goal):
         return [(r, want) for r, want in Goal.wants(self, judgement) if (r.id, r.item) != self.only]
 
 
-def boundary_cases(call: Optional[str] = "42", rule: Optional[str] = None, ruleset: Optional[Ruleset] = None,
-                   max_partners: int = 3, max_participants: int = 4) -> st.SearchStrategy[BoundaryCase]:
+def boundary_cases(
+    call: str | None = "42",
+    rule: str | None = None,
+    ruleset: Ruleset | None = None,
+    max_partners: int = 3,
+    max_participants: int = 4,
+) -> st.SearchStrategy[BoundaryCase]:
     """Documents on or next to a boundary of ``rule`` (any rule with a boundary, when None).
 
     Each draw takes an application every rule accepts, moves one field of one comparison of
@@ -219,9 +215,7 @@ def boundary_cases(call: Optional[str] = "42", rule: Optional[str] = None, rules
     application passes (as the linter proves) has no boundary case: Hypothesis reports
     ``Unsatisfiable``.
     """
-    from .strategies import _prepare
-
-    spec = _prepare(call, ruleset)
+    spec = prepare(call, ruleset)
     target: Target = spec.target
     with_boundaries = [typed.id for typed, compiled in zip(target.rules, target.compiled) if list(_atoms(compiled.check))]
     if rule is not None:
@@ -285,7 +279,15 @@ def _boundary_cases(draw, spec, rule_ids: tuple, max_partners: int, max_particip
             continue
         info = verdict.target.keys[key]
         item = f"{result.scope}[{result.item}]" if result.scope is not None and result.item is not None else None
-        return BoundaryCase(final, rule_id, item, info.document_path(result.item if info.scope else None),
-                            _document_value(info, int(fact[key])), holds_wanted, mine[0].outcome, verdict.outcome)
+        return BoundaryCase(
+            final,
+            rule_id,
+            item,
+            info.document_path(result.item if info.scope else None),
+            document_value(info.type.kind, int(fact[key])),
+            holds_wanted,
+            mine[0].outcome,
+            verdict.outcome,
+        )
     assume(False)  # hypothesis.assume: this draw found nothing (strategies has no assume)
     raise AssertionError("unreachable")  # pragma: no cover

@@ -11,16 +11,17 @@ import copy
 import json
 import re
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 from .. import api
-from ..errors import InputError
+from ..docpaths import put
 from ..documents import read_application, to_document
 from ..engines import durable_available
-from ..ir import Linear, atoms
+from ..errors import InputError
+from ..ir import Linear, atoms, condition_keys
 from ..ruleset import Ruleset
 from ..verdict import Verdict
-from ..docpaths import put
+from . import _texts
 from ._schema import _validator, application_schema, json_values, schema_view
 from ._target import target_for
 
@@ -61,8 +62,9 @@ def _without_engine(verdict: Verdict) -> dict:
     return data
 
 
-def assert_engines_agree(document: Any, call: Optional[str] = None, lang: str = "nl", on=None,
-                         ruleset: Optional[Ruleset] = None) -> Verdict:
+def assert_engines_agree(
+    document: Any, call: str | None = None, lang: str = "nl", on=None, ruleset: Ruleset | None = None
+) -> Verdict:
     """Every available engine gives the same verdict, byte for byte but for ``engine``
     (contract §2). Returns the built-in engine's verdict. With one engine available, it
     checks that engine's verdict names it."""
@@ -74,13 +76,15 @@ def assert_engines_agree(document: Any, call: Optional[str] = None, lang: str = 
         assert other.engine == engine
         got = json.dumps(_without_engine(other), ensure_ascii=False, sort_keys=True)
         if got != expected:
-            raise AssertionError(f"the {engine} engine disagrees with the built-in one on {document!r}:\n"
-                                 f"  python: {expected}\n  {engine}: {got}")
+            raise AssertionError(
+                f"the {engine} engine disagrees with the built-in one on {document!r}:\n  python: {expected}\n  {engine}: {got}"
+            )
     return reference
 
 
-def assert_deterministic(document: Any, call: Optional[str] = None, engine: str = "auto", lang: str = "nl",
-                         ruleset: Optional[Ruleset] = None) -> Verdict:
+def assert_deterministic(
+    document: Any, call: str | None = None, engine: str = "auto", lang: str = "nl", ruleset: Ruleset | None = None
+) -> Verdict:
     """The same document gives the same verdict twice, after a JSON round trip of the
     document, and after reading it into the model and writing it back
     (``to_document(read_application(document))``); the verdict survives a JSON round trip."""
@@ -106,11 +110,13 @@ def assert_valid_application(document: Any) -> None:
     included: see ``_schema.schema_view``)."""
     errors = sorted(_validator("application").iter_errors(schema_view(document)), key=lambda e: list(e.absolute_path))
     if errors:
-        raise AssertionError("the document does not validate against application.schema.json:\n"
-                             + "\n".join(f"  {'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in errors))
+        raise AssertionError(
+            "the document does not validate against application.schema.json:\n"
+            + "\n".join(f"  {'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message}" for e in errors)
+        )
 
 
-def assert_valid_verdict(verdict: Verdict, ruleset: Optional[Ruleset] = None) -> None:
+def assert_valid_verdict(verdict: Verdict, ruleset: Ruleset | None = None) -> None:
     """The verdict validates against the published verdict schema (``verdict_schema()``,
     needs ``jsonschema``) and keeps contract §2: every rule of the ruleset in its order,
     the outcome aggregated from the rule results, ``missing`` sorted and made of the unknown
@@ -118,8 +124,10 @@ def assert_valid_verdict(verdict: Verdict, ruleset: Optional[Ruleset] = None) ->
     data = verdict.to_dict()
     errors = list(_validator("verdict").iter_errors(data))
     if errors:
-        raise AssertionError("the verdict does not validate against verdict.schema.json:\n"
-                             + "\n".join(f"  {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors))
+        raise AssertionError(
+            "the verdict does not validate against verdict.schema.json:\n"
+            + "\n".join(f"  {'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors)
+        )
     rules = data["rules"]
     if any(r["outcome"] == "fail" and r["severity"] == "error" for r in rules):
         expected = "ineligible"
@@ -130,8 +138,9 @@ def assert_valid_verdict(verdict: Verdict, ruleset: Optional[Ruleset] = None) ->
     assert data["outcome"] == expected, f"outcome {data['outcome']!r}, but the rule results make it {expected!r}"
     assert data["missing"] == sorted(set(data["missing"])), "missing is not sorted, or repeats a path"
     if expected == "incomplete":
-        from_rules = sorted({path for r in rules if r["outcome"] == "unknown" for path, value in r["fields"].items()
-                             if value is None})
+        from_rules = sorted(
+            {path for r in rules if r["outcome"] == "unknown" for path, value in r["fields"].items() if value is None}
+        )
         assert data["missing"] == from_rules, f"missing {data['missing']} is not the unknown rules' missing fields {from_rules}"
     else:
         assert data["missing"] == [], "a decided verdict lists missing fields"
@@ -174,7 +183,7 @@ def _polar_atoms(condition):
     return ((atom, positive) for atom, positive in atoms(condition) if isinstance(atom, Linear))
 
 
-def monotonic_fields(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None) -> dict[str, str]:
+def monotonic_fields(call: str | None = "42", ruleset: Ruleset | None = None) -> dict[str, str]:
     """Fields that only ever help in one direction, derived from the ruleset.
 
     ``{"applicant.municipality.population": "up", "budget.amif": "down", ...}``: a field is
@@ -209,8 +218,6 @@ def monotonic_fields(call: Optional[str] = "42", ruleset: Optional[Ruleset] = No
 
 
 def _keys(condition) -> set[str]:
-    from ..ir import condition_keys
-
     return set(condition_keys(condition))
 
 
@@ -232,8 +239,9 @@ def _number(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-def assert_monotonic(document: dict, path: str, value: Any, call: Optional[str] = None, engine: str = "auto",
-                     ruleset: Optional[Ruleset] = None) -> tuple[Verdict, Verdict]:
+def assert_monotonic(
+    document: dict, path: str, value: Any, call: str | None = None, engine: str = "auto", ruleset: Ruleset | None = None
+) -> tuple[Verdict, Verdict]:
     """Moving ``path`` to ``value`` in the direction :func:`monotonic_fields` gives for it
     never makes the application less eligible, nor any rule result worse.
 
@@ -258,14 +266,17 @@ def assert_monotonic(document: dict, path: str, value: Any, call: Optional[str] 
     put(changed, _parts(path), value)
     after = api.check(changed, call=call, engine=engine, ruleset=ruleset)
     if OUTCOME_RANK[after.outcome] < OUTCOME_RANK[before.outcome]:
-        raise AssertionError(f"{path} {old} -> {value} ({direction}) made the application less eligible: "
-                             f"{before.outcome} -> {after.outcome}")
+        raise AssertionError(
+            f"{path} {old} -> {value} ({direction}) made the application less eligible: {before.outcome} -> {after.outcome}"
+        )
     earlier = {(r.id, r.item): r.outcome for r in before.rules}
     for result in after.rules:
         was = earlier.get((result.id, result.item))
         if was is not None and RULE_OUTCOME_RANK[result.outcome] < RULE_OUTCOME_RANK[was]:
-            raise AssertionError(f"{path} {old} -> {value} ({direction}) made rule {result.id}"
-                                 f"{' on ' + result.item if result.item else ''} worse: {was} -> {result.outcome}")
+            raise AssertionError(
+                f"{path} {old} -> {value} ({direction}) made rule {result.id}"
+                f"{' on ' + result.item if result.item else ''} worse: {was} -> {result.outcome}"
+            )
     return before, after
 
 
@@ -359,15 +370,16 @@ def assert_yaml_json_agree(document: dict, **check_options) -> tuple[str, Any]:
     ``on``, ``ruleset``). Raises ``ValueError`` for a document JSON cannot write (NaN,
     infinities, non-JSON objects). Returns ``("verdict", JSON)`` or ``("input error", paths)``.
     """
-    from ._texts import json_text, yaml_text
-
-    json_form, yaml_form = json_text(document), yaml_text(document)
+    # Read from the module when called: a test puts another writer in its place.
+    json_form, yaml_form = _texts.json_text(document), _texts.yaml_text(document)
     expected = _check_outcome(document, **check_options)
     for name, text in (("JSON", json_form), ("YAML", yaml_form)):
         got = _check_outcome(text, **check_options)
         if got != expected:
-            raise AssertionError(f"the document as {name} text gives {got[0]} {_brief(got[1])}, the mapping "
-                                 f"{expected[0]} {_brief(expected[1])}\n{name} text:\n{text[:2000]}")
+            raise AssertionError(
+                f"the document as {name} text gives {got[0]} {_brief(got[1])}, the mapping "
+                f"{expected[0]} {_brief(expected[1])}\n{name} text:\n{text[:2000]}"
+            )
     return expected
 
 
@@ -376,7 +388,7 @@ def _brief(value: Any) -> str:
     return text if len(text) <= 1500 else text[:1500] + "…"
 
 
-def assert_schema_accepts(document: dict, **check_options) -> Optional[Verdict]:
+def assert_schema_accepts(document: dict, **check_options) -> Verdict | None:
     """If ``amif_rules.check`` accepts the document (a verdict, no ``InputError``), the
     published application schema accepts it too: what the library reads, the schema lets
     through (it may be looser, never stricter), so a portal validating with the schema first
@@ -393,9 +405,10 @@ def assert_schema_accepts(document: dict, **check_options) -> Optional[Verdict]:
         return None
     errors = sorted(_validator("application").iter_errors(schema_view(document)), key=lambda e: list(e.absolute_path))
     if errors:
-        raise AssertionError("the library accepts the document but application.schema.json refuses it:\n"
-                             + "\n".join(f"  {'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message[:200]}"
-                                          for e in errors))
+        raise AssertionError(
+            "the library accepts the document but application.schema.json refuses it:\n"
+            + "\n".join(f"  {'/'.join(map(str, e.absolute_path)) or '(document)'}: {e.message[:200]}" for e in errors)
+        )
     return verdict
 
 
@@ -403,7 +416,7 @@ def assert_schema_accepts(document: dict, **check_options) -> Optional[Verdict]:
 MAX_PROBLEM_CHARS = 400
 
 
-def assert_bounded_error(document: Any, max_chars: int = MAX_PROBLEM_CHARS, **check_options) -> Optional[InputError]:
+def assert_bounded_error(document: Any, max_chars: int = MAX_PROBLEM_CHARS, **check_options) -> InputError | None:
     """If the document is refused, the ``InputError`` quotes a bounded excerpt of what it
     refuses: no problem's message is longer than ``max_chars``, whatever the size of the
     values (a million-digit number, a long text), so an error never amplifies its input
@@ -413,12 +426,15 @@ def assert_bounded_error(document: Any, max_chars: int = MAX_PROBLEM_CHARS, **ch
     except InputError as error:
         long = [p for p in error.problems if len(p.message) > max_chars]
         if long:
-            raise AssertionError(f"{len(long)} problem message(s) longer than {max_chars} characters, e.g. at "
-                                 f"{long[0].path or '(document)'}: {len(long[0].message):,} characters: "
-                                 f"{long[0].message[:200]}…") from None
+            raise AssertionError(
+                f"{len(long)} problem message(s) longer than {max_chars} characters, e.g. at "
+                f"{long[0].path or '(document)'}: {len(long[0].message):,} characters: "
+                f"{long[0].message[:200]}…"
+            ) from None
         limit = len(error.problems) * (max_chars + 8) + sum(len(p.path) for p in error.problems) + 100
         if len(str(error)) > limit:
-            raise AssertionError(f"the error's text is {len(str(error)):,} characters for {len(error.problems)} "
-                                 f"problem(s): {str(error)[:200]}…") from None
+            raise AssertionError(
+                f"the error's text is {len(str(error)):,} characters for {len(error.problems)} problem(s): {str(error)[:200]}…"
+            ) from None
         return error
     return None
