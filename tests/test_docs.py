@@ -302,6 +302,10 @@ class FileRunner:
         except amif_rules.RulesetError as error:
             if str(error) != expected.text.rstrip("\n"):
                 self.fail(block, f"expected the error:\n{expected.text}got:\n{error}")
+            # Every documented loading error carries its own lint code (docs/lint.md), not the catch-all.
+            for problem in error.problems:
+                if problem.code == "AR199":
+                    self.fail(block, f"this error has no lint code of its own (AR199): {problem.message}")
         else:
             self.fail(block, "the ruleset loads, but the documentation says it does not")
 

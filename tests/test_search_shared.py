@@ -142,12 +142,10 @@ def test_the_linter_keeps_its_import_path():
         SEARCH_BUDGET,
         exit_status,
         lint_paths,
-        problem_code,
         ruleset_schema,
     )
 
     assert lint_package.Finding is Finding
-    assert problem_code("unknown key 'chek'") == "AR101"
 
 
 def test_the_raw_view_places_values_and_keys(tmp_path):

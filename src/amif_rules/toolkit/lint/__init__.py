@@ -29,14 +29,13 @@ with :mod:`.analysis`, :mod:`.eligibility`, :mod:`.outcomes`, :mod:`.gaps`,
 
 from __future__ import annotations
 
-# "X as X": importable from here as before the package (problem_code by the tests; the
+# "X as X": importable from here as before the package (the
 # search's budget and seed, SEVERITIES).
 from ...search import RANDOM_VALUES as RANDOM_VALUES
 from ...search import SEARCH_BUDGET as SEARCH_BUDGET
 from ...search import SEED as SEED
 from .findings import CODES, Finding, exit_status
 from .findings import SEVERITIES as SEVERITIES
-from .problems import problem_code as problem_code
 from .run import lint, lint_paths
 from .schemacheck import ruleset_schema
 

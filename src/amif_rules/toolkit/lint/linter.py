@@ -10,7 +10,6 @@ from pathlib import Path
 from ...errors import RulesetError, RulesetProblem
 from ...ruleset import Ruleset, parse_ruleset
 from .findings import CODES, Finding
-from .problems import problem_code
 from .raw import RawFile, read_chain, read_raw
 from .schemacheck import schema_findings
 
@@ -54,7 +53,7 @@ class Linter:
             self.add("AR199", f"the ruleset cannot be loaded ({type(error).__name__}: {error})", self.name)
         except RulesetError as error:
             for problem in error.problems:
-                self.add(problem_code(problem.message), problem.message, self.locate(problem), hint=problem.hint)
+                self.add(problem.code, problem.message, self.locate(problem), hint=problem.hint)
             # A schema finding on a line the loader already explains says the same thing twice;
             # and when the file is not even a ruleset mapping, the schema has nothing to add.
             if any(f.code == "AR001" for f in self.findings):

@@ -13,7 +13,6 @@ from ...ruleset import Ruleset
 from . import semantics
 from .findings import Finding, order
 from .linter import Linter
-from .problems import problem_code
 from .static import beyond_loader
 
 
@@ -92,7 +91,7 @@ def run(linter: Linter) -> list[Finding]:
             semantics.check(linter)
         except RulesetError as error:  # the compiler refuses what no engine can run
             for problem in error.problems:
-                linter.add(problem_code(problem.message), problem.message, linter.locate(problem), hint=problem.hint)
+                linter.add(problem.code, problem.message, linter.locate(problem), hint=problem.hint)
         except Exception as error:  # noqa: BLE001 - a bug here must not hide the findings above
             linter.add(
                 "AR390",
