@@ -22,7 +22,7 @@ import attrs
 
 from . import limits, schema
 from .dates import age_on, local_date
-from .problemcodes import BAD_DEFINITION, LIMIT, OTHER, SYNTAX, TYPE_ERROR, UNKNOWN_FIELD
+from .problemcodes import BAD_DEFINITION, LIMIT, SYNTAX, TYPE_ERROR, UNKNOWN_FIELD
 from .reference import EEA_EFTA_SWISS, is_eu_member, membership_changes
 from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
 from .suggestions import closest
@@ -332,8 +332,7 @@ class _Translator:
                 if rest in schema.scope_prefixes(item_scope):
                     raise self.fail(node, UNKNOWN_FIELD, f"item.{rest} is an object, not a value",
                                     hint="name one of its fields: " + ", ".join(f"item.{k}" for k in known if k.startswith(rest + ".")))
-                # OTHER, not UNKNOWN_FIELD: the code lint has always given this problem (see docs/lint.md).
-                raise self.fail(node, OTHER, f"the elements of {item_scope} have no field {rest!r}",
+                raise self.fail(node, UNKNOWN_FIELD, f"the elements of {item_scope} have no field {rest!r}",
                                 hint=_did_you_mean(rest, known, prefix="item.") or "fields: " + ", ".join(f"item.{k}" for k in known))
             return Path(item_scope, rest, kind)
         kind = schema.root_field(dotted)

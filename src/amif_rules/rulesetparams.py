@@ -13,7 +13,7 @@ from typing import Any
 
 from . import expr, schema
 from .errors import excerpt
-from .problemcodes import BAD_PARAMETER, NO_SOURCE, OTHER
+from .problemcodes import BAD_PARAMETER, NO_SOURCE
 from .rulesetmodel import NAME, PARAMETER_TYPES, UNSET, Dated, Parameter, YamlPath, resolve
 from .rulesetyaml import Places, Raw
 from .yamlpos import KEY
@@ -80,8 +80,7 @@ def _parameter(places: Places, name: str, spec: dict[str, Any], path: YamlPath, 
         sample = None
     type_name = spec.get("type") or (_infer_type(sample) if sample is not None else None)
     if type_name is not None and not isinstance(type_name, str):
-        # OTHER, not BAD_PARAMETER: the code lint has always given this problem.
-        places.problem(path + ("type",), OTHER, f"type must be one of {', '.join(PARAMETER_TYPES)}, got {type_name!r}")
+        places.problem(path + ("type",), BAD_PARAMETER, f"type must be one of {', '.join(PARAMETER_TYPES)}, got {type_name!r}")
         return None
     if type_name is None:
         places.problem(path, BAD_PARAMETER, f"parameter {name!r} has no value and no type",

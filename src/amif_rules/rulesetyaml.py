@@ -21,7 +21,7 @@ import yaml
 from . import limits
 from .errors import Location, RulesetError, RulesetProblem, excerpt
 from .languages import LANGUAGES
-from .problemcodes import BAD_VALUE, LIMIT, MISSING_KEY, MISSING_TRANSLATION, OTHER, UNKNOWN_KEY, YAML
+from .problemcodes import BAD_VALUE, LIMIT, MISSING_KEY, MISSING_TRANSLATION, UNKNOWN_KEY, YAML
 from .rulesetmodel import Localized, YamlPath
 from .suggestions import closest
 from .yamlpos import KEY, Builder
@@ -183,8 +183,7 @@ def compose(data: str | bytes, file: str, problems: list[RulesetProblem]) -> Raw
     except (yaml.YAMLError, RecursionError) as error:
         raise _refused(Location(name), YAML, f"not valid YAML: {error}") from None
     except (UnicodeError, ValueError) as error:  # e.g. a lone surrogate, which libyaml cannot encode
-        # OTHER, not YAML: the code lint has always given this problem.
-        raise _refused(Location(name), OTHER, f"the text is not valid Unicode ({error.__class__.__name__})",
+        raise _refused(Location(name), YAML, f"the text is not valid Unicode ({error.__class__.__name__})",
                        "save the file as UTF-8") from None
     if node is None:
         raise _refused(Location(name), YAML, "the ruleset file is empty",
