@@ -51,9 +51,9 @@ def sessions_left() -> int:
     import durable_rules_engine
 
     left = 0
-    for plan in durable._PLANS.values():
+    for plan in durable.PLANS.values():
         try:
-            durable_rules_engine.get_state(plan.handle, durable._SID)
+            durable_rules_engine.get_state(plan.handle, durable.SID)
             left += 1
         except durable_rules_engine.error as error:
             if "309" not in str(error):

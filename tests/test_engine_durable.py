@@ -184,7 +184,7 @@ def test_deep_condition_is_split_into_several_durable_rules():
     assert both(compiled, EncodedFacts({**full, "s": "v0"}, {}))[0].outcome == "pass"
     assert both(compiled, EncodedFacts({**full, "k3": 0, "k4": 4, "s": "x"}, {}))[0].outcome == "fail"
     assert both(compiled, EncodedFacts({"s": "v0"}, {}))[0].outcome == "unknown"
-    assert durable_module._PLANS[compiled.key].durable_rules > 3  # sentinel + pass + fail, split
+    assert durable_module.PLANS[compiled.key].durable_rules > 3  # sentinel + pass + fail, split
 
 
 # --------------------------------------------------------------------------------------
@@ -402,7 +402,7 @@ def test_many_rules_are_spread_over_groups():
     results = both(compiled, EncodedFacts(root, {"partners": partners}))
     assert len(results) == 200 + 100 * 3
     assert {r.outcome for r in results} == {"pass", "fail", "unknown", "not_applicable"}
-    assert durable_module._PLANS[compiled.key].levels >= 1
+    assert durable_module.PLANS[compiled.key].levels >= 1
 
 
 def test_a_wide_member_is_spread_over_several_durable_rules():
@@ -458,9 +458,9 @@ def test_each_ruleset_is_compiled_once_per_process():
     compiled = partners_ruleset()
     facts = EncodedFacts({"pop": 1}, {})
     DURABLE.evaluate(compiled, facts)
-    plan = durable_module._PLANS[compiled.key]
+    plan = durable_module.PLANS[compiled.key]
     DurableEngine().evaluate(compiled, facts)  # another engine shares the compiled ruleset
-    assert durable_module._PLANS[compiled.key] is plan
+    assert durable_module.PLANS[compiled.key] is plan
 
 
 def test_more_evaluations_than_durable_sessions():
@@ -550,8 +550,8 @@ def test_a_durable_failure_leaves_the_engine_usable():
     compiled = partners_ruleset()
     facts = EncodedFacts({"pop": 200_000}, {})
     assert DURABLE.evaluate(compiled, facts)[0].outcome == "pass"
-    plan = durable_module._PLANS[compiled.key]
-    with durable_module._LOCK, pytest.raises(EngineError):
+    plan = durable_module.PLANS[compiled.key]
+    with durable_module.LOCK, pytest.raises(EngineError):
         plan.run('[{"sid":"s0","id":"sr","t":0},{"sid":"s0","id":"sr","t":0},{"broken": ')
     for _ in range(3):
         assert DURABLE.evaluate(compiled, facts)[0].outcome == "pass"

@@ -22,7 +22,7 @@ from hypothesis.errors import Unsatisfiable
 import amif_rules
 from amif_rules import catalog, testing
 from amif_rules.testing.boundaries import boundaries
-from amif_rules.testing.strategies import _prepare
+from amif_rules.testing.strategies import prepare
 
 CALLS = catalog.calls()
 
@@ -39,7 +39,7 @@ def run(strategy, check, examples: int = 10) -> None:
 
 
 def _failable() -> list[tuple[str, str]]:
-    return [(call, rule) for call in CALLS for rule in _prepare(call, None).failable()]
+    return [(call, rule) for call in CALLS for rule in prepare(call, None).failable()]
 
 
 @pytest.mark.parametrize("call", CALLS)

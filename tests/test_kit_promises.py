@@ -32,6 +32,7 @@ import amif_rules
 from amif_rules import testing
 from amif_rules.errors import InputError, Problem
 from amif_rules.testing import _schema, checks, malformed, strategies
+from amif_rules.testing import parts as kit_parts
 from amif_rules.testing._search import Goal, Searcher
 from amif_rules.testing._texts import json_text, yaml_text
 from amif_rules.testing.boundaries import _CaseGoal
@@ -104,7 +105,7 @@ def test_schema_refuses_follows_the_schema_on_the_case_it_got_wrong():
 @given(case=testing.malformed_cases("385"))
 def test_schema_refuses_is_what_jsonschema_says(case):
     if isinstance(case.document, dict) and _schema.json_values(case.document):
-        refused = not _schema._validator("application").is_valid(_schema.schema_view(case.document))
+        refused = not _schema.validator("application").is_valid(_schema.schema_view(case.document))
     else:
         refused = False
     assert case.schema_refuses is refused, case.description
@@ -122,7 +123,7 @@ def test_instants_are_written_as_the_contract_accepts(text):
 
 
 def test_every_way_of_writing_an_instant_is_drawn():
-    written = {strategies._instant_variant("2019-08-30T14:00:00+02:00", n) for n in range(len(strategies._VARIANTS))}
+    written = {kit_parts.instant_variant("2019-08-30T14:00:00+02:00", n) for n in range(len(kit_parts.VARIANTS))}
     assert written == {"2019-08-30T14:00:00+02:00", "2019-08-30 14:00:00+02:00", "2019-08-30T14:00+02:00",
                        "2019-08-30T14:00:00.000+02:00", "2019-08-30T14:00:00.000000000+02:00",
                        " 2019-08-30T14:00:00+02:00\n"}
@@ -319,7 +320,7 @@ def test_assert_schema_accepts_catches_a_stricter_schema(monkeypatch):
     import jsonschema
 
     strict = jsonschema.Draft202012Validator({"type": "object", "required": ["no_such_field"]})
-    monkeypatch.setattr(checks, "_validator", lambda name: strict)
+    monkeypatch.setattr(checks._schema, "validator", lambda name: strict)
     with pytest.raises(AssertionError, match="schema.json refuses it"):
         testing.assert_schema_accepts(example("call-42-eligible-antwerpen.json"))
 

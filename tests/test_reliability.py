@@ -76,9 +76,9 @@ def _no_session_left() -> None:
 
     import durable_rules_engine
 
-    for plan in durable._PLANS.values():
+    for plan in durable.PLANS.values():
         with pytest.raises(durable_rules_engine.error, match="309"):
-            durable_rules_engine.get_state(plan.handle, durable._SID)
+            durable_rules_engine.get_state(plan.handle, durable.SID)
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from typing import Iterator, Optional
 import attrs
 
 from .compiler import Plan, compile_ruleset
-from .errors import UnknownCall
+from .errors import UnknownCall, UnknownRuleset
 from .resources import rulesets_dir  # its home; read through here too (tests swap the folder here)
 from .ruleset import Ruleset, load_ruleset, resolution_key
 
@@ -191,8 +191,6 @@ def resolve_ruleset(spec: "Ruleset | str | Path") -> Ruleset:
     way. Raises :class:`RulesetError` for a file that does not load,
     :class:`~amif_rules.errors.UnknownRuleset` when ``spec`` names nothing.
     """
-    from .errors import UnknownRuleset  # here, so that this function is all the module gains
-
     if isinstance(spec, Ruleset):
         return spec
     text = str(spec)

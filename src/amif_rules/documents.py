@@ -716,8 +716,3 @@ def to_document(application: Application) -> dict[str, Any]:
     document: dict[str, Any] = _WRITER.unstructure(application)
     return document
 
-
-# The names quickread and the testing kit used before these were public (testing/strategies.py,
-# testing/_schema.py): kept until they read the public ones.
-_Reader = Reader
-_has_surrogates = has_surrogates

@@ -560,7 +560,7 @@ def evaluate(node: Node, lookup: Lookup) -> Any:
         left, right = evaluate(node.left, lookup), evaluate(node.right, lookup)
         if left is None or right is None:
             return None
-        return _COMPARISONS[node.op](left, right)
+        return COMPARISONS[node.op](left, right)
     if type(node) is In:
         needle = evaluate(node.needle, lookup)
         haystack = evaluate(node.haystack, lookup)
@@ -594,7 +594,7 @@ def evaluate(node: Node, lookup: Lookup) -> Any:
     raise TypeError(f"not an expression node: {node!r}")
 
 
-_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
     "<": lambda a, b: a < b,

@@ -147,7 +147,7 @@ class Bound:
         """Whether ``shown``, put in the place of the other side, passes this comparison
         against the exact value of the side the placeholder shows."""
         left, right = (exact, shown) if self.side == "left" else (shown, exact)
-        return expr._COMPARISONS[self.op](left, right)
+        return expr.COMPARISONS[self.op](left, right)
 
 
 @attrs.frozen

@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..documents import _has_surrogates
+from ..documents import has_surrogates
 from ..verdict import verdict_schema
 
 __all__ = ["application_schema", "json_values", "schema_refuses", "schema_view"]
@@ -30,7 +30,7 @@ def application_schema() -> dict:
 
 
 @lru_cache(maxsize=None)
-def _validator(name: str):
+def validator(name: str):
     import jsonschema
 
     schema = verdict_schema() if name == "verdict" else application_schema()
@@ -44,7 +44,7 @@ def schema_refuses(document: Any) -> bool:
     what is not a mapping of JSON values: the schema judges JSON, not text or Python objects."""
     if not isinstance(document, dict) or not json_values(document):
         return False
-    return not _validator("application").is_valid(schema_view(document))
+    return not validator("application").is_valid(schema_view(document))
 
 
 #: Integers longer than this many bits are shown to the schema as ±2**_HUGE_BITS: jsonschema
@@ -107,4 +107,4 @@ def json_values(value: Any) -> bool:
 
 
 def _unicode(text: str) -> bool:
-    return not _has_surrogates(text)
+    return not has_surrogates(text)

@@ -21,8 +21,8 @@ from ..errors import InputError
 from ..ir import Linear, atoms, condition_keys
 from ..ruleset import Ruleset
 from ..verdict import Verdict
-from . import _texts
-from ._schema import _validator, application_schema, json_values, schema_view
+from . import _schema, _texts
+from ._schema import application_schema, json_values, schema_view
 from ._target import target_for
 
 __all__ = [
@@ -108,7 +108,7 @@ def assert_deterministic(
 def assert_valid_application(document: Any) -> None:
     """The document validates against :func:`application_schema` (integers of any length
     included: see ``_schema.schema_view``)."""
-    errors = sorted(_validator("application").iter_errors(schema_view(document)), key=lambda e: list(e.absolute_path))
+    errors = sorted(_schema.validator("application").iter_errors(schema_view(document)), key=lambda e: list(e.absolute_path))
     if errors:
         raise AssertionError(
             "the document does not validate against application.schema.json:\n"
@@ -122,7 +122,7 @@ def assert_valid_verdict(verdict: Verdict, ruleset: Ruleset | None = None) -> No
     the outcome aggregated from the rule results, ``missing`` sorted and made of the unknown
     rules' missing fields, ``item`` on per-element results."""
     data = verdict.to_dict()
-    errors = list(_validator("verdict").iter_errors(data))
+    errors = list(_schema.validator("verdict").iter_errors(data))
     if errors:
         raise AssertionError(
             "the verdict does not validate against verdict.schema.json:\n"
@@ -403,7 +403,7 @@ def assert_schema_accepts(document: dict, **check_options) -> Verdict | None:
         verdict = api.check(document, **check_options)
     except InputError:
         return None
-    errors = sorted(_validator("application").iter_errors(schema_view(document)), key=lambda e: list(e.absolute_path))
+    errors = sorted(_schema.validator("application").iter_errors(schema_view(document)), key=lambda e: list(e.absolute_path))
     if errors:
         raise AssertionError(
             "the library accepts the document but application.schema.json refuses it:\n"

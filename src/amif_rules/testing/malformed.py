@@ -27,10 +27,12 @@ from .. import limits
 from ..ruleset import Ruleset
 from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, MONEY, TEXT, TEXTS
 from ..docpaths import get
+from ..resources import rulesets_dir
 from ._search import apply
 from ._target import field_type
 from ._schema import schema_refuses
 from ._texts import json_text, yaml_text
+from .strategies import brussels_day, prepare
 
 __all__ = ["KINDS", "MalformedCase", "junk_documents", "malformed_cases", "malformed_documents", "malformed_rulesets", "path_text"]
 
@@ -236,8 +238,6 @@ def _document_faults(kind: str, slots: list, document: dict) -> list[tuple[tuple
     blank entry among the results (both ``bad-format``)."""
     if kind != "bad-format":
         return []
-    from .strategies import brussels_day
-
     found: list[tuple[tuple, Any]] = []
     try:
         submitted = brussels_day(document["submitted_at"])
@@ -412,13 +412,11 @@ def malformed_cases(call: Optional[str] = "42", kinds: Optional[Iterable[str]] =
     distinct places (kinds that break the document as a whole, such as deep nesting or a
     duplicate key, come alone). ``kinds``: a subset of :data:`KINDS`.
     """
-    from .strategies import _prepare
-
     chosen = tuple(kinds) if kinds is not None else KINDS
     stray = [k for k in chosen if k not in KINDS]
     if stray or not chosen:
         raise InvalidArgument(f"unknown kinds {stray}; choose among {', '.join(KINDS)}")
-    spec = _prepare(call, ruleset)
+    spec = prepare(call, ruleset)
     base = spec.base(2, 2)
 
     @st.composite
@@ -579,9 +577,7 @@ def junk_documents(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None
     Only one thing is promised about them: ``amif_rules.check`` gives a verdict or raises
     ``InputError``.
     """
-    from .strategies import _prepare
-
-    spec = _prepare(call, ruleset)
+    spec = prepare(call, ruleset)
     base = spec.base(2, 2)
 
     @st.composite
@@ -629,8 +625,6 @@ def malformed_rulesets(files: Iterable[str] = ("call-42.yaml", "amif-2014-2020-b
     A mutation may leave the file valid; then it loads. Nothing else is promised but this:
     ``amif_rules.parse_ruleset`` returns a ruleset or raises ``RulesetError``.
     """
-    from ..catalog import rulesets_dir
-
     texts = [(rulesets_dir() / name).read_text(encoding="utf-8") for name in files]
 
     @st.composite

@@ -67,8 +67,6 @@ __all__ = [
 ]
 
 #: The names of before the parts moved to :mod:`.parts` (tests/test_kit_promises.py reads them).
-_VARIANTS = VARIANTS
-_instant_variant = instant_variant
 
 
 # -- whole applications ---------------------------------------------------------------------------
@@ -138,7 +136,6 @@ def prepare(call: str | None, ruleset: Ruleset | None) -> CallSpec:
 
 
 #: The name before it was public (testing.malformed and tests/test_kit_health.py read it).
-_prepare = prepare
 
 
 def _window(valid_from: dt.date | None, valid_until: dt.date | None) -> tuple[dt.datetime, dt.datetime]:

@@ -30,10 +30,5 @@ from __future__ import annotations
 from .engine import PLANS, DurableEngine
 from .host import LOCK, SID
 
-__all__ = ["DurableEngine"]
+__all__ = ["LOCK", "PLANS", "SID", "DurableEngine"]
 
-# The names this module had before it became a package: tests and benchmarks read the plans
-# and the session each one holds (benchmarks/soak_threads.py, tests/test_engine_durable.py).
-_PLANS = PLANS
-_LOCK = LOCK
-_SID = SID
