@@ -44,3 +44,13 @@ def register_date(setting: Union[dt.date, str, None], day: Optional[dt.date]) ->
 def age_on(birth: dt.date, day: dt.date) -> int:
     """Whole years from ``birth`` to ``day`` (a birthday on 29 February counts on 1 March)."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The latest birth date of someone who is ``years`` old on ``day``: :func:`age_on`'s
+    inverse (from 29 February, the 28th in a year without one)."""
+    year = day.year - years
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return dt.date(year, 2, 28)

@@ -35,7 +35,7 @@ from .solve import (
     satisfy,
     versions,
 )
-from .values import around, decide, document_value, threshold, years_before
+from .values import around, decide, document_value, threshold
 
 __all__ = [
     "MISSING",
@@ -57,5 +57,4 @@ __all__ = [
     "satisfy",
     "threshold",
     "versions",
-    "years_before",
 ]

@@ -47,13 +47,3 @@ def document_value(kind: str, value: Any) -> Any:
     if kind == DATE:
         return day(value).isoformat()
     return value
-
-
-def years_before(moment: dt.date, years: int) -> dt.date:
-    """The birth date of someone who turns ``years`` on ``moment`` (29 February: the 28th in
-    a year without one)."""
-    year = moment.year - years
-    try:
-        return moment.replace(year=year)
-    except ValueError:
-        return dt.date(year, 2, 28)

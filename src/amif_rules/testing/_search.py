@@ -34,7 +34,8 @@ from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, 
 from ..model import Activity
 from ..reference import EU_MEMBERSHIP, LANGUAGE_CODES, is_eu_member
 from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, FieldType
-from ..search import Key, around, decide, document_value, threshold, years_before
+from ..dates import years_before
+from ..search import Key, around, decide, document_value, threshold
 from ..units import MICROS_PER_DAY, MICROS_PER_SECOND, day_number, instant, micros
 from ._target import Judgement, Result, judge
 from .parts import nationalities, nis_codes, participants, partners

@@ -29,7 +29,8 @@ from ...resources import examples_dir
 from ...ruleset import Ruleset
 from ...schema import CODES as COUNTRY_CODES_KIND
 from ...schema import DATE, INSTANT, LIST, TEXTS
-from ...search import SEARCH_BUDGET, SEED, Found, Model, document_value, years_before
+from ...dates import years_before
+from ...search import SEARCH_BUDGET, SEED, Found, Model, document_value
 from ...verdict import Verdict
 from .raw import display
 
