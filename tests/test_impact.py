@@ -18,11 +18,11 @@ import pytest
 import amif_rules
 from amif_rules.batch import Progress
 from amif_rules.reference.municipalities import register
-from amif_rules.toolkit import impact_cli
+from amif_rules.cli import impact as impact_cli
 from amif_rules.toolkit.impact import (
     ABSENT,
     ImpactReport,
-    _Side,
+    Side,
     impact,
     parse_sweep,
     resolve_ruleset,
@@ -323,7 +323,7 @@ def test_streaming_from_jsonl_a_folder_an_iterable_and_stdin(tmp_path):
     assert [flip.document for flip in from_jsonl.flips] == [f"{jsonl}:3", f"{jsonl}:4"]
     assert sorted(flip.document for flip in from_folder.flips) == [str(folder / "2.json"), str(folder / "3.json")]
     assert [flip.document for flip in from_iterable.flips] == ["#3", "#4"]
-    completed = subprocess.run([sys.executable, "-m", "amif_rules.toolkit.impact_cli", "impact", "call-42",
+    completed = subprocess.run([sys.executable, "-m", "amif_rules.cli", "impact", "call-42",
                                 "call-42-threshold-100000", "-", "--format", "json", "--engine", "python"],
                                input="\n".join(lines).encode(), capture_output=True, env=_env(), timeout=120)
     assert completed.returncode == 0, completed.stderr.decode()
@@ -446,7 +446,7 @@ def test_the_fast_evaluation_agrees_with_check(engine):
     documents += [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()[::37]]
     documents += [eligible(partners=[]), eligible(participants=None), {"call": "42"}]
     for ruleset in (base, draft):
-        side = _Side(ruleset, engine, None)
+        side = Side(ruleset, engine, None)
         for document in documents:
             application = amif_rules.read_application(document)
             outcome, results = side.evaluate(application)
@@ -488,7 +488,7 @@ def test_progress_only_on_a_terminal():
 def test_the_command_shows_progress_on_a_terminal_and_not_in_a_pipe(tmp_path):
     import pty
 
-    command = [sys.executable, "-m", "amif_rules.toolkit.impact_cli", "impact", "call-42", str(DRAFT), str(SAMPLE),
+    command = [sys.executable, "-m", "amif_rules.cli", "impact", "call-42", str(DRAFT), str(SAMPLE),
                "--engine", "python", "--output", str(tmp_path / "report.txt")]
     master, slave = pty.openpty()
     try:
@@ -519,7 +519,7 @@ def _env() -> dict:
 
 
 def _cli(argv: list[str], stdin: str = "") -> tuple[str, str, int]:
-    completed = subprocess.run([sys.executable, "-m", "amif_rules.toolkit.impact_cli", *argv], capture_output=True,
+    completed = subprocess.run([sys.executable, "-m", "amif_rules.cli", *argv], capture_output=True,
                                text=True, input=stdin, env=_env(), timeout=120)
     return completed.stdout, completed.stderr, completed.returncode
 
@@ -618,15 +618,14 @@ def _matches(expected: list[str], actual: list[str]) -> bool:
 
 @pytest.mark.parametrize("command, expected", _tutorial_runs(), ids=lambda v: v[:60] if isinstance(v, str) else "")
 def test_the_tutorial_shows_the_real_output(command, expected, tmp_path):
-    """The tutorial's outputs are in ```text blocks (amif-rules impact is registered by cli.py,
-    which the docs test runs); they are checked here, against this checkout."""
+    """The tutorial's outputs are in ```text blocks (which the docs test does not run); they
+    are checked here, through ``python -m amif_rules.cli``, against this checkout."""
     image = "docs/images/call-42-lead-threshold-sweep.png"
     command = command.replace(image, str(tmp_path / "sweep.png"))
     expected = [line.replace(image, str(tmp_path / "sweep.png")) for line in expected]
     words = command.split()
     assert words[0] == "amif-rules"
-    module = "amif_rules.toolkit.impact_cli" if words[1] == "impact" else "amif_rules.cli"
-    completed = subprocess.run([sys.executable, "-m", module, *words[1:]], capture_output=True, text=True,
+    completed = subprocess.run([sys.executable, "-m", "amif_rules.cli", *words[1:]], capture_output=True, text=True,
                                cwd=ROOT, env=_env(), timeout=300)
     actual = (completed.stdout + completed.stderr).rstrip("\n").split("\n")
     assert _matches(expected, actual), "\n".join(["expected:", *expected, "got:", *actual])

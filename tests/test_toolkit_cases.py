@@ -360,10 +360,10 @@ def test_engines_that_disagree_fail_the_case():
     first = verdict.rules[0]
     flipped = amif_rules.RuleResult(first.id, "fail", first.severity, first.message, first.fields, first.source, first.item)
     changed = attrs.evolve(verdict, engine="durable", rules=(flipped,) + verdict.rules[1:])
-    (failure,) = cases._engine_differences([verdict, changed])
+    (failure,) = cases.engine_differences([verdict, changed])
     assert failure.kind == "engines"
     assert failure.text == "the engines disagree: rule lead-is-ocmw python: pass, durable: fail"
-    assert cases._engine_differences([verdict, attrs.evolve(verdict, engine="durable")]) == []
+    assert cases.engine_differences([verdict, attrs.evolve(verdict, engine="durable")]) == []
 
 
 def test_engine_choices():
@@ -465,6 +465,36 @@ def test_problems_of_the_whole_file(tmp_path):
                             "relative to the folder of this tests file")
     assert "!!python" not in loading_error(tmp_path, "cases: !!python/object:os.system {}\n")
     assert "aliases (*name) are not allowed" in loading_error(tmp_path, header("x: &a 1\ny: *a\n"))
+
+
+def test_tags_keys_and_duplicates_are_said_in_a_tests_files_words(tmp_path):
+    """The YAML walk is yamlpos's (shared with rulesets); the words and places are the tests file's own."""
+    error = loading_error(tmp_path, f"""\
+ruleset: {RULESETS / 'call-42.yaml'}
+examples:
+  antwerpen: !thing {{file: {EXAMPLES / 'call-42-eligible-antwerpen.json'}}}
+cases:
+  - name: !custom x
+    example: antwerpen
+    outcome: eligible
+    ? [a]
+    : b
+    outcome: ineligible
+    lang: !!str en
+""")
+    assert error == (
+        "draft.tests.yaml:3:14: the YAML tag !thing is not allowed in a tests file\n"
+        "    hint: remove the tag (the part starting with !)\n"
+        "draft.tests.yaml:5:11: the YAML tag !custom is not allowed in a tests file\n"
+        "    hint: remove the tag (the part starting with !)\n"
+        "draft.tests.yaml:8:7: keys must be plain names\n"
+        "draft.tests.yaml:10:5: the key 'outcome' appears twice\n"
+        "    hint: keep one of them\n"
+        "draft.tests.yaml:3:14: example 'antwerpen' must be a mapping: {file: ...}, an application, or "
+        "{example: ..., patch: ...}\n"
+        "    hint: for example file: ../examples/call-42-eligible-antwerpen.json\n"
+        "draft.tests.yaml:5:5: case 1 has no name\n"
+        "    hint: add name: a short sentence saying what the case shows")
 
 
 def test_a_file_without_a_ruleset_beside_it(tmp_path):

@@ -25,7 +25,8 @@ import pytest
 
 import amif_rules
 from amif_rules import expr
-from amif_rules.toolkit import cases, coverage, test_cli
+from amif_rules.cli import test as test_cli
+from amif_rules.toolkit import cases, coverage
 from amif_rules.toolkit.coverage import reachable_outcomes, render, rule_sides, trace
 
 
@@ -256,15 +257,15 @@ def test_the_command_passes_on_the_bundled_tests(capsys):
     status, out, err = command(capsys, str(RULESETS / "call-42.tests.yaml"))
     assert status == 0, out + err
     lines = out.splitlines()
-    assert lines[0].startswith(f"{RULESETS / 'call-42.tests.yaml'}: ruleset call-42 (version 1), 53 cases, engine ")
+    assert lines[0].startswith(f"{RULESETS / 'call-42.tests.yaml'}: ruleset call-42 (version 1), 81 cases, engine ")
     assert "  ✔ exactly 150,000 cannot lead" in lines
-    assert lines[-1] == "53 cases in 1 file: 53 passed, 0 failed"
+    assert lines[-1] == "81 cases in 1 file: 81 passed, 0 failed"
 
 
 def test_the_command_with_coverage(capsys):
     status, out, _ = command(capsys, str(RULESETS / "call-42.tests.yaml"), "--coverage", "--engine", "python")
     assert status == 0
-    assert "coverage of call-42 (version 1): 53 cases in " in out
+    assert "coverage of call-42 (version 1): 81 cases in " in out
     assert "  rule outcomes reached: 44 of 44 that can happen; sides of conditions decisive: 2 of 2" in out
     assert "  lead-municipality-large             ✔     ✔     ✔        ·" in out
     assert "  every outcome and every side that can happen is reached" in out
@@ -301,10 +302,10 @@ def test_a_failing_case_exits_1_and_says_why(capsys, tmp_path):
     assert status == 1
     assert ("  ✘ exactly 150,000 cannot lead: rule lead-municipality-large: expected pass, got fail — "
             "applicant.municipality.population = 150000 (Antwerpen heeft 150.000 inwoners;") in out
-    assert out.splitlines()[-1] == "53 cases in 1 file: 52 passed, 1 failed"
+    assert out.splitlines()[-1] == "81 cases in 1 file: 80 passed, 1 failed"
     status, out, _ = command(capsys, str(path), "--engine", "python", "--format", "json")
     data = json.loads(out)
-    assert status == 1 and data["summary"] == {"files": 1, "cases": 53, "passed": 52, "failed": 1, "loading_errors": 0}
+    assert status == 1 and data["summary"] == {"files": 1, "cases": 81, "passed": 80, "failed": 1, "loading_errors": 0}
     (failed,) = [c for c in data["files"][0]["cases"] if not c["passed"]]
     assert failed["failures"][0]["rule"] == "lead-municipality-large"
     assert failed["failures"][0]["fields"] == {"applicant.municipality.population": 150000}

@@ -36,7 +36,7 @@ import attrs
 from .. import expr
 from ..expr import Arith, Call, Cmp, In, Lit, Logic, Neg, Node, NotOp, Param, Path as FieldPath
 from ..ruleset import OUTCOMES, Rule, Ruleset
-from .cases import CaseResult, FileResult, _shown
+from .cases import CaseResult, FileResult, shown
 
 __all__ = ["RuleCoverage", "RulesetCoverage", "Side", "SideCoverage", "coverage_json", "coverage_text", "measure",
            "render", "rule_sides", "reachable_outcomes"]
@@ -425,7 +425,7 @@ def _measure_ruleset(path: Path, file_results: list[FileResult]) -> RulesetCover
                 side = attrs.evolve(side, reachable=side.reachable | frozenset(found))
             side_coverage.append(SideCoverage(side, {value: tuple(names) for value, names in found.items()}))
         rules.append(RuleCoverage(rule.id, rule.for_each, reachable, rule_reached, tuple(side_coverage)))
-    return RulesetCoverage(ruleset.id, ruleset.version, _shown(path), tuple(f.tests.display for f in file_results), count,
+    return RulesetCoverage(ruleset.id, ruleset.version, shown(path), tuple(f.tests.display for f in file_results), count,
                            tuple(rules), tuple(ruleset.inactive), tuple(inconsistencies))
 
 

@@ -1,0 +1,5 @@
+"""``python -m amif_rules.cli`` is the ``amif-rules`` command."""
+
+from . import run
+
+run()
