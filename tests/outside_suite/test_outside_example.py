@@ -2,7 +2,7 @@
 
 It imports nothing of this repository but the installed package (``amif_rules`` and
 ``amif_rules.testing``), Hypothesis and pytest, as a portal backend's suite would.
-docs/testing.md quotes it; tests/test_properties.py checks that the quotes stay verbatim.
+docs/testing.md quotes it; tests/kit/test_properties.py checks that the quotes stay verbatim.
 """
 
 from decimal import ROUND_DOWN, Decimal

@@ -25,7 +25,7 @@ from amif_rules.documents import parse_json, parse_yaml, read_application
 from amif_rules.errors import InputError
 from amif_rules.model import Application, OrganisationKind, PartnerRole, Residence
 
-EXAMPLES = Path(__file__).parents[1] / "examples"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
 

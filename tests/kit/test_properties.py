@@ -34,7 +34,7 @@ from amif_rules import catalog, limits, testing
 from amif_rules.reference import is_eu_member, register
 from amif_rules.testing._target import judge
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENGINES = testing.available_engines()
 CALL_42 = catalog.for_call("42").ruleset
 PARAMETERS = {name: parameter.value for name, parameter in CALL_42.parameters.items()}

@@ -19,7 +19,7 @@ from amif_rules import catalog
 from amif_rules.errors import RulesetError
 from amif_rules.ruleset import load_ruleset, parse_ruleset
 
-CALL_42 = Path(__file__).parents[1] / "rulesets" / "call-42.yaml"
+CALL_42 = Path(__file__).parents[2] / "rulesets" / "call-42.yaml"
 
 # Line numbers of BASE, for reference:
 #  1 id  2 version  3 title  4 source  5 parameters  6 min_pop  7 value  8 source

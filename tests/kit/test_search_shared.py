@@ -29,7 +29,7 @@ from amif_rules.toolkit.lint import lint
 from amif_rules.toolkit.lint.findings import Finding
 from amif_rules.toolkit.lint.raw import read_chain, read_raw
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: Call 42 with a lead population above any the library accepts (as in test_kit_health.py).
 HUGE_THRESHOLD = """

@@ -30,7 +30,7 @@ from amif_rules.toolkit import cases, coverage
 from amif_rules.toolkit.coverage import reachable_outcomes, render, rule_sides, trace
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RULESETS = ROOT / "rulesets"
 EXAMPLES = ROOT / "examples"
 

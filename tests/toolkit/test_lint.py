@@ -19,7 +19,7 @@ from amif_rules.toolkit import lint_cli
 from amif_rules.toolkit.lint import CODES, Finding, exit_status, lint, ruleset_schema
 from amif_rules.yamlsafe import strict_loader
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CALL_42 = ROOT / "rulesets" / "call-42.yaml"
 CONTRADICTORY = ROOT / "rulesets" / "drafts" / "call-42-contradictory.yaml"
 

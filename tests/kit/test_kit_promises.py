@@ -38,7 +38,7 @@ from amif_rules.testing._texts import json_text, yaml_text
 from amif_rules.testing.boundaries import _CaseGoal
 from amif_rules.yamlsafe import strict_loader
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: The instants the contract accepts (docs/contract.md; issue 10, item 7).
 INSTANT = re.compile(r"[ \t\n\r]*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6}0*)?)?"
                      r"(Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*\Z")

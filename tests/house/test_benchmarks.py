@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = ROOT / "benchmarks"
 CONTESTANTS = ("handwritten", "amif-python", "amif-durable", "raw-durable", "zen-graph", "zen-expression",
                "zen-expression-per-rule")

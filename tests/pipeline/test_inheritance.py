@@ -324,7 +324,7 @@ def test_a_date_in_a_gap_takes_the_value_of_the_period_before(tmp_path):
 
 def test_a_broken_ruleset_given_with_ruleset_is_a_usage_error(tmp_path):
     path = write(tmp_path, "broken", "id: broken\nversion: '1'\n")
-    example = Path(__file__).resolve().parents[1] / "examples" / "call-42-eligible-antwerpen.json"
+    example = Path(__file__).resolve().parents[2] / "examples" / "call-42-eligible-antwerpen.json"
     result = subprocess.run([sys.executable, "-m", "amif_rules", "check", str(example), "--ruleset", str(path)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2

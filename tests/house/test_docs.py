@@ -59,7 +59,7 @@ import pytest
 
 import amif_rules
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 EXPECTED_FILES = ("user-guide.md", "ruleset-language.md", "rulesets/call-42.md", "architecture.md", "dependencies.md")
 #: Files in which every block must be a tested example (no ``text``/``sh`` illustrations).

@@ -12,8 +12,8 @@ property that closes its whole class.
 | 11 | a birth date after the submission gave a negative age | ``test_a_participant_born_after_the_reference_date_is_refused`` |
 | 12 | an error message amplified its input | ``test_numbers_of_any_length_...`` (the error's length is bounded) |
 
-Items 3 and 4 (message bounds) are held in ``tests/test_message_bounds.py``, item 5
-(immutability) and the kit's share (item 8) in ``tests/test_kit_health.py`` and here.
+Items 3 and 4 (message bounds) are held in ``tests/pipeline/test_message_bounds.py``, item 5
+(immutability) and the kit's share (item 8) in ``tests/kit/test_kit_health.py`` and here.
 """
 
 from __future__ import annotations
@@ -636,15 +636,15 @@ def test_the_share_messages_through_the_api_and_the_command_line(document, rule,
 
 def test_the_reliability_page_names_tests_that_exist():
     """docs/reliability.md §7 names, for each defect, the tests that close its class."""
-    page = (Path(__file__).resolve().parents[1] / "docs" / "reliability.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "reliability.md").read_text(encoding="utf-8")
     section = page[page.index("## 7. Promises kept"):]
     named = set()
     for match in re.finditer(r"`(tests/[\w/]+\.py)::(test_\w+)", section):
         named.add((match.group(1), match.group(2)))
     for match in re.finditer(r"(?<![:\w])`?(test_\w+)`", section):
         named.add((None, match.group(1)))
-    root = Path(__file__).resolve().parents[1]
-    sources = {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8") for path in root.glob("tests/*.py")}
+    root = Path(__file__).resolve().parents[2]
+    sources = {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8") for path in root.glob("tests/**/*.py")}
     assert len(named) >= 15
     for file, name in named:
         where = [sources[file]] if file else list(sources.values())

@@ -31,7 +31,7 @@ def test_an_installed_package_carries_its_rulesets_and_examples():
 
 
 def test_the_command_runs_from_another_directory(tmp_path):
-    example = Path(__file__).resolve().parents[1] / "examples" / "call-42-ineligible-leuven.json"
+    example = Path(__file__).resolve().parents[2] / "examples" / "call-42-ineligible-leuven.json"
     result = subprocess.run([sys.executable, "-m", "amif_rules", "check", str(example), "--lang", "en"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1, result.stderr

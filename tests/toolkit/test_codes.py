@@ -23,7 +23,7 @@ from amif_rules.compiler import compile_ruleset
 from amif_rules.errors import RulesetError, RulesetProblem
 from amif_rules.ruleset import load_ruleset, parse_ruleset
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "amif_rules"
 LINT_DOC = ROOT / "docs" / "lint.md"
 

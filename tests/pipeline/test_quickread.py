@@ -25,7 +25,7 @@ from amif_rules.facts import flatten
 from amif_rules.quickread import quick_flat
 from conftest import EXAMPLES
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import dataset  # noqa: E402
 
 

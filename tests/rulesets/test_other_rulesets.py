@@ -6,7 +6,7 @@ theme, region and community, and their examples.
 
 What each of them accepts and refuses (every criterion on both sides of its boundary, the
 messages) is tested in its ``rulesets/*.tests.yaml``, which run on both engines (see
-tests/test_toolkit_cases.py)."""
+tests/toolkit/test_toolkit_cases.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from amif_rules import catalog
 from amif_rules.cli import main as cli_main
 from conftest import DURABLE_EXPECTED, ENGINES, EXAMPLES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RULESETS = ROOT / "rulesets"
 
 #: file -> (id, call code, status, valid_from, valid_until, extends, rule ids in order)

@@ -8,7 +8,7 @@ same verdict on every engine.
 What each call accepts and refuses (call budget and Flemish co-financing to the cent, ages on
 the day before / of / after a birthday, the target-group fields true / false / missing, the
 messages) is tested in ``rulesets/flanders-*.tests.yaml``, which run on both engines (see
-tests/test_toolkit_cases.py). The choices behind the figures are in docs/rulesets/flanders.md.
+tests/toolkit/test_toolkit_cases.py). The choices behind the figures are in docs/rulesets/flanders.md.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ population register by NIS code, messages per language, ``check(..., on=...)``, 
 JSON numbers, and identical output on every engine.
 
 What call 42 accepts and refuses (every criterion, on both sides of every boundary) is tested
-in ``rulesets/call-42.tests.yaml``, which runs on both engines (see tests/test_toolkit_cases.py).
+in ``rulesets/call-42.tests.yaml``, which runs on both engines (see tests/toolkit/test_toolkit_cases.py).
 """
 
 from __future__ import annotations

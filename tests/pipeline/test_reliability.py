@@ -4,7 +4,7 @@ give the verdicts of one.
 - ``test_soak_durable`` evaluates call-42 applications on the durable engine over and over
   and checks that resident memory does not grow and that every evaluation gives the same
   outcomes. It is marked ``slow``: a plain run (CI) does 20,000 evaluations;
-  ``pytest -m slow tests/test_reliability.py`` does the full 1,000,000 (a few minutes).
+  ``pytest -m slow tests/pipeline/test_reliability.py`` does the full 1,000,000 (a few minutes).
   ``AMIF_SOAK_EVALUATIONS=N`` sets the number for either.
 - 8 threads × 10,000 evaluations on each engine give exactly the outcomes of one thread;
   8 threads running the whole ``check()`` (documents, messages in three languages) give the
@@ -32,7 +32,7 @@ from amif_rules.documents import BRUSSELS, parse_text, read_application
 from amif_rules.engines import get_engine
 from amif_rules.api import prepare
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENGINES = testing.available_engines()
 EXAMPLES = [parse_text(path.read_bytes()) for path in sorted((ROOT / "examples").glob("*.json"))]
 THREADS = 8

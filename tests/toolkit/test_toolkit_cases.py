@@ -29,7 +29,7 @@ from amif_rules.toolkit.cases import PatchError, TestsFileError, apply_patch, lo
 
 from conftest import ENGINES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RULESETS = ROOT / "rulesets"
 EXAMPLES = ROOT / "examples"
 TESTS_FILES = sorted(RULESETS.glob("*.tests.yaml"))

@@ -17,7 +17,7 @@ import yaml
 
 from amif_rules import catalog
 
-SOURCES = Path(os.environ.get("AMIF_SOURCES", Path(__file__).resolve().parents[2] / "shared" / "sources"))
+SOURCES = Path(os.environ.get("AMIF_SOURCES", Path(__file__).resolve().parents[3] / "shared" / "sources"))
 CITATION = re.compile(r'^(?P<file>[\w.-]+\.txt)(?:, (?P<heading>[^:"]+?))?(?:: "(?P<quote>[^"]+)")?$')
 MAX_QUOTE = 200  # quote the words that carry a criterion, not whole passages
 

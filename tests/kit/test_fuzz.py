@@ -39,7 +39,7 @@ import amif_rules
 from amif_rules import catalog, cli, limits, testing
 from amif_rules.testing.malformed import malformed_rulesets
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ENGINES = testing.available_engines()
 SCALE = int(os.environ.get("AMIF_FUZZ_SCALE", "1"))
 CALLS = set(catalog.calls())
