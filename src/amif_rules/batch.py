@@ -10,6 +10,7 @@ work on bounded windows of documents so that memory stays flat however long the 
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import json
 import os
@@ -35,7 +36,7 @@ class Options:
     call: Optional[str] = None
     lang: str = "nl"
     engine: str = "auto"
-    on: Optional[object] = None
+    on: Optional[dt.date] = None
     ruleset_path: Optional[str] = None
 
 
@@ -47,7 +48,7 @@ def is_batch(names: list[str], jsonl: bool) -> bool:
     return name != "-" and (Path(name).is_dir() or (not Path(name).exists() and glob.has_magic(name)))
 
 
-def sources(names: list[str], jsonl: bool, stdin: IO[bytes]) -> Iterator[tuple[str, bytes]]:
+def sources(names: list[str], jsonl: bool, stdin: IO[bytes]) -> Iterator[tuple[str, bytes | Unreadable]]:
     """(name, raw text) of every document, lazily, in a stable order."""
     for name in names:
         if jsonl:
@@ -90,7 +91,7 @@ class Unreadable(str):
 _ruleset_cache: dict = {}
 
 
-def check_one(item: tuple[str, bytes], options: Options) -> tuple[str, bool]:
+def check_one(item: tuple[str, bytes | Unreadable], options: Options) -> tuple[str, bool]:
     """One document → (one JSON line, whether it got a verdict); never an exception, so
     that every document of a batch is checked whatever happens to one of them."""
     name, data = item
@@ -120,7 +121,7 @@ def check_one(item: tuple[str, bytes], options: Options) -> tuple[str, bool]:
             f"{type(error).__name__}: {excerpt(str(error))}; please report it")}}, ensure_ascii=False), False
 
 
-def _worker(args: tuple[tuple[str, bytes], Options]) -> tuple[str, bool]:
+def _worker(args: tuple[tuple[str, bytes | Unreadable], Options]) -> tuple[str, bool]:
     return check_one(*args)
 
 
@@ -155,7 +156,7 @@ class Progress:
             self.stream.flush()
 
 
-def run(items: Iterable[tuple[str, bytes]], options: Options, out: IO[str], jobs: int = 1,
+def run(items: Iterable[tuple[str, bytes | Unreadable]], options: Options, out: IO[str], jobs: int = 1,
         progress: Optional[Progress] = None) -> tuple[int, int]:
     """Check every item, writing one JSON line each; returns (documents, input errors)."""
     progress = progress or Progress(sys.stderr, enabled=False)

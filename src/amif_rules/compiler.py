@@ -33,10 +33,8 @@ from .facts import Facts
 from .problemcodes import BAD_VALUE, LIMIT
 from .ruleset import Ruleset
 from .schema import BOOL, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, FieldType
-from .units import EPOCH, cents, micros
+from .units import cents, day_number, micros
 
-#: The epoch of encoded instants, still read here by ``testing`` (its home is ``units.EPOCH``).
-_EPOCH = EPOCH
 #: Typed values by path: a document's root, or one element of a list.
 Values = dict[str, Any]
 #: (root values, element values) -> encoded value or None.
@@ -56,8 +54,8 @@ _INT64 = 2**63 - 1
 _BOUNDS = {
     MONEY: limits.MAX_MONEY_EUROS * 100,
     INT: max(limits.MAX_POPULATION, limits.MAX_PARTICIPANTS, limits.MAX_DURATION_MONTHS),
-    INSTANT: int((dt.datetime(limits.MAX_YEAR + 1, 1, 1, tzinfo=dt.UTC) - EPOCH).total_seconds()) * 10**6,
-    DATE: dt.date(limits.MAX_YEAR, 12, 31).toordinal(),
+    INSTANT: micros(dt.datetime(limits.MAX_YEAR + 1, 1, 1, tzinfo=dt.UTC)),
+    DATE: day_number(dt.date(limits.MAX_YEAR, 12, 31)),
 }
 
 
@@ -203,7 +201,7 @@ def _converter(kind: FieldType) -> Converter:
     if k == INSTANT:
         return micros
     if k == DATE:
-        return dt.date.toordinal
+        return day_number
     return lambda value: encode_value(value, kind)
 
 
@@ -284,8 +282,7 @@ def encode_value(value: Any, kind: FieldType) -> ir.Scalar:
     if k == INSTANT:
         return micros(value)
     if k == DATE:
-        day: dt.date = value
-        return day.toordinal()
+        return day_number(value)
     if k == BOOL:
         return bool(value)
     if k in (TEXT, ENUM):
@@ -384,7 +381,7 @@ def _constant(value: Any, kind: FieldType) -> Fraction:
     if kind.kind == INSTANT:
         return Fraction(encode_value(value, kind))
     if kind.kind == DATE:
-        return Fraction(value.toordinal())
+        return Fraction(day_number(value))
     return Fraction(value)
 
 

@@ -66,7 +66,7 @@ SPACES = " \t\n\r"
 #: optional seconds with an optional fraction (digits past the microsecond must be 0: a
 #: time is never cut), and an optional offset (``Z`` or ``±HH:MM``; none means Brussels
 #: time). The published schema's pattern for ``submitted_at`` is this one
-#: (``tests/test_promises.py`` holds them equal).
+#: (``tests/contract/test_promises.py`` holds them equal).
 INSTANT_PATTERN = (r"^[ \t\n\r]*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6}0*)?)?"
                    r"(Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*$")
 DATE_PATTERN = r"^[ \t\n\r]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\n\r]*$"

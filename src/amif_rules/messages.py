@@ -29,11 +29,12 @@ from functools import cache, lru_cache
 from typing import Any
 
 import attrs
+from babel import Locale
 from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from . import expr
-from .dates import BRUSSELS
+from .dates import BRUSSELS, local_date
 from .languages import LANG_INDEX, LOCALES, YES_NO
 from .problemcodes import BAD_PLACEHOLDER
 from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
@@ -208,8 +209,8 @@ def parse_template(text: str, scope: expr.Scope) -> Template:
 
 
 def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
-    body, _, fmt = inner.partition(":")
-    body, fmt = body.strip(), fmt.strip() or None
+    body, _, format_text = inner.partition(":")
+    body, fmt = body.strip(), format_text.strip() or None
     if fmt is not None and fmt not in FORMATS:
         raise expr.ExpressionError(f"unknown format {fmt!r} in {{{inner}}}", hint="formats: " + ", ".join(FORMATS),
                                    code=BAD_PLACEHOLDER)
@@ -376,7 +377,7 @@ def renderer(template: Template, lang: str) -> Callable[[dict, dict, str | None,
     frozen = tuple(parts)
 
     def render(root: dict, element: dict, item: str | None, missing: tuple[str, ...]) -> str:
-        out = []
+        out: list[str] = []
         append = out.append
         lookup = None
         for kind, data in frozen:
@@ -536,7 +537,7 @@ def _format(value: Any, kind: str, field: str | None, lang: str, fmt: str | None
     if fmt == "countries":
         return _countries(value, lang)
     if fmt == "date" or (fmt is None and kind == DATE):
-        day = value.astimezone(BRUSSELS).date() if isinstance(value, dt.datetime) else value
+        day = local_date(value) if isinstance(value, dt.datetime) else value
         return format_date(day, format="long", locale=locale)
     if fmt == "datetime" or (fmt is None and kind == INSTANT):
         return _datetime(value, lang)
@@ -594,7 +595,7 @@ def _datetime(moment: dt.datetime, lang: str) -> str:
     return f"{day} {_AT[lang]} {time} ({local.strftime('%Z')})"
 
 
-def _percent(value: Any, locale: str, exact: bool = False) -> str:
+def _percent(value: Any, locale: Locale, exact: bool = False) -> str:
     """A fraction as a percentage: to the hundredth of a per cent (half to even), or exactly."""
     number = Decimal(value)
     return format_percent(number, format="#,##0.##%", locale=locale, decimal_quantization=not exact)
@@ -616,7 +617,7 @@ def _territories(lang: str) -> dict[str, str]:
 
 
 def _countries(value: Any, lang: str) -> str:
-    codes = value if isinstance(value, tuple) else (value,)
+    codes: tuple[str, ...] = value if isinstance(value, tuple) else (value,)
     names = {"nl": "staatloos", "fr": "apatride", "en": "stateless"}
     return ", ".join(names[lang] if c == "stateless" else _territories(lang).get(c, c) for c in codes)
 

@@ -9,7 +9,7 @@ It accepts only what it can read exactly as the full reader does, with the full 
 own checks (``documents.Reader``). Anything else (a problem, a value of an unusual type, a
 tuple instead of a list, an unknown field holding an object) makes it return None, and
 the caller takes the long way, which accepts the same documents, and names every problem
-by its path. ``tests/test_quickread.py`` holds the two ways to the same facts.
+by its path. ``tests/pipeline/test_quickread.py`` holds the two ways to the same facts.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ loaded; the facts layer and the verdict use it to encode and show values.
 
 from __future__ import annotations
 
+import enum
+
 import attrs
 
 from .model import (
@@ -58,7 +60,7 @@ class FieldType:
         return self.kind in NUMERIC
 
 
-def _enum(enum_type: type) -> FieldType:
+def _enum(enum_type: type[enum.Enum]) -> FieldType:
     return FieldType(ENUM, tuple(member.value for member in enum_type))
 
 
@@ -131,7 +133,7 @@ def scope_field(scope: str, path: str) -> FieldType | None:
 
 def root_prefixes() -> frozenset[str]:
     """Every proper prefix of a root path (``applicant``, ``applicant.municipality``...)."""
-    prefixes = set()
+    prefixes: set[str] = set()
     for path in ROOT_FIELDS:
         parts = path.split(".")
         prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))
@@ -139,7 +141,7 @@ def root_prefixes() -> frozenset[str]:
 
 
 def scope_prefixes(scope: str) -> frozenset[str]:
-    prefixes = set()
+    prefixes: set[str] = set()
     for path in SCOPE_FIELDS.get(scope, {}):
         parts = path.split(".")
         prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))

@@ -400,7 +400,7 @@ def _in_rule_order(rules: tuple[Rule, ...], outcomes: tuple[RuleOutcome, ...],
     """Results in the ruleset's order, elements in list order; a per-element rule over an
     absent or empty list gets one result (``item`` None, not applicable).
 
-    Engines give outcomes in this order (the Engine protocol; ``tests/test_shared_work.py``
+    Engines give outcomes in this order (the Engine protocol; ``tests/pipeline/test_shared_work.py``
     holds both to it): when every list a rule iterates has elements and the count is right,
     the outcomes are the entries as they are. Outcomes grouped otherwise are sorted first.
     """

@@ -17,6 +17,7 @@ Application documents, ruleset files and tests files are all read with a loader 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import yaml
 
@@ -100,7 +101,7 @@ def _tagged(loader, node):
     return Tagged(node.tag)
 
 
-_CONSTRUCTORS = {
+_CONSTRUCTORS: dict[str | None, Callable[[yaml.SafeLoader, yaml.Node], object]] = {
     NULL: _null, BOOL: _bool, INT: _int, FLOAT: _float,
     STR: _str, SEQ: yaml.SafeLoader.construct_yaml_seq,
     MAP: yaml.SafeLoader.construct_yaml_map, None: _refused,
@@ -108,7 +109,7 @@ _CONSTRUCTORS = {
 }
 
 
-def _json_schema(loader_class: type, tilde: bool) -> None:
+def _json_schema(loader_class: type[yaml.SafeLoader], tilde: bool) -> None:
     """Give ``loader_class`` the JSON schema's resolvers and constructors (and nothing else)."""
     loader_class.yaml_implicit_resolvers = {first: list(pairs) for first, pairs in RESOLVERS.items()}
     if tilde:

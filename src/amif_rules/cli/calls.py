@@ -56,7 +56,7 @@ def execute(args: argparse.Namespace) -> int:
 
 def _rows(args: argparse.Namespace) -> tuple[list[dict], int]:
     """The rulesets to list, in call order, and how many were left out for want of dates."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     undated = 0
     for ruleset in catalog.bundled():
         if ruleset.abstract and not args.all:

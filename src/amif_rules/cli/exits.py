@@ -84,7 +84,7 @@ def describe(error: BaseException) -> str:
 
 def run(command: Command, args: argparse.Namespace) -> int:
     """Run ``command``; its exit status, whatever happens (never raises, never a traceback)."""
-    reported = (UsageError, *command.reported)
+    reported: tuple[type[BaseException], ...] = (UsageError, *command.reported)
 
     def attempt() -> int:
         try:

@@ -124,7 +124,7 @@ def _impact(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     if args.png:
-        assert report.sweep is not None
+        assert isinstance(report.sweep, impact_module.Sweep)  # impact() reports a sweep as a Sweep
         Path(args.png).write_bytes(report.sweep.to_png(args.lang))
         exits.say(f"wrote {args.png}")
     return exits.OK

@@ -76,8 +76,8 @@ def execute(args: argparse.Namespace) -> int:
         sys.stdout.write(cases.report_text(run_result) + "\n")
         if args.coverage and (coverages or untested):
             sys.stdout.write("\n" + coverage.coverage_text(coverages, untested) + "\n")
-    for error in run_result.errors:
-        exits.say(f"a tests file does not load:\n{error}")
+    for load_error in run_result.errors:
+        exits.say(f"a tests file does not load:\n{load_error}")
     if run_result.errors:
         return exits.USAGE
     return exits.OK if run_result.passed else exits.FAILED

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from ..documents import has_surrogates
+from ..resources import schema
 from ..verdict import verdict_schema
 
 __all__ = ["application_schema", "json_values", "schema_refuses", "schema_view"]
@@ -25,8 +25,7 @@ __all__ = ["application_schema", "json_values", "schema_refuses", "schema_view"]
 def application_schema() -> dict:
     """The JSON Schema of the application document (contract §1 and the extension fields),
     as published in the package (``amif_rules/schemas/application.schema.json``)."""
-    text = resources.files("amif_rules").joinpath("schemas", "application.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return schema("application.schema.json")
 
 
 @lru_cache(maxsize=None)

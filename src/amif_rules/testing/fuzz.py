@@ -13,7 +13,7 @@ Draws from the strategies of :mod:`amif_rules.testing.malformed` and tallies eve
   exit status 2, the broken paths on standard error, no traceback.
 
 Prints one line per campaign (tried, outcomes) and one line per distinct failure with an
-example; exits 1 when anything failed. The tests in tests/test_fuzz.py run the same
+example; exits 1 when anything failed. The tests in tests/kit/test_fuzz.py run the same
 strategies with fewer examples; this tool gives docs/reliability.md its figures.
 """
 

@@ -362,10 +362,10 @@ def _text_case(draw, base: dict, slots: list, kind: str) -> Optional[MalformedCa
         text = _yaml_with_duplicate(base, key)
         return MalformedCase(text, kind, ("",), f"YAML: {key!r} twice")
     if kind == "invalid-utf8":
-        text = _dumps(base).encode("utf-8")
-        position = draw(st.integers(0, len(text)))
+        raw = _dumps(base).encode("utf-8")
+        position = draw(st.integers(0, len(raw)))
         junk = draw(st.sampled_from([b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\x80", b"\xf8\x88\x80\x80\x80"]))
-        return MalformedCase(text[:position] + junk + text[position:], kind, ("",), f"bytes {junk!r}")
+        return MalformedCase(raw[:position] + junk + raw[position:], kind, ("",), f"bytes {junk!r}")
     if kind == "deep-nesting":
         depth = draw(st.sampled_from([limits.MAX_NESTING + 1, limits.MAX_NESTING + 5, 1000, 100_000]))
         if draw(st.booleans()) or depth > 1000:

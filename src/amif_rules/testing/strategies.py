@@ -66,7 +66,7 @@ __all__ = [
     "partners",
 ]
 
-#: The names of before the parts moved to :mod:`.parts` (tests/test_kit_promises.py reads them).
+#: The names of before the parts moved to :mod:`.parts` (tests/kit/test_kit_promises.py reads them).
 
 
 # -- whole applications ---------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def prepare(call: str | None, ruleset: Ruleset | None) -> CallSpec:
     return spec
 
 
-#: The name before it was public (testing.malformed and tests/test_kit_health.py read it).
+#: The name before it was public (testing.malformed and tests/kit/test_kit_health.py read it).
 
 
 def _window(valid_from: dt.date | None, valid_until: dt.date | None) -> tuple[dt.datetime, dt.datetime]:

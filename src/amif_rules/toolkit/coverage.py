@@ -52,29 +52,28 @@ _LABELS = {True: "true", False: "false"}
 
 def render(node: Node) -> str:
     """An expression node as ruleset text (definitions appear expanded)."""
-    kind = type(node)
-    if kind is Lit:
+    if type(node) is Lit:
         for name, (value, _) in expr.CONSTANTS.items():
             if node.value == value and isinstance(value, tuple):
                 return name
         return _literal(node.value)
-    if kind is Param:
+    if type(node) is Param:
         return node.name
-    if kind is FieldPath:
+    if type(node) is FieldPath:
         return node.text
-    if kind is Call:
+    if type(node) is Call:
         return f"{node.name}({', '.join(render(arg) for arg in node.args)})"
-    if kind is Neg:
+    if type(node) is Neg:
         return f"-{_wrapped(node.operand, (Arith,))}"
-    if kind is Arith:
+    if type(node) is Arith:
         return f"{_wrapped(node.left, (Arith,))} {node.op} {_wrapped(node.right, (Arith,))}"
-    if kind is Cmp:
+    if type(node) is Cmp:
         return f"{render(node.left)} {node.op} {render(node.right)}"
-    if kind is In:
+    if type(node) is In:
         return f"{render(node.needle)} {'not in' if node.negated else 'in'} {render(node.haystack)}"
-    if kind is Logic:
+    if type(node) is Logic:
         return f" {node.op} ".join(_wrapped(operand, (Logic,)) for operand in node.operands)
-    if kind is NotOp:
+    if type(node) is NotOp:
         return f"not {_wrapped(node.operand, (Logic,))}"
     return repr(node)
 
@@ -510,10 +509,10 @@ def coverage_text(coverages: Iterable[RulesetCoverage], untested: Iterable[str] 
                     lines.append(f"    {rule.id}, {part}:")
                     for side in (s for s in rule.sides if s.side.part == part):
                         indent = "  " * len(side.side.position)
-                        marks = "  ".join(f"{_LABELS[value]} {_mark(value in side.side.reachable, bool(side.decided.get(value)))}"
-                                          for value in (True, False))
+                        both = "  ".join(f"{_LABELS[value]} {_mark(value in side.side.reachable, bool(side.decided.get(value)))}"
+                                         for value in (True, False))
                         note = f"  ({side.side.why_not})" if side.side.why_not else ""
-                        lines.append(f"    {indent}{side.side.text}: {marks}{note}")
+                        lines.append(f"    {indent}{side.side.text}: {both}{note}")
         for rule_id, why in coverage.inactive:
             lines.append(f"  left out of the ruleset: {rule_id} ({why})")
         gaps = coverage.gaps()

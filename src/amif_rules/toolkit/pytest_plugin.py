@@ -16,9 +16,12 @@ Without the entry point (say, in a checkout that is not installed), enable the p
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 import pytest
+
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr  # what pytest's repr_failure returns; pytest does not re-export it
 
 from ..errors import AmifRulesError
 from . import cases
@@ -85,7 +88,7 @@ class RulesetCase(pytest.Item):
         if not self.result.passed:
             raise CaseFailed(self.result)
 
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, CaseFailed):
             return cases.explain(excinfo.value.result)
         if isinstance(excinfo.value, AmifRulesError):

@@ -145,8 +145,8 @@ class Reader:
                             ("examples: " + ", ".join(examples) if examples else "add it under examples: at the top of the file"))
             return None
         if name in self._resolved:
-            document = self._resolved[name]
-            return copy.deepcopy(document) if document is not None else None
+            resolved = self._resolved[name]
+            return copy.deepcopy(resolved) if resolved is not None else None
         if name in resolving:
             self.places.add(path, f"example {name!r} builds on itself (through {' -> '.join(resolving + (name,))})",
                             "let it build on another example, or give its application in full")

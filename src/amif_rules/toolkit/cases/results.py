@@ -29,7 +29,7 @@ class Failure:
     fields: Optional[dict] = None
 
     def to_dict(self) -> dict:
-        data = {"kind": self.kind, "text": self.text}
+        data: dict[str, Any] = {"kind": self.kind, "text": self.text}
         for key in ("rule", "item", "expected", "actual", "message", "fields"):
             value = getattr(self, key)
             if value is not None:

@@ -52,7 +52,7 @@ def _nice_step(span: Decimal, most: int, integer: bool) -> Decimal:
 def _ticks(low: Decimal, high: Decimal, most: int, integer: bool) -> list[Decimal]:
     step = _nice_step(high - low, most, integer)
     first = (low / step).to_integral_value(rounding="ROUND_CEILING") * step
-    ticks = []
+    ticks: list[Decimal] = []
     value = first
     while value <= high and len(ticks) < 50:
         ticks.append(value)

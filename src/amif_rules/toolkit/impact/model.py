@@ -96,7 +96,7 @@ class RuleChange:
         return effect(self.before, self.severity_before) != effect(self.after, self.severity_after)
 
     def to_dict(self) -> dict:
-        data = {"id": self.rule, "item": self.item, "before": self.before, "after": self.after,
+        data: dict[str, Any] = {"id": self.rule, "item": self.item, "before": self.before, "after": self.after,
                 "severity_before": self.severity_before, "severity_after": self.severity_after,
                 "decisive": self.decisive, "fields": self.fields}
         if self.fields_before is not None:

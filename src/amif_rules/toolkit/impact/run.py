@@ -63,9 +63,9 @@ def impact(base: RulesetLike, draft: RulesetLike, documents: DocumentsLike, lang
     sweep_counts = [zero(VERDICT_OUTCOMES) for _ in sweep_values_typed]
     rule_order = [rule.id for rule in draft_ruleset.rules] + [r.id for r in base_ruleset.rules
                                                              if r.id not in {d.id for d in draft_ruleset.rules}]
-    rule_before = {rule_id: Counter() for rule_id in rule_order}
-    rule_after = {rule_id: Counter() for rule_id in rule_order}
-    rule_transitions = {rule_id: Counter() for rule_id in rule_order}
+    rule_before: dict[str, Counter[str]] = {rule_id: Counter() for rule_id in rule_order}
+    rule_after: dict[str, Counter[str]] = {rule_id: Counter() for rule_id in rule_order}
+    rule_transitions: dict[str, Counter[str]] = {rule_id: Counter() for rule_id in rule_order}
     flips: list[Flip] = []
     quiet_changes = 0
     for name, application, evaluated in scan.run(items):
@@ -133,7 +133,9 @@ def _flip(name: str, application: Application, base: Ruleset, draft: Ruleset, la
         if (outcome_was, severity_was) == (outcome_now, severity_now) or (
                 outcome_was == outcome_now and effect(outcome_was, severity_was) == effect(outcome_now, severity_now)):
             continue
-        fields = dict((now or was).fields)
+        shown = now or was
+        assert shown is not None  # every key is a rule of one verdict or the other
+        fields = dict(shown.fields)
         fields_before = dict(was.fields) if was is not None and now is not None and was.fields != now.fields else None
         names: dict[str, None] = {}
         for rules in (base_rules, draft_rules):
