@@ -108,10 +108,13 @@ class _Generator:
         rnd = self.random
         record = rnd.choice(self.small)
         if rnd.random() < 0.1:
-            return {"name": f"Vzw {record.name_nl}", "kind": rnd.choice(KINDS_NOT_OCMW + ["ocmw"]),
-                    "role": rnd.choice(OTHER_ROLES), "municipality": self.municipality(record)}
-        return {"name": f"OCMW {record.name_nl}", "kind": "ocmw", "role": "coaching",
-                "municipality": self.municipality(record)}
+            return {
+                "name": f"Vzw {record.name_nl}",
+                "kind": rnd.choice(KINDS_NOT_OCMW + ["ocmw"]),
+                "role": rnd.choice(OTHER_ROLES),
+                "municipality": self.municipality(record),
+            }
+        return {"name": f"OCMW {record.name_nl}", "kind": "ocmw", "role": "coaching", "municipality": self.municipality(record)}
 
     def submitted_at(self) -> str:
         rnd = self.random
@@ -127,7 +130,7 @@ class _Generator:
         if style < 0.6:
             return local.replace(tzinfo=CET_SUMMER).isoformat()
         if style < 0.8:
-            return local.replace(tzinfo=CET_SUMMER).astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+            return local.replace(tzinfo=CET_SUMMER).astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
         return local.isoformat()
 
     def budget(self) -> dict:
@@ -140,8 +143,11 @@ class _Generator:
         pod_max = total * 15 // 100
         pod = pod_max if rnd.random() < 0.1 else rnd.randint(0, pod_max)
         own = max(total - amif - pod, 0)
-        return {"total_eligible_cost": _amount(total), "amif": _amount(amif),
-                "cofinancing": {"pod_mi": _amount(pod), "own": _amount(own)}}
+        return {
+            "total_eligible_cost": _amount(total),
+            "amif": _amount(amif),
+            "cofinancing": {"pod_mi": _amount(pod), "own": _amount(own)},
+        }
 
     # -- documents --------------------------------------------------------------------------
     def eligible(self) -> dict:
@@ -167,8 +173,12 @@ class _Generator:
         coaching = [partner for partner in partners if partner.get("role") == "coaching"]
         if not coaching:
             record = self.random.choice(self.small)
-            partner = {"name": f"OCMW {record.name_nl}", "kind": "ocmw", "role": "coaching",
-                       "municipality": self.municipality(record)}
+            partner = {
+                "name": f"OCMW {record.name_nl}",
+                "kind": "ocmw",
+                "role": "coaching",
+                "municipality": self.municipality(record),
+            }
             partners.insert(self.random.randint(0, len(partners)), partner)
             return partner
         return self.random.choice(coaching)
@@ -218,8 +228,11 @@ class _Generator:
         elif category == "over-call-budget":
             amif = CALL_BUDGET_CENTS + (1 if rnd.random() < 0.3 else rnd.randint(2, 50_000_000))
             total = amif * 4 // 3 + rnd.randint(100, 10_000_000)
-            document["budget"] = {"total_eligible_cost": _amount(total), "amif": _amount(amif),
-                                  "cofinancing": {"pod_mi": _amount(total // 10), "own": _amount(total - amif - total // 10)}}
+            document["budget"] = {
+                "total_eligible_cost": _amount(total),
+                "amif": _amount(amif),
+                "cofinancing": {"pod_mi": _amount(total // 10), "own": _amount(total - amif - total // 10)},
+            }
         elif category == "late":
             draw = rnd.random()
             if draw < 0.25:
@@ -228,7 +241,8 @@ class _Generator:
                 document["submitted_at"] = "2019-09-02T22:00:00Z"  # midnight in Brussels
             else:
                 document["submitted_at"] = self.write_instant(
-                    DEADLINE_LOCAL + dt.timedelta(seconds=rnd.randint(60, 20 * 24 * 3600)))
+                    DEADLINE_LOCAL + dt.timedelta(seconds=rnd.randint(60, 20 * 24 * 3600))
+                )
         elif category == "unsigned":
             document["form"]["signed"] = False
         elif category == "incomplete":
@@ -312,8 +326,14 @@ def summary(documents: list[tuple[str, dict]]) -> dict:
     return {
         "documents": len(documents),
         "by_category": by_category,
-        "partners": {"min": min(partners, default=0), "max": max(partners, default=0),
-                     "mean": round(sum(partners) / max(len(partners), 1), 2)},
-        "participants": {"min": min(participants, default=0), "max": max(participants, default=0),
-                         "mean": round(sum(participants) / max(len(participants), 1), 2)},
+        "partners": {
+            "min": min(partners, default=0),
+            "max": max(partners, default=0),
+            "mean": round(sum(partners) / max(len(partners), 1), 2),
+        },
+        "participants": {
+            "min": min(participants, default=0),
+            "max": max(participants, default=0),
+            "mean": round(sum(participants) / max(len(participants), 1), 2),
+        },
     }

@@ -38,8 +38,9 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -88,10 +89,10 @@ class Contestant:
 
     def __init__(self, key: str, label: str, description: str, build: Callable[[], tuple], informational: bool = False):
         self.key, self.label, self.description, self.informational = key, label, description, informational
-        self.decide: Optional[Callable[[dict], tuple]] = None
-        self.full: Optional[Callable[[dict], dict]] = None
-        self.unavailable: Optional[str] = None
-        self.setup_seconds: Optional[float] = None
+        self.decide: Callable[[dict], tuple] | None = None
+        self.full: Callable[[dict], dict] | None = None
+        self.unavailable: str | None = None
+        self.setup_seconds: float | None = None
         start = time.perf_counter()
         try:
             self.decide, self.full = build()
@@ -124,22 +125,49 @@ def _object(cls) -> Callable[[], tuple]:
 
 def build_contestants() -> list[Contestant]:
     return [
-        Contestant("handwritten", "hand-written Python function",
-                   "call 42's criteria checked directly on the dict (Decimal, three-valued); no explanation",
-                   lambda: (handwritten.decide, None)),
-        Contestant("amif-python", "amif-rules, built-in engine",
-                   "amif_rules.check(document, engine='python'); full: .to_dict() in nl", _amif("python")),
-        Contestant("amif-durable", "amif-rules, durable engine",
-                   "amif_rules.check(document, engine='durable'); full: .to_dict() in nl", _amif("durable")),
-        Contestant("raw-durable", "raw durable-rules ruleset",
-                   "hand-written durable JSON ruleset on the C extension, no amif-rules code", _object(raw_durable.RawDurable)),
-        Contestant("zen-graph", "ZEN decision graph",
-                   "zen-engine JDM graph (one expression node), create_decision + evaluate", _object(zen_rules.ZenGraph)),
-        Contestant("zen-expression", "ZEN compiled expression",
-                   "zen.compile_expression of one object expression with every rule", _object(zen_rules.ZenExpressions)),
-        Contestant("zen-expression-per-rule", "ZEN compiled expressions, one per rule",
-                   "thirteen zen.compile_expression, each evaluated on the context (variant of the above)",
-                   _object(zen_rules.ZenExpressionsPerRule), informational=True),
+        Contestant(
+            "handwritten",
+            "hand-written Python function",
+            "call 42's criteria checked directly on the dict (Decimal, three-valued); no explanation",
+            lambda: (handwritten.decide, None),
+        ),
+        Contestant(
+            "amif-python",
+            "amif-rules, built-in engine",
+            "amif_rules.check(document, engine='python'); full: .to_dict() in nl",
+            _amif("python"),
+        ),
+        Contestant(
+            "amif-durable",
+            "amif-rules, durable engine",
+            "amif_rules.check(document, engine='durable'); full: .to_dict() in nl",
+            _amif("durable"),
+        ),
+        Contestant(
+            "raw-durable",
+            "raw durable-rules ruleset",
+            "hand-written durable JSON ruleset on the C extension, no amif-rules code",
+            _object(raw_durable.RawDurable),
+        ),
+        Contestant(
+            "zen-graph",
+            "ZEN decision graph",
+            "zen-engine JDM graph (one expression node), create_decision + evaluate",
+            _object(zen_rules.ZenGraph),
+        ),
+        Contestant(
+            "zen-expression",
+            "ZEN compiled expression",
+            "zen.compile_expression of one object expression with every rule",
+            _object(zen_rules.ZenExpressions),
+        ),
+        Contestant(
+            "zen-expression-per-rule",
+            "ZEN compiled expressions, one per rule",
+            "thirteen zen.compile_expression, each evaluated on the context (variant of the above)",
+            _object(zen_rules.ZenExpressionsPerRule),
+            informational=True,
+        ),
     ]
 
 
@@ -166,13 +194,15 @@ def verify(contestants: list[Contestant], documents: list[tuple[str, dict]], log
     for index, ((category, document), decision) in enumerate(zip(documents, expected)):
         explained = common.decision_of_verdict(amif_rules.check(document, engine="python"))
         if explained != decision:
-            problems.append(f"document {index} ({category}): verdict.outcomes() and verdict.rules differ: "
-                            + _difference(explained, decision))
+            problems.append(
+                f"document {index} ({category}): verdict.outcomes() and verdict.rules differ: " + _difference(explained, decision)
+            )
     # The dataset's labels: each category gives the outcome it is named for.
     for index, ((category, _), decision) in enumerate(zip(documents, expected)):
         if decision[0] != dataset.EXPECTED[category]:
-            problems.append(f"document {index} ({category}): amif-rules says {decision[0]}, "
-                            f"the dataset expects {dataset.EXPECTED[category]}")
+            problems.append(
+                f"document {index} ({category}): amif-rules says {decision[0]}, the dataset expects {dataset.EXPECTED[category]}"
+            )
     checked = []
     for contestant in contestants:
         if not contestant.available:
@@ -209,9 +239,14 @@ def verify(contestants: list[Contestant], documents: list[tuple[str, dict]], log
                 break
     if problems:
         raise VerificationFailed("\n".join(problems))
-    return {"passed": True, "documents": len(documents), "reference": reference_key,
-            "decisions_checked": checked, "full_verdicts_checked": sorted(verdicts),
-            "rule_results": sum(len(d[1]) for d in expected)}
+    return {
+        "passed": True,
+        "documents": len(documents),
+        "reference": reference_key,
+        "decisions_checked": checked,
+        "full_verdicts_checked": sorted(verdicts),
+        "rule_results": sum(len(d[1]) for d in expected),
+    }
 
 
 def _difference(want: tuple, got: Any) -> str:
@@ -235,8 +270,9 @@ def _difference(want: tuple, got: Any) -> str:
 SLICE = 20
 
 
-def throughput(tasks: list[tuple[str, str, Callable]], docs: list[dict], repeat: int, min_time: float, seed: int,
-               log: Progress) -> dict[str, list[float]]:
+def throughput(
+    tasks: list[tuple[str, str, Callable]], docs: list[dict], repeat: int, min_time: float, seed: int, log: Progress
+) -> dict[str, list[float]]:
     """Checks per second of every task, per round.
 
     Within a round the set is cut into slices of SLICE documents; on each slice every task
@@ -252,7 +288,7 @@ def throughput(tasks: list[tuple[str, str, Callable]], docs: list[dict], repeat:
         elapsed = max(time.perf_counter() - start, 1e-6)
         passes[name] = max(1, int(min_time / elapsed + 0.999))
     rates: dict[str, list[float]] = {name: [] for name, _, _ in tasks}
-    slices = [docs[index:index + SLICE] for index in range(0, len(docs), SLICE)]
+    slices = [docs[index : index + SLICE] for index in range(0, len(docs), SLICE)]
     order = list(tasks)
     shuffler = random.Random(seed)
     clock = time.perf_counter
@@ -295,7 +331,7 @@ def latency(tasks: list[tuple[str, str, Callable]], docs: list[dict], passes: in
     order = list(tasks)
     shuffler = random.Random(seed + 1)
     clock = time.perf_counter_ns
-    slices = [docs[index:index + SLICE] for index in range(0, len(docs), SLICE)]
+    slices = [docs[index : index + SLICE] for index in range(0, len(docs), SLICE)]
     for _ in range(passes):
         gc.collect()
         for part in slices:  # as in throughput(): tasks take turns on slices, in a new order
@@ -313,8 +349,9 @@ def latency(tasks: list[tuple[str, str, Callable]], docs: list[dict], passes: in
             by_size.setdefault(sizes[index % len(docs)], []).append(value)
         values.sort()
         result[name] = {
-            "p50_us_by_participants": {size: round(statistics.median(by_size[size]) / 1000, 2)
-                                       for size, _, _ in SIZES if size in by_size},
+            "p50_us_by_participants": {
+                size: round(statistics.median(by_size[size]) / 1000, 2) for size, _, _ in SIZES if size in by_size
+            },
             "p50_us": round(_percentile(values, 50) / 1000, 2),
             "p99_us": round(_percentile(values, 99) / 1000, 2),
             "mean_us": round(sum(values) / len(values) / 1000, 2),
@@ -338,9 +375,11 @@ def cpu_and_switches(tasks: list[tuple[str, str, Callable]], docs: list[dict]) -
             function(document)
         cpu = time.process_time() - cpu
         after = resource.getrusage(resource.RUSAGE_SELF)
-        result[name] = {"cpu_us": round(cpu / len(docs) * 1e6, 1),
-                        "voluntary_switches": round((after.ru_nvcsw - before.ru_nvcsw) / len(docs), 2),
-                        "involuntary_switches": round((after.ru_nivcsw - before.ru_nivcsw) / len(docs), 2)}
+        result[name] = {
+            "cpu_us": round(cpu / len(docs) * 1e6, 1),
+            "voluntary_switches": round((after.ru_nvcsw - before.ru_nvcsw) / len(docs), 2),
+            "involuntary_switches": round((after.ru_nivcsw - before.ru_nivcsw) / len(docs), 2),
+        }
     return result
 
 
@@ -391,11 +430,18 @@ def floors(docs: list[dict], calls: int) -> dict[str, Any]:
     import zen
 
     position = {"x": 0, "y": 0}
-    empty = zen.ZenEngine().create_decision(json.dumps({
-        "contentType": "application/vnd.gorules.decision",
-        "nodes": [{"id": "i", "type": "inputNode", "name": "i", "position": position},
-                  {"id": "o", "type": "outputNode", "name": "o", "position": position}],
-        "edges": [{"id": "e", "sourceId": "i", "targetId": "o"}]}))
+    empty = zen.ZenEngine().create_decision(
+        json.dumps(
+            {
+                "contentType": "application/vnd.gorules.decision",
+                "nodes": [
+                    {"id": "i", "type": "inputNode", "name": "i", "position": position},
+                    {"id": "o", "type": "outputNode", "name": "o", "position": position},
+                ],
+                "edges": [{"id": "e", "sourceId": "i", "targetId": "o"}],
+            }
+        )
+    )
     field = zen.compile_expression("kind")
     contexts = [zen_rules.context(document) for document in docs]
     for name, function in (("zen_pass_through_graph_us", empty.evaluate), ("zen_one_field_expression_us", field.evaluate)):
@@ -414,7 +460,7 @@ def floors(docs: list[dict], calls: int) -> dict[str, Any]:
 
 
 #: Where child processes keep their bytecode (set by main): see _environment.
-BYTECODE_CACHE: Optional[str] = None
+BYTECODE_CACHE: str | None = None
 
 
 def _environment() -> dict[str, str]:
@@ -436,8 +482,10 @@ def _warm_bytecode(log: Progress) -> None:
     """Compile, once and untimed, what the child processes import."""
     env = _environment()
     log("child processes: compiling bytecode once (untimed)")
-    for command in (["-m", "amif_rules", "check", str(CLI_EXAMPLE)],
-                    ["-c", "import json, zipfile\nfrom contestants import handwritten, raw_durable, zen_rules"]):
+    for command in (
+        ["-m", "amif_rules", "check", str(CLI_EXAMPLE)],
+        ["-c", "import json, zipfile\nfrom contestants import handwritten, raw_durable, zen_rules"],
+    ):
         subprocess.run([sys.executable, *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT))
 
 
@@ -502,8 +550,13 @@ def cold_load(runs: int, contestants: dict[str, Contestant], log: Progress) -> d
         log(f"cold load: {name} ({runs} fresh processes)")
         samples: list[dict] = []
         for _ in range(runs):
-            done = subprocess.run([sys.executable, "-c", script, str(ROOT / "examples" / "call-42-eligible-antwerpen.json")],
-                                  env=env, capture_output=True, text=True, cwd=str(ROOT))
+            done = subprocess.run(
+                [sys.executable, "-c", script, str(ROOT / "examples" / "call-42-eligible-antwerpen.json")],
+                env=env,
+                capture_output=True,
+                text=True,
+                cwd=str(ROOT),
+            )
             if done.returncode != 0:
                 result[name] = {"error": done.stderr.strip().splitlines()[-1:] or ["?"]}
                 break
@@ -513,13 +566,14 @@ def cold_load(runs: int, contestants: dict[str, Contestant], log: Progress) -> d
     return result
 
 
-def _wall(command: list[str], env: dict, expect: Optional[int]) -> float:
+def _wall(command: list[str], env: dict, expect: int | None) -> float:
     start = time.perf_counter()
     done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=str(ROOT))
     elapsed = time.perf_counter() - start
     if expect is not None and done.returncode != expect:
-        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}, expected {expect}: "
-                           f"{done.stderr.decode(errors='replace')[-500:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} exited {done.returncode}, expected {expect}: {done.stderr.decode(errors='replace')[-500:]}"
+        )
     return elapsed
 
 
@@ -545,8 +599,12 @@ def cli_cold_start(runs: int, log: Progress) -> dict:
             times[name].append(_wall(command, env, expect))
     result: dict[str, Any] = {"command": f"python -m amif_rules check {CLI_EXAMPLE.relative_to(ROOT)}"}
     for name, values in times.items():
-        result[name] = {"median_s": round(statistics.median(values), 4), "min_s": round(min(values), 4),
-                        "max_s": round(max(values), 4), "runs": runs}
+        result[name] = {
+            "median_s": round(statistics.median(values), 4),
+            "min_s": round(min(values), 4),
+            "max_s": round(max(values), 4),
+            "runs": runs,
+        }
     return result
 
 
@@ -555,7 +613,7 @@ def _batch_supported(env: dict) -> tuple[bool, bool]:
     return "--jsonl" in done.stdout, "--jobs" in done.stdout
 
 
-def _watch_peak_rss(process: subprocess.Popen) -> Optional[int]:
+def _watch_peak_rss(process: subprocess.Popen) -> int | None:
     """The peak resident memory (KiB) of ``process``'s own program, read from /proc while it
     runs (VmHWM, every 20 ms), or None where there is no /proc.
 
@@ -564,7 +622,7 @@ def _watch_peak_rss(process: subprocess.Popen) -> Optional[int]:
     not that of ``amif-rules check``.
     """
     status = Path(f"/proc/{process.pid}/status")
-    peak: Optional[int] = None
+    peak: int | None = None
     while True:
         try:
             for line in status.read_text().splitlines():
@@ -601,7 +659,9 @@ def batch(count: int, seed: int, jobs_list: list[int], log: Progress) -> dict:
                 result[key] = {"unavailable": "amif-rules check has no --jobs option"}
                 continue
             log(f"batch: {count:,} documents, --jobs {jobs}")
-            command = [sys.executable, "-m", "amif_rules", "check", str(source), "--jsonl"] + (["--jobs", str(jobs)] if jobs > 1 else [])
+            command = [sys.executable, "-m", "amif_rules", "check", str(source), "--jsonl"] + (
+                ["--jobs", str(jobs)] if jobs > 1 else []
+            )
             target = Path(folder) / f"verdicts-{jobs}.jsonl"
             errors = Path(folder) / f"errors-{jobs}.txt"
             with target.open("wb") as out, errors.open("wb") as err:
@@ -626,10 +686,16 @@ def batch(count: int, seed: int, jobs_list: list[int], log: Progress) -> dict:
                     if common.decision_of_dict(verdict) != want:
                         mismatches += 1
             if lines != count or mismatches:
-                raise VerificationFailed(f"batch --jobs {jobs}: {lines} verdicts for {count} documents, "
-                                         f"{mismatches} differing from the hand-written decisions")
-            result[key] = {"seconds": round(elapsed, 3), "documents_per_s": round(count / elapsed, 1),
-                           "peak_rss_mib_main_process": round(peak_kib / 1024, 1), "verified": True}
+                raise VerificationFailed(
+                    f"batch --jobs {jobs}: {lines} verdicts for {count} documents, "
+                    f"{mismatches} differing from the hand-written decisions"
+                )
+            result[key] = {
+                "seconds": round(elapsed, 3),
+                "documents_per_s": round(count / elapsed, 1),
+                "peak_rss_mib_main_process": round(peak_kib / 1024, 1),
+                "verified": True,
+            }
     return result
 
 
@@ -662,8 +728,15 @@ def profile(tasks: list[tuple[str, str, Callable]], docs: list[dict], top: int =
         result[name] = {
             "total_own_s": round(total, 4),
             "by_file_percent": {k: round(100 * v / total, 1) for k, v in sorted(by_file.items(), key=lambda kv: -kv[1])[:top]},
-            "top_functions": [{"function": where, "own_percent": round(100 * own / total, 1), "calls": calls,
-                               "cumulative_percent": round(100 * cumulative / total, 1)} for own, where, calls, cumulative in rows[:top]],
+            "top_functions": [
+                {
+                    "function": where,
+                    "own_percent": round(100 * own / total, 1),
+                    "calls": calls,
+                    "cumulative_percent": round(100 * cumulative / total, 1),
+                }
+                for own, where, calls, cumulative in rows[:top]
+            ],
         }
     return result
 
@@ -677,8 +750,13 @@ def profile_cli(log: Progress, top: int = 12) -> dict:
     log("profile: CLI cold start (cProfile, -X importtime)")
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder) / "cli.prof"
-        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(output), "-m", "amif_rules", "check", str(CLI_EXAMPLE)],
-                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=str(ROOT))
+        subprocess.run(
+            [sys.executable, "-m", "cProfile", "-o", str(output), "-m", "amif_rules", "check", str(CLI_EXAMPLE)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=str(ROOT),
+        )
         stats = pstats.Stats(str(output))
     total = sum(entry[2] for entry in stats.stats.values()) or 1e-9
     by_file: dict[str, float] = {}
@@ -688,7 +766,9 @@ def profile_cli(log: Progress, top: int = 12) -> dict:
         by_file[where] = by_file.get(where, 0.0) + own
         cumulative.append((cum, f"{where}:{line}({function_name})"))
     cumulative.sort(reverse=True)
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import amif_rules"], env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import amif_rules"], env=env, capture_output=True, text=True
+    )
     imports = []
     for line in done.stderr.splitlines():
         parts = line.split("|")
@@ -698,9 +778,13 @@ def profile_cli(log: Progress, top: int = 12) -> dict:
     return {
         "total_own_s": round(total, 4),
         "by_file_percent": {k: round(100 * v / total, 1) for k, v in sorted(by_file.items(), key=lambda kv: -kv[1])[:top]},
-        "top_cumulative": [{"function": where, "cumulative_percent": round(100 * cum / total, 1)} for cum, where in cumulative[:top * 2]],
-        "import_amif_rules_slowest_us": [{"module": name.strip(), "cumulative_us": us, "depth": (len(name) - len(name.lstrip())) // 2}
-                                         for us, name in imports[:top * 2]],
+        "top_cumulative": [
+            {"function": where, "cumulative_percent": round(100 * cum / total, 1)} for cum, where in cumulative[: top * 2]
+        ],
+        "import_amif_rules_slowest_us": [
+            {"module": name.strip(), "cumulative_us": us, "depth": (len(name) - len(name.lstrip())) // 2}
+            for us, name in imports[: top * 2]
+        ],
     }
 
 
@@ -713,9 +797,9 @@ def _short(filename: str) -> str:
     parts = path.parts
     for anchor in ("amif_rules", "contestants"):
         if anchor in parts:
-            return "/".join(parts[parts.index(anchor):])
+            return "/".join(parts[parts.index(anchor) :])
     if "site-packages" in parts:
-        return "/".join(parts[parts.index("site-packages") + 1:])
+        return "/".join(parts[parts.index("site-packages") + 1 :])
     return path.name
 
 
@@ -723,7 +807,7 @@ def _short(filename: str) -> str:
 # report
 
 
-def _median(values: list[float]) -> Optional[float]:
+def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
@@ -739,45 +823,89 @@ def targets(results: dict) -> list[dict]:
     rates = results["throughput"]["per_round"]
     rows = []
 
-    def row(target: str, measured: Optional[float], goal: float, unit: str, reached: Optional[bool], note: str = "",
-            spread: Optional[list[float]] = None) -> None:
-        rows.append({"target": target, "goal": goal, "unit": unit,
-                     "measured": None if measured is None else round(measured, 4),
-                     "rounds_min": round(min(spread), 4) if spread else None,
-                     "rounds_max": round(max(spread), 4) if spread else None,
-                     "status": "not measured" if reached is None else ("reached" if reached else "not reached"),
-                     "note": note})
+    def row(
+        target: str,
+        measured: float | None,
+        goal: float,
+        unit: str,
+        reached: bool | None,
+        note: str = "",
+        spread: list[float] | None = None,
+    ) -> None:
+        rows.append(
+            {
+                "target": target,
+                "goal": goal,
+                "unit": unit,
+                "measured": None if measured is None else round(measured, 4),
+                "rounds_min": round(min(spread), 4) if spread else None,
+                "rounds_max": round(max(spread), 4) if spread else None,
+                "status": "not measured" if reached is None else ("reached" if reached else "not reached"),
+                "note": note,
+            }
+        )
 
     ratios = _ratios(rates, "amif-python/decision", "handwritten/decision")
     ratio = _median(ratios)
-    row("built-in engine decisions ≥ 0.30× the hand-written function", ratio, TARGET_BUILTIN_RATIO, "×",
-        None if ratio is None else ratio >= TARGET_BUILTIN_RATIO, spread=ratios)
+    row(
+        "built-in engine decisions ≥ 0.30× the hand-written function",
+        ratio,
+        TARGET_BUILTIN_RATIO,
+        "×",
+        None if ratio is None else ratio >= TARGET_BUILTIN_RATIO,
+        spread=ratios,
+    )
     for key, label in (("amif-python", "built-in"), ("amif-durable", "durable")):
         values = rates.get(f"{key}/full", [])
         rate = _median(values)
-        row(f"full explained verdicts ≥ 20,000/s on one core ({label} engine)", rate, TARGET_FULL_PER_SECOND, "/s",
-            None if rate is None else rate >= TARGET_FULL_PER_SECOND, spread=values)
+        row(
+            f"full explained verdicts ≥ 20,000/s on one core ({label} engine)",
+            rate,
+            TARGET_FULL_PER_SECOND,
+            "/s",
+            None if rate is None else rate >= TARGET_FULL_PER_SECOND,
+            spread=values,
+        )
     ratios = _ratios(rates, "amif-durable/decision", "raw-durable/decision")
     ratio = _median(ratios)
-    row("durable engine ≥ 0.7× the raw durable-rules ruleset", ratio, TARGET_DURABLE_VS_RAW, "×",
-        None if ratio is None else ratio >= TARGET_DURABLE_VS_RAW, spread=ratios)
+    row(
+        "durable engine ≥ 0.7× the raw durable-rules ruleset",
+        ratio,
+        TARGET_DURABLE_VS_RAW,
+        "×",
+        None if ratio is None else ratio >= TARGET_DURABLE_VS_RAW,
+        spread=ratios,
+    )
     for key, label in (("amif-python", "built-in"), ("amif-durable", "durable")):
         ratios = _ratios(rates, f"{key}/decision", "zen-graph/decision")
         ratio = _median(ratios)
-        row(f"{label} engine ahead of ZEN's decision graph (decisions)", ratio, 1.0, "×",
-            None if ratio is None else ratio > 1.0, "" if ratio is not None else "zen-engine not installed", spread=ratios)
+        row(
+            f"{label} engine ahead of ZEN's decision graph (decisions)",
+            ratio,
+            1.0,
+            "×",
+            None if ratio is None else ratio > 1.0,
+            "" if ratio is not None else "zen-engine not installed",
+            spread=ratios,
+        )
     cli = results.get("cli", {}).get("check", {})
     median = cli.get("median_s")
-    row("CLI cold start ≤ 0.5 s", median, TARGET_CLI_SECONDS, "s", None if median is None else median <= TARGET_CLI_SECONDS,
-        spread=[cli["min_s"], cli["max_s"]] if median is not None else None)
+    row(
+        "CLI cold start ≤ 0.5 s",
+        median,
+        TARGET_CLI_SECONDS,
+        "s",
+        None if median is None else median <= TARGET_CLI_SECONDS,
+        spread=[cli["min_s"], cli["max_s"]] if median is not None else None,
+    )
     return rows
 
 
-def _fmt_rate(value: Optional[float]) -> str:
+def _fmt_rate(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
-def _fmt_ratio(value: Optional[float]) -> str:
+def _fmt_ratio(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.3f}×" if value < 0.1 else f"{value:.2f}×"
@@ -786,17 +914,25 @@ def _fmt_ratio(value: Optional[float]) -> str:
 def render(results: dict) -> str:
     lines = []
     meta = results["meta"]
-    lines.append(f"amif-rules benchmark — {meta['documents']} call-42 documents (seed {meta['seed']}), "
-                 f"{meta['repeat']} interleaved rounds{' (QUICK: smoke run, not for quoting)' if meta['quick'] else ''}")
-    lines.append(f"Python {meta['python']} on {meta['cpus']} CPUs, load average {meta['load_average_start']} at the start; "
-                 f"medians, ratios to the hand-written function measured in the same round.")
+    lines.append(
+        f"amif-rules benchmark — {meta['documents']} call-42 documents (seed {meta['seed']}), "
+        f"{meta['repeat']} interleaved rounds{' (QUICK: smoke run, not for quoting)' if meta['quick'] else ''}"
+    )
+    lines.append(
+        f"Python {meta['python']} on {meta['cpus']} CPUs, load average {meta['load_average_start']} at the start; "
+        f"medians, ratios to the hand-written function measured in the same round."
+    )
     data = results["dataset"]
-    lines.append(f"Documents: {data['by_outcome']}; partners {data['partners']['mean']} and participants "
-                 f"{data['participants']['mean']} on average; {data['rule_results_mean']} rule results per verdict.")
+    lines.append(
+        f"Documents: {data['by_outcome']}; partners {data['partners']['mean']} and participants "
+        f"{data['participants']['mean']} on average; {data['rule_results_mean']} rule results per verdict."
+    )
     lines.append("")
-    lines.append("| contestant | decisions/s | × hand-written | full verdicts/s | × hand-written | decision p50 / p99 µs | full p50 / p99 µs | peak KiB/check (decision / full) |")
+    lines.append(
+        "| contestant | decisions/s | × hand-written | full verdicts/s | × hand-written | decision p50 / p99 µs | full p50 / p99 µs | peak KiB/check (decision / full) |"
+    )
     lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for key, entry in results["contestants"].items():
+    for entry in results["contestants"].values():
         if not entry["available"]:
             lines.append(f"| {entry['label']} | unavailable: {entry['unavailable'][:80]} | | | | | | |")
             continue
@@ -811,66 +947,86 @@ def render(results: dict) -> str:
             return "—" if not memory_ else f"{memory_['peak_kib_median']:,.1f}"
 
         label = entry["label"] + (" (variant)" if entry.get("informational") else "")
-        lines.append(f"| {label} | {_fmt_rate(decision.get('per_s'))} | {_fmt_ratio(decision.get('ratio_to_handwritten'))} "
-                     f"| {_fmt_rate(full.get('per_s'))} | {_fmt_ratio(full.get('ratio_to_handwritten'))} "
-                     f"| {lat(decision)} | {lat(full)} | {mem(decision)} / {mem(full)} |")
+        lines.append(
+            f"| {label} | {_fmt_rate(decision.get('per_s'))} | {_fmt_ratio(decision.get('ratio_to_handwritten'))} "
+            f"| {_fmt_rate(full.get('per_s'))} | {_fmt_ratio(full.get('ratio_to_handwritten'))} "
+            f"| {lat(decision)} | {lat(full)} | {mem(decision)} / {mem(full)} |"
+        )
     lines.append("")
     size_names = [size for size, _, _ in SIZES]
     lines.append("| p50 µs per check, by participants per document | " + " | ".join(size_names) + " |")
     lines.append("|---|" + "---:|" * len(size_names))
-    for key, entry in results["contestants"].items():
+    for entry in results["contestants"].values():
         for mode in ("decision", "full"):
             part = entry.get(mode) if entry["available"] else None
             if not part:
                 continue
             by_size = part["latency"].get("p50_us_by_participants", {})
-            lines.append(f"| {entry['label']}{', full verdict' if mode == 'full' else ''} | "
-                         + " | ".join(f"{by_size[size]:,.0f}" if size in by_size else "—" for size in size_names) + " |")
+            lines.append(
+                f"| {entry['label']}{', full verdict' if mode == 'full' else ''} | "
+                + " | ".join(f"{by_size[size]:,.0f}" if size in by_size else "—" for size in size_names)
+                + " |"
+            )
     lines.append("")
     lines.append("| CPU per check (process time, all threads) | decision µs | voluntary context switches | full verdict µs |")
     lines.append("|---|---:|---:|---:|")
-    for key, entry in results["contestants"].items():
+    for entry in results["contestants"].values():
         if not entry["available"]:
             continue
         decision, full = entry.get("decision") or {}, entry.get("full") or {}
-        lines.append(f"| {entry['label']} | {decision['cpu']['cpu_us']:,.0f} | {decision['cpu']['voluntary_switches']:.2f} | "
-                     + (f"{full['cpu']['cpu_us']:,.0f}" if full else "—") + " |")
+        lines.append(
+            f"| {entry['label']} | {decision['cpu']['cpu_us']:,.0f} | {decision['cpu']['voluntary_switches']:.2f} | "
+            + (f"{full['cpu']['cpu_us']:,.0f}" if full else "—")
+            + " |"
+        )
     lines.append("")
     floor = results.get("floors", {})
     if "zen_pass_through_graph_us" in floor:
-        lines.append(f"ZEN per call before any rule: a pass-through graph {floor['zen_pass_through_graph_us']:,.0f} µs, "
-                     f"a one-field compiled expression {floor['zen_one_field_expression_us']:,.0f} µs (same contexts).")
+        lines.append(
+            f"ZEN per call before any rule: a pass-through graph {floor['zen_pass_through_graph_us']:,.0f} µs, "
+            f"a one-field compiled expression {floor['zen_one_field_expression_us']:,.0f} µs (same contexts)."
+        )
     lines.append("")
     cold = results.get("cold_load", {})
     lines.append("| load + compile (fresh process, median of %s) | import ms | load + compile ms |" % cold.get("runs", "?"))
     lines.append("|---|---:|---:|")
     amif_cold = cold.get("amif-rules", {})
     if "import_ms" in amif_cold:
-        lines.append(f"| amif-rules: import; call 42 loaded + compiled (first check − a warm one), built-in | "
-                     f"{amif_cold['import_ms']:,.1f} | {amif_cold.get('load_compile_python_ms', float('nan')):,.1f} |")
+        lines.append(
+            f"| amif-rules: import; call 42 loaded + compiled (first check − a warm one), built-in | "
+            f"{amif_cold['import_ms']:,.1f} | {amif_cold.get('load_compile_python_ms', float('nan')):,.1f} |"
+        )
         if "compile_durable_ms" in amif_cold:
-            lines.append(f"| amif-rules: + durable ruleset compiled (first durable check − a warm one) | | "
-                         f"{amif_cold['compile_durable_ms']:,.1f} |")
-    for name, label, key in (("handwritten", "hand-written function (module import, reference tables)", None),
-                             ("raw-durable", "raw durable-rules: create_ruleset", "compile_ms"),
-                             ("zen", "ZEN: create_decision (graph) / compile_expression", None)):
+            lines.append(
+                f"| amif-rules: + durable ruleset compiled (first durable check − a warm one) | | "
+                f"{amif_cold['compile_durable_ms']:,.1f} |"
+            )
+    for name, label, key in (
+        ("handwritten", "hand-written function (module import, reference tables)", None),
+        ("raw-durable", "raw durable-rules: create_ruleset", "compile_ms"),
+        ("zen", "ZEN: create_decision (graph) / compile_expression", None),
+    ):
         entry = cold.get(name, {})
         if "import_ms" not in entry:
             lines.append(f"| {label} | unavailable | |")
         elif name == "handwritten":
             lines.append(f"| {label} | {entry['import_ms']:,.1f} | — (no ruleset) |")
         elif name == "zen":
-            lines.append(f"| {label} | {entry['import_ms']:,.1f} | {entry['compile_graph_ms']:,.2f} / {entry['compile_expression_ms']:,.2f} |")
+            lines.append(
+                f"| {label} | {entry['import_ms']:,.1f} | {entry['compile_graph_ms']:,.2f} / {entry['compile_expression_ms']:,.2f} |"
+            )
         else:
             lines.append(f"| {label} | {entry['import_ms']:,.1f} | {entry.get(key, 0) if key else 0:,.2f} |")
     lines.append("")
     cli = results.get("cli", {})
     if "check" in cli:
-        lines.append(f"CLI cold start, `{cli['command']}` (median of {cli['check']['runs']}): {cli['check']['median_s']:.3f} s "
-                     f"(fastest {cli['check']['min_s']:.3f} s) "
-                     f"(--engine python: {cli['check_engine_python']['median_s']:.3f} s; `python -c pass`: "
-                     f"{cli['baseline_python_startup']['median_s']:.3f} s; `python -c 'import amif_rules'`: "
-                     f"{cli['baseline_import_amif_rules']['median_s']:.3f} s)")
+        lines.append(
+            f"CLI cold start, `{cli['command']}` (median of {cli['check']['runs']}): {cli['check']['median_s']:.3f} s "
+            f"(fastest {cli['check']['min_s']:.3f} s) "
+            f"(--engine python: {cli['check_engine_python']['median_s']:.3f} s; `python -c pass`: "
+            f"{cli['baseline_python_startup']['median_s']:.3f} s; `python -c 'import amif_rules'`: "
+            f"{cli['baseline_import_amif_rules']['median_s']:.3f} s)"
+        )
     batch_result = results.get("batch", {})
     if "unavailable" in batch_result:
         lines.append(f"Batch: unavailable ({batch_result['unavailable']})")
@@ -880,17 +1036,21 @@ def render(results: dict) -> str:
             entry = batch_result[key]
             jobs = key.split("_")[1]
             if "documents_per_s" in entry:
-                parts.append(f"--jobs {jobs}: {entry['documents_per_s']:,.0f} documents/s "
-                             f"({entry['seconds']:.1f} s, main process peak RSS {entry['peak_rss_mib_main_process']:.0f} MiB)")
+                parts.append(
+                    f"--jobs {jobs}: {entry['documents_per_s']:,.0f} documents/s "
+                    f"({entry['seconds']:.1f} s, main process peak RSS {entry['peak_rss_mib_main_process']:.0f} MiB)"
+                )
             else:
                 parts.append(f"--jobs {jobs}: {entry.get('unavailable') or entry.get('error')}")
-        lines.append(f"Batch, `amif-rules check FILE.jsonl --jsonl` over {batch_result.get('documents', 0):,} documents: "
-                     + "; ".join(parts))
+        lines.append(
+            f"Batch, `amif-rules check FILE.jsonl --jsonl` over {batch_result.get('documents', 0):,} documents: "
+            + "; ".join(parts)
+        )
     lines.append("")
     lines.append("| target (issue 6) | measured (median) | rounds: min – max | status |")
     lines.append("|---|---:|---:|---|")
 
-    def shown(value: Optional[float], unit: str) -> str:
+    def shown(value: float | None, unit: str) -> str:
         if value is None:
             return "—"
         if unit == "×":
@@ -900,10 +1060,15 @@ def render(results: dict) -> str:
         return f"{value:.3f} s"
 
     for entry in results["targets"]:
-        spread = (f"{shown(entry['rounds_min'], entry['unit'])} – {shown(entry['rounds_max'], entry['unit'])}"
-                  if entry.get("rounds_min") is not None else "—")
-        lines.append(f"| {entry['target']} | {shown(entry['measured'], entry['unit'])} | {spread} | "
-                     f"{entry['status']}{' (' + entry['note'] + ')' if entry['note'] else ''} |")
+        spread = (
+            f"{shown(entry['rounds_min'], entry['unit'])} – {shown(entry['rounds_max'], entry['unit'])}"
+            if entry.get("rounds_min") is not None
+            else "—"
+        )
+        lines.append(
+            f"| {entry['target']} | {shown(entry['measured'], entry['unit'])} | {spread} | "
+            f"{entry['status']}{' (' + entry['note'] + ')' if entry['note'] else ''} |"
+        )
     if results.get("profile"):
         lines.append("")
         lines.append("Profile (cProfile, own time by source file, % of the run):")
@@ -917,8 +1082,7 @@ def render(results: dict) -> str:
 # main
 
 
-def _children(results: dict, by_key: dict, cold_runs: int, cli_runs: int, batch_count: int, args, profiles,
-              log: Progress) -> int:
+def _children(results: dict, by_key: dict, cold_runs: int, cli_runs: int, batch_count: int, args, profiles, log: Progress) -> int:
     """The measures made in fresh processes."""
     results["cold_load"] = cold_load(cold_runs, by_key, log)
     try:
@@ -948,14 +1112,14 @@ def _versions() -> dict:
     return versions
 
 
-def _load_average() -> Optional[list[float]]:
+def _load_average() -> list[float] | None:
     try:
         return [round(x, 2) for x in os.getloadavg()]
     except OSError:
         return None
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     global BYTECODE_CACHE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (small set, few repeats)")
@@ -963,7 +1127,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--documents", type=int, help="size of the document set (default 400; quick 40)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the document set (default 42)")
     parser.add_argument("--batch-documents", type=int, help="documents for the batch measure (default 5000; quick 100)")
-    parser.add_argument("--output", default=str(HERE / "results.json"), help="the JSON file of results (default benchmarks/results.json)")
+    parser.add_argument(
+        "--output", default=str(HERE / "results.json"), help="the JSON file of results (default benchmarks/results.json)"
+    )
     parser.add_argument("--profile", action="store_true", help="also profile amif-rules with cProfile (own time per file)")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -995,8 +1161,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     for _, document in documents:
         outcome = handwritten.decide(document)[0]
         outcome_counts[outcome] = outcome_counts.get(outcome, 0) + 1
-    log(f"verified: {len(verification['decisions_checked'])} contestants agree on {count} documents "
-        f"({verification['rule_results']:,} rule results)")
+    log(
+        f"verified: {len(verification['decisions_checked'])} contestants agree on {count} documents "
+        f"({verification['rule_results']:,} rule results)"
+    )
 
     tasks = []
     for contestant in contestants:
@@ -1021,25 +1189,40 @@ def main(argv: Optional[list[str]] = None) -> int:
         "schema": SCHEMA_VERSION,
         "meta": {
             "command": "python benchmarks/harness.py " + " ".join(argv if argv is not None else sys.argv[1:]),
-            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "quick": quick, "documents": count, "seed": args.seed, "repeat": repeat,
-            "min_seconds_per_measure": min_time, "python": platform.python_version(),
-            "implementation": platform.python_implementation(), "platform": platform.platform(),
-            "cpus": os.cpu_count(), "load_average_start": _load_average(), "versions": _versions(),
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "quick": quick,
+            "documents": count,
+            "seed": args.seed,
+            "repeat": repeat,
+            "min_seconds_per_measure": min_time,
+            "python": platform.python_version(),
+            "implementation": platform.python_implementation(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average_start": _load_average(),
+            "versions": _versions(),
         },
-        "dataset": dict(dataset.summary(documents), by_outcome=outcome_counts,
-                        rule_results_mean=round(verification["rule_results"] / count, 1)),
+        "dataset": dict(
+            dataset.summary(documents),
+            by_outcome=outcome_counts,
+            rule_results_mean=round(verification["rule_results"] / count, 1),
+        ),
         "verification": verification,
         "contestants": {},
         "throughput": {"per_round": {name: [round(r, 1) for r in values] for name, values in rates.items()}},
         "floors": floor,
     }
     for contestant in contestants:
-        entry: dict[str, Any] = {"label": contestant.label, "description": contestant.description,
-                                 "available": contestant.available, "unavailable": contestant.unavailable,
-                                 "informational": contestant.informational,
-                                 "setup_ms": None if contestant.setup_seconds is None else round(contestant.setup_seconds * 1000, 2),
-                                 "decision": None, "full": None}
+        entry: dict[str, Any] = {
+            "label": contestant.label,
+            "description": contestant.description,
+            "available": contestant.available,
+            "unavailable": contestant.unavailable,
+            "informational": contestant.informational,
+            "setup_ms": None if contestant.setup_seconds is None else round(contestant.setup_seconds * 1000, 2),
+            "decision": None,
+            "full": None,
+        }
         for mode in ("decision", "full"):
             name = f"{contestant.key}/{mode}"
             if name not in rates:
@@ -1047,10 +1230,14 @@ def main(argv: Optional[list[str]] = None) -> int:
             ratios = _ratios(rates, name, "handwritten/decision")
             entry[mode] = {
                 "per_s": round(_median(rates[name]), 1),
-                "per_s_min": round(min(rates[name]), 1), "per_s_max": round(max(rates[name]), 1),
+                "per_s_min": round(min(rates[name]), 1),
+                "per_s_max": round(max(rates[name]), 1),
                 "ratio_to_handwritten": round(_median(ratios), 4) if ratios else None,
-                "ratio_min": round(min(ratios), 4) if ratios else None, "ratio_max": round(max(ratios), 4) if ratios else None,
-                "latency": latencies[name], "memory": memories[name], "cpu": switches[name],
+                "ratio_min": round(min(ratios), 4) if ratios else None,
+                "ratio_max": round(max(ratios), 4) if ratios else None,
+                "latency": latencies[name],
+                "memory": memories[name],
+                "cpu": switches[name],
             }
         results["contestants"][contestant.key] = entry
 

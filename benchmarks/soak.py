@@ -72,8 +72,10 @@ def main() -> int:
             rate = index / (time.perf_counter() - start)
             print(f"{index:>10,} evaluations  {rate:8,.0f}/s  RSS {rss:7.1f} MB", file=sys.stderr, flush=True)
     last_mb = resident_mb()
-    print(f"engine={args.engine} level={args.level} evaluations={args.evaluations} rss_first_checkpoint_mb={first_mb:.1f} "
-          f"rss_end_mb={last_mb:.1f} growth_mb={last_mb - first_mb:.1f}")
+    print(
+        f"engine={args.engine} level={args.level} evaluations={args.evaluations} rss_first_checkpoint_mb={first_mb:.1f} "
+        f"rss_end_mb={last_mb:.1f} growth_mb={last_mb - first_mb:.1f}"
+    )
     return 0
 
 

@@ -46,9 +46,9 @@ def encoded(document):
 
 def sessions_left() -> int:
     """How many durable rulesets still hold the engine's session (error 309 means none)."""
-    from amif_rules.engines import durable
-
     import durable_rules_engine
+
+    from amif_rules.engines import durable
 
     left = 0
     for plan in durable.PLANS.values():
@@ -105,10 +105,12 @@ def main() -> int:
     elapsed = time.perf_counter() - start
     total = args.threads * args.evaluations
     left = sessions_left() if args.engine == "durable" else 0
-    print(f"engine={args.engine} level={args.level} threads={args.threads} evaluations={total} "
-          f"mismatches={sum(mismatches)} seconds={elapsed:.1f} rate={total / elapsed:.0f}/s "
-          f"rss_before_mb={before:.1f} rss_after_mb={memory_mb('VmRSS'):.1f} peak_rss_mb={memory_mb('VmHWM'):.1f} "
-          f"sessions_left={left}")
+    print(
+        f"engine={args.engine} level={args.level} threads={args.threads} evaluations={total} "
+        f"mismatches={sum(mismatches)} seconds={elapsed:.1f} rate={total / elapsed:.0f}/s "
+        f"rss_before_mb={before:.1f} rss_after_mb={memory_mb('VmRSS'):.1f} peak_rss_mb={memory_mb('VmHWM'):.1f} "
+        f"sessions_left={left}"
+    )
     return 1 if sum(mismatches) or left else 0
 
 

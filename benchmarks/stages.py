@@ -19,14 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import dataset  # noqa: E402
-from contestants import handwritten  # noqa: E402
-
 import amif_rules  # noqa: E402
+import dataset  # noqa: E402
 from amif_rules.api import prepare_flat  # noqa: E402
 from amif_rules.engines import get_engine  # noqa: E402
 from amif_rules.quickread import quick_flat  # noqa: E402
 from amif_rules.verdict import build_verdict  # noqa: E402
+from contestants import handwritten  # noqa: E402
 
 
 def main() -> int:
@@ -47,8 +46,9 @@ def main() -> int:
     prepared = [prepare_flat(flat) for flat in flats()]
     encoded = [plan.plan.encode(facts) for plan, facts in prepared]
     outcomes = [engine.evaluate(plan.plan.compiled, facts) for (plan, _), facts in zip(prepared, encoded)]
-    verdicts = [build_verdict(plan.ruleset, facts, found, engine.name, "nl", "42")
-                for (plan, facts), found in zip(prepared, outcomes)]
+    verdicts = [
+        build_verdict(plan.ruleset, facts, found, engine.name, "nl", "42") for (plan, facts), found in zip(prepared, outcomes)
+    ]
     assert all(flat is not None for flat in flats()), "every benchmark document takes the quick way"
 
     stages = {
@@ -56,17 +56,22 @@ def main() -> int:
         "read and validate the document (quickread)": flats,
         "derive facts, pick the ruleset (prepare_flat)": None,  # timed on fresh flats below
         "encode the facts for the engine (Plan.encode)": lambda: [p.plan.encode(f) for p, f in prepared],
-        f"evaluate the rules ({args.engine} engine)": lambda: [engine.evaluate(p.plan.compiled, e)
-                                                             for (p, _), e in zip(prepared, encoded)],
-        "aggregate the verdict (build_verdict)": lambda: [build_verdict(p.ruleset, f, o, engine.name, "nl", "42")
-                                                          for (p, f), o in zip(prepared, outcomes)],
+        f"evaluate the rules ({args.engine} engine)": lambda: [
+            engine.evaluate(p.plan.compiled, e) for (p, _), e in zip(prepared, encoded)
+        ],
+        "aggregate the verdict (build_verdict)": lambda: [
+            build_verdict(p.ruleset, f, o, engine.name, "nl", "42") for (p, f), o in zip(prepared, outcomes)
+        ],
         "the decision (verdict.outcomes())": lambda: [v.outcomes() for v in verdicts],
         "aggregate and explain (build_verdict, to_dict() in nl)": lambda: [
-            build_verdict(p.ruleset, f, o, engine.name, "nl", "42").to_dict() for (p, f), o in zip(prepared, outcomes)],
-        "check(...).outcomes(), the whole decision": lambda: [amif_rules.check(d, engine=args.engine).outcomes()
-                                                             for d in documents],
-        "check(...).to_dict(), the whole full verdict": lambda: [amif_rules.check(d, engine=args.engine).to_dict()
-                                                                for d in documents],
+            build_verdict(p.ruleset, f, o, engine.name, "nl", "42").to_dict() for (p, f), o in zip(prepared, outcomes)
+        ],
+        "check(...).outcomes(), the whole decision": lambda: [
+            amif_rules.check(d, engine=args.engine).outcomes() for d in documents
+        ],
+        "check(...).to_dict(), the whole full verdict": lambda: [
+            amif_rules.check(d, engine=args.engine).to_dict() for d in documents
+        ],
     }
     timings: dict[str, list[float]] = {name: [] for name in stages}
     ratios: dict[str, list[float]] = {name: [] for name in stages}
@@ -89,8 +94,9 @@ def main() -> int:
             timings[name].append(micros)
             ratios[name].append(micros / hand)
     sys.stderr.write("\n")
-    print(f"Stages of a check, {count} call-42 documents (seed {args.seed}), {args.rounds} rounds, "
-          f"{args.engine} engine; medians.\n")
+    print(
+        f"Stages of a check, {count} call-42 documents (seed {args.seed}), {args.rounds} rounds, {args.engine} engine; medians.\n"
+    )
     print("| stage | µs per document | × the hand-written decision |")
     print("|---|---:|---:|")
     for name in stages:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import glob
-import hashlib
 import json
 import os
 import sys
@@ -26,10 +25,9 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 
 import amif_rules  # noqa: E402
+import dataset  # noqa: E402
 from amif_rules.documents import parse_text  # noqa: E402
 from amif_rules.toolkit import cases, lint  # noqa: E402
-
-import dataset  # noqa: E402
 
 
 def documents() -> list[tuple[str, object]]:
@@ -68,13 +66,17 @@ def main() -> None:
                 except amif_rules.AmifRulesError as error:
                     text = f"{type(error).__name__}: {json.dumps(error.to_dict(), ensure_ascii=False, sort_keys=True) if hasattr(error, 'to_dict') else str(error)}"
                 out.write(f"== {name} {engine} {lang}\n{text}\n")
-    paths = sorted(glob.glob(os.path.join(ROOT, "rulesets", "*.yaml")) + glob.glob(os.path.join(ROOT, "rulesets", "drafts", "*.yaml")))
+    paths = sorted(
+        glob.glob(os.path.join(ROOT, "rulesets", "*.yaml")) + glob.glob(os.path.join(ROOT, "rulesets", "drafts", "*.yaml"))
+    )
     for path in paths:
         if path.endswith(".tests.yaml"):
             continue
         findings = lint.lint(path)
         for finding in findings:
-            out.write(f"== lint {os.path.relpath(path, ROOT)}\n{json.dumps(finding.to_dict(), ensure_ascii=False, sort_keys=True, default=str)}\n{finding.to_text(verbose=True)}\n")
+            out.write(
+                f"== lint {os.path.relpath(path, ROOT)}\n{json.dumps(finding.to_dict(), ensure_ascii=False, sort_keys=True, default=str)}\n{finding.to_text(verbose=True)}\n"
+            )
     sys.stderr.write("snapshot done\n")
 
 

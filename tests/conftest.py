@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from pathlib import Path
 
@@ -15,7 +16,6 @@ EXAMPLES = ROOT / "examples"
 
 #: durable-rules is installed (by an environment marker) exactly on 3.11 and 3.12.
 DURABLE_EXPECTED = (3, 11) <= sys.version_info[:2] < (3, 13)
-import os
 
 ENGINES = ["python"] + (["durable"] if os.environ.get("AMIF_NO_DURABLE") != "1" and amif_rules.durable_available() else [])
 
@@ -40,16 +40,24 @@ ELIGIBLE = {
     "call": "42",
     "submitted_at": "2019-08-30T14:00:00+02:00",
     "form": {"complete": True, "signed": True},
-    "applicant": {"name": "OCMW Antwerpen", "kind": "ocmw",
-                  "municipality": {"nis_code": "11002", "name": "Antwerpen", "population": 525935}},
-    "partners": [{"name": "OCMW Mechelen", "kind": "ocmw", "role": "coaching",
-                  "municipality": {"nis_code": "12025", "name": "Mechelen", "population": 86616}}],
+    "applicant": {
+        "name": "OCMW Antwerpen",
+        "kind": "ocmw",
+        "municipality": {"nis_code": "11002", "name": "Antwerpen", "population": 525935},
+    },
+    "partners": [
+        {
+            "name": "OCMW Mechelen",
+            "kind": "ocmw",
+            "role": "coaching",
+            "municipality": {"nis_code": "12025", "name": "Mechelen", "population": 86616},
+        }
+    ],
     "participants": [
         {"id": "P-001", "nationalities": ["SY"], "residence": "international_protection"},
         {"id": "P-002", "nationalities": ["stateless"], "residence": "applicant"},
     ],
-    "budget": {"total_eligible_cost": "400000.00", "amif": "300000.00",
-               "cofinancing": {"pod_mi": "60000.00", "own": "40000.00"}},
+    "budget": {"total_eligible_cost": "400000.00", "amif": "300000.00", "cofinancing": {"pod_mi": "60000.00", "own": "40000.00"}},
     "duration_months": 24,
 }
 

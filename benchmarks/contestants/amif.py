@@ -12,7 +12,7 @@ look-ups, the reference date), encoding, the engine, the verdict.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import amif_rules
 

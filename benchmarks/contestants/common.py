@@ -20,11 +20,11 @@ import datetime as dt
 import importlib.util
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 #: The rules of call 42, in the order of the verdict, with their list (None: the document root).
-RULES: tuple[tuple[str, Optional[str]], ...] = (
+RULES: tuple[tuple[str, str | None], ...] = (
     ("lead-is-ocmw", None),
     ("lead-municipality-large", None),
     ("partner-is-ocmw", "partners"),
@@ -53,7 +53,7 @@ CALL_BUDGET = Decimal("1320069.53")
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DEADLINE = dt.datetime(2019, 9, 2, 23, 59, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
 REGISTER_DATE = dt.date(2019, 1, 1)
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
 DEADLINE_MICROS = (DEADLINE - EPOCH) // MICROSECOND
 
@@ -74,12 +74,19 @@ def _load_reference() -> tuple[dict[str, int], dict[str, tuple[dt.date, dt.date]
     """
     folder = _data_folder()
     with (folder / "municipalities.csv").open(encoding="utf-8", newline="") as data:
-        populations = {row["nis_code"]: int(row["population"]) for row in csv.DictReader(data)
-                       if row["reference_date"] == REGISTER_DATE.isoformat()}
+        populations = {
+            row["nis_code"]: int(row["population"])
+            for row in csv.DictReader(data)
+            if row["reference_date"] == REGISTER_DATE.isoformat()
+        }
     with (folder / "eu-membership.csv").open(encoding="utf-8", newline="") as data:
-        membership = {row["code"]: (dt.date.fromisoformat(row["member_from"]),
-                                    dt.date.fromisoformat(row["member_until"]) if row["member_until"] else dt.date.max)
-                      for row in csv.DictReader(data)}
+        membership = {
+            row["code"]: (
+                dt.date.fromisoformat(row["member_from"]),
+                dt.date.fromisoformat(row["member_until"]) if row["member_until"] else dt.date.max,
+            )
+            for row in csv.DictReader(data)
+        }
     return populations, membership
 
 
@@ -88,7 +95,7 @@ POPULATION_2019, EU_MEMBERSHIP = _load_reference()
 EVER_EU = frozenset(EU_MEMBERSHIP)
 
 
-def aggregate(results: list[tuple[str, Optional[str], str]]) -> str:
+def aggregate(results: list[tuple[str, str | None, str]]) -> str:
     """The verdict's outcome: ineligible when an error rule fails, else incomplete when any
     rule is unknown, else eligible (contract §2)."""
     unknown = False
@@ -116,7 +123,7 @@ def decision_of_dict(data: dict) -> tuple:
 # the few values that need Python, computed the same way for both.
 
 
-def population(municipality: Any) -> Optional[int]:
+def population(municipality: Any) -> int | None:
     """The document's population, else the register's for its NIS code, else None."""
     if not municipality:
         return None
@@ -127,14 +134,14 @@ def population(municipality: Any) -> Optional[int]:
     return POPULATION_2019.get(code) if code is not None else None
 
 
-def cents(value: Any) -> Optional[int]:
+def cents(value: Any) -> int | None:
     """An amount ("1234.56", an int, a Decimal) in integer cents; None when missing."""
     if value is None:
         return None
     return int(Decimal(value if type(value) is str else str(value)) * 100)
 
 
-def instant(value: Optional[str]) -> Optional[dt.datetime]:
+def instant(value: str | None) -> dt.datetime | None:
     """An ISO 8601 date-time; without an offset it is Brussels local time."""
     if value is None:
         return None
@@ -142,7 +149,7 @@ def instant(value: Optional[str]) -> Optional[dt.datetime]:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=BRUSSELS)
 
 
-def submission(document: dict) -> tuple[Optional[int], Optional[int]]:
+def submission(document: dict) -> tuple[int | None, int | None]:
     """(microseconds since the epoch, Brussels calendar date as YYYYMMDD) of ``submitted_at``."""
     moment = instant(document.get("submitted_at"))
     if moment is None:
@@ -169,7 +176,8 @@ def membership_periods() -> list[tuple[int, int, tuple[str, ...]]]:
         end = starts[index + 1] - 1 if index + 1 < len(starts) else yyyymmdd(dt.date.max)
         # A day as YYYYMMDD minus one may not be a calendar day (20040501 - 1 = 20040500):
         # harmless, the comparisons are on integers and no date falls between.
-        members = tuple(sorted(code for code, (first, last) in EU_MEMBERSHIP.items()
-                               if yyyymmdd(first) <= start and yyyymmdd(last) >= start))
+        members = tuple(
+            sorted(code for code, (first, last) in EU_MEMBERSHIP.items() if yyyymmdd(first) <= start and yyyymmdd(last) >= start)
+        )
         periods.append((start, end, members))
     return periods

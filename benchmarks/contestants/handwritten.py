@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Optional
 
 from .common import (
     AMIF_MAX_SHARE,
@@ -38,7 +37,7 @@ _PARTNER_ITEMS = tuple(f"partners[{index}]" for index in range(64))
 _PARTICIPANT_ITEMS = tuple(f"participants[{index}]" for index in range(256))
 
 
-def _population(municipality) -> Optional[int]:
+def _population(municipality) -> int | None:
     if not municipality:
         return None
     value = municipality.get("population")
@@ -49,7 +48,7 @@ def _population(municipality) -> Optional[int]:
     return value
 
 
-def _money(value) -> Optional[Decimal]:
+def _money(value) -> Decimal | None:
     if value is None:
         return None
     return Decimal(value) if type(value) is str else Decimal(str(value))
@@ -66,8 +65,9 @@ def decide(document: dict) -> tuple:
     outcome = UNKNOWN if kind is None else (PASS if kind == "ocmw" else FAIL)
     add(("lead-is-ocmw", None, outcome))
     population = _population(applicant.get("municipality"))
-    add(("lead-municipality-large", None,
-         UNKNOWN if population is None else (PASS if population > LEAD_MIN_POPULATION else FAIL)))
+    add(
+        ("lead-municipality-large", None, UNKNOWN if population is None else (PASS if population > LEAD_MIN_POPULATION else FAIL))
+    )
 
     partners = document.get("partners")
     if partners:
@@ -85,11 +85,15 @@ def decide(document: dict) -> tuple:
                 coaching.append(("partner-role-coaching", item, FAIL))
             else:
                 kind = partner.get("kind")
-                is_ocmw.append(("partner-is-ocmw", item,
-                                UNKNOWN if kind is None else (PASS if kind == "ocmw" else FAIL)))
+                is_ocmw.append(("partner-is-ocmw", item, UNKNOWN if kind is None else (PASS if kind == "ocmw" else FAIL)))
                 population = _population(partner.get("municipality"))
-                small.append(("partner-municipality-small", item,
-                              UNKNOWN if population is None else (PASS if population < PARTNER_MAX_POPULATION else FAIL)))
+                small.append(
+                    (
+                        "partner-municipality-small",
+                        item,
+                        UNKNOWN if population is None else (PASS if population < PARTNER_MAX_POPULATION else FAIL),
+                    )
+                )
                 coaching.append(("partner-role-coaching", item, PASS))
         results += is_ocmw
         results += small
@@ -126,8 +130,9 @@ def decide(document: dict) -> tuple:
                         break
             national.append(("participant-third-country-national", item, outcome))
             stay = participant.get("residence")
-            residence.append(("participant-legal-residence", item,
-                              UNKNOWN if stay is None else (PASS if stay in ELIGIBLE_RESIDENCE else FAIL)))
+            residence.append(
+                ("participant-legal-residence", item, UNKNOWN if stay is None else (PASS if stay in ELIGIBLE_RESIDENCE else FAIL))
+            )
         results += national
         results += residence
     else:
@@ -139,10 +144,16 @@ def decide(document: dict) -> tuple:
     amif = _money(budget.get("amif"))
     cofinancing = budget.get("cofinancing") or {}
     pod_mi = _money(cofinancing.get("pod_mi"))
-    add(("amif-share-max", None,
-         UNKNOWN if amif is None or total is None else (PASS if amif <= AMIF_MAX_SHARE * total else FAIL)))
-    add(("pod-mi-share-max", None,
-         UNKNOWN if pod_mi is None or total is None else (PASS if pod_mi <= POD_MI_MAX_SHARE * total else FAIL)))
+    add(
+        ("amif-share-max", None, UNKNOWN if amif is None or total is None else (PASS if amif <= AMIF_MAX_SHARE * total else FAIL))
+    )
+    add(
+        (
+            "pod-mi-share-max",
+            None,
+            UNKNOWN if pod_mi is None or total is None else (PASS if pod_mi <= POD_MI_MAX_SHARE * total else FAIL),
+        )
+    )
     add(("amif-within-call-budget", None, UNKNOWN if amif is None else (PASS if amif <= CALL_BUDGET else FAIL)))
     add(("submitted-before-deadline", None, UNKNOWN if moment is None else (PASS if moment <= DEADLINE else FAIL)))
 

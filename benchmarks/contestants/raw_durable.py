@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Optional
+from typing import Any
 
 from .common import (
     CALL_BUDGET,
@@ -59,7 +59,7 @@ try:
     import durable_rules_engine as _dre
 except Exception as error:  # noqa: BLE001 - Python 3.13, or not installed
     _dre = None
-    UNAVAILABLE: Optional[str] = f"durable_rules_engine cannot be imported ({error})"
+    UNAVAILABLE: str | None = f"durable_rules_engine cannot be imported ({error})"
 else:
     UNAVAILABLE = None
 
@@ -101,21 +101,23 @@ def _ruleset() -> tuple[dict, dict[str, tuple[int, str]]]:
     for first, last, members in membership_periods():
         period = ({"$gte": {"d": first}}, {"$lte": {"d": last}})
         if members:
-            rule(5, "fail", _tag(PARTICIPANT, *period,
-                                 {"$iany": {"n": {"$or": [{"$i": code} for code in members]}}}))
-            rule(5, "pass", _tag(PARTICIPANT, *period,
-                                 {"$iall": {"n": {"$and": [{"$neq": {"$i": code}} for code in members]}}}))
+            rule(5, "fail", _tag(PARTICIPANT, *period, {"$iany": {"n": {"$or": [{"$i": code} for code in members]}}}))
+            rule(5, "pass", _tag(PARTICIPANT, *period, {"$iall": {"n": {"$and": [{"$neq": {"$i": code}} for code in members]}}}))
         else:
             rule(5, "pass", _tag(PARTICIPANT, *period, {"$ex": {"n": 1}}))
-    rule(5, "pass", _tag(PARTICIPANT, {"$nex": {"d": 1}},
-                         {"$iall": {"n": {"$and": [{"$neq": {"$i": code}} for code in sorted(EVER_EU)]}}}))
+    rule(
+        5,
+        "pass",
+        _tag(PARTICIPANT, {"$nex": {"d": 1}}, {"$iall": {"n": {"$and": [{"$neq": {"$i": code}} for code in sorted(EVER_EU)]}}}),
+    )
     rule(6, "pass", _tag(PARTICIPANT, {"$or": [{"e": value} for value in sorted(ELIGIBLE_RESIDENCE)]}))
     rule(6, "fail", _tag(PARTICIPANT, *({"$neq": {"e": value}} for value in sorted(ELIGIBLE_RESIDENCE))))
 
     def share(left: str, left_coef: int, right_coef: int) -> dict:
         # left_coef * left - right_coef * c, compared with the constant field z = 0
-        return {"$sub": {"$l": {"$mul": {"$l": left_coef, "$r": {"$m": left}}},
-                         "$r": {"$mul": {"$l": right_coef, "$r": {"$m": "c"}}}}}
+        return {
+            "$sub": {"$l": {"$mul": {"$l": left_coef, "$r": {"$m": left}}}, "$r": {"$mul": {"$l": right_coef, "$r": {"$m": "c"}}}}
+        }
 
     guards_amif = ({"$ex": {"a": 1}}, {"$ex": {"c": 1}})
     rule(7, "pass", _tag(ROOT, *guards_amif, {"$gte": {"z": share("a", 4, 3)}}))  # 4a <= 3c
@@ -202,8 +204,11 @@ class RawDurable:
         if value is not None:
             root["p"] = value
         budget = document.get("budget") or {}
-        for field, amount in (("c", budget.get("total_eligible_cost")), ("a", budget.get("amif")),
-                              ("m", (budget.get("cofinancing") or {}).get("pod_mi"))):
+        for field, amount in (
+            ("c", budget.get("total_eligible_cost")),
+            ("a", budget.get("amif")),
+            ("m", (budget.get("cofinancing") or {}).get("pod_mi")),
+        ):
             if amount is not None:
                 root[field] = cents(amount)
         micros, day = submission(document)
@@ -217,8 +222,11 @@ class RawDurable:
         partners = document.get("partners") or ()
         for index, partner in enumerate(partners):
             fact = {"sid": SID, "id": PARTNER_IDS[index], "t": PARTNER}
-            for field, value in (("r", partner.get("role")), ("k", partner.get("kind")),
-                                 ("p", population(partner.get("municipality")))):
+            for field, value in (
+                ("r", partner.get("role")),
+                ("k", partner.get("kind")),
+                ("p", population(partner.get("municipality"))),
+            ):
                 if value is not None:
                     fact[field] = value
             facts.append(fact)
@@ -235,13 +243,12 @@ class RawDurable:
         messages = self._run(facts)
         # -- the outcomes: unknown unless a rule fired ----------------------------------------
         sizes = (1, len(partners), len(participants))
-        outcomes = [["unknown"] * sizes[0 if scope is None else (1 if scope == "partners" else 2)]
-                    for _, scope in RULES]
+        outcomes = [["unknown"] * sizes[0 if scope is None else (1 if scope == "partners" else 2)] for _, scope in RULES]
         labels = self.labels
         for message in messages:
             # '{"<rule>":[{"m":{"sid": "1", "id": "p2", ...}}, ...]}': the rule's name and the
             # ids of the facts it matched (faster than json.loads of the whole facts).
-            position, outcome = labels[message[2:message.index('"', 2)]]
+            position, outcome = labels[message[2 : message.index('"', 2)]]
             slots = outcomes[position]
             for fact_id in _FACT_ID(message):
                 slots[0 if fact_id == "r" else int(fact_id[1:])] = outcome

@@ -23,7 +23,7 @@ Python, as for every contestant that is not amif-rules.
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any
 
 from .common import (
     CALL_BUDGET,
@@ -43,7 +43,7 @@ try:
     import zen as _zen
 except Exception as error:  # noqa: BLE001 - the optional extra is not installed
     _zen = None
-    UNAVAILABLE: Optional[str] = f"zen-engine is not installed ({type(error).__name__}: {error}); pip install 'zen-engine>=2.1'"
+    UNAVAILABLE: str | None = f"zen-engine is not installed ({type(error).__name__}: {error}); pip install 'zen-engine>=2.1'"
 else:
     UNAVAILABLE = None
 
@@ -65,7 +65,7 @@ def _member(code: str) -> str:
     return " or ".join(terms)
 
 
-def _outcome(missing: str, applicable: Optional[str], check: str) -> str:
+def _outcome(missing: str, applicable: str | None, check: str) -> str:
     tail = f"({check} ? 'pass' : 'fail')"
     if applicable is not None:
         tail = f"({applicable} ? {tail} : 'not_applicable')"
@@ -102,9 +102,15 @@ def graph() -> dict:
         "contentType": "application/vnd.gorules.decision",
         "nodes": [
             {"id": "input", "type": "inputNode", "name": "application", "position": position},
-            {"id": "rules", "type": "expressionNode", "name": "call 42 rules", "position": position,
-             "content": {"expressions": [{"id": key, "key": key, "value": expression}
-                                         for key, expression in zip(KEYS, EXPRESSIONS)]}},
+            {
+                "id": "rules",
+                "type": "expressionNode",
+                "name": "call 42 rules",
+                "position": position,
+                "content": {
+                    "expressions": [{"id": key, "key": key, "value": expression} for key, expression in zip(KEYS, EXPRESSIONS)]
+                },
+            },
             {"id": "output", "type": "outputNode", "name": "outcomes", "position": position},
         ],
         "edges": [
@@ -130,10 +136,11 @@ def context(document: dict) -> dict[str, Any]:
         "day": day,
         "complete": form.get("complete"),
         "signed": form.get("signed"),
-        "partners": [{"role": p.get("role"), "kind": p.get("kind"), "pop": population(p.get("municipality"))}
-                     for p in document.get("partners") or ()],
-        "participants": [{"n": q.get("nationalities"), "res": q.get("residence")}
-                         for q in document.get("participants") or ()],
+        "partners": [
+            {"role": p.get("role"), "kind": p.get("kind"), "pop": population(p.get("municipality"))}
+            for p in document.get("partners") or ()
+        ],
+        "participants": [{"n": q.get("nationalities"), "res": q.get("residence")} for q in document.get("participants") or ()],
     }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 from . import catalog, dates
 from .documents import parse_text, read_application
@@ -17,8 +17,14 @@ from .ruleset import Ruleset
 from .verdict import Verdict, build_verdict
 
 
-def check(document: Any, call: Optional[str] = None, lang: str = "nl", engine: str = "auto",
-          on: Optional[dt.date] = None, ruleset: Optional[Ruleset] = None) -> Verdict:
+def check(
+    document: Any,
+    call: str | None = None,
+    lang: str = "nl",
+    engine: str = "auto",
+    on: dt.date | None = None,
+    ruleset: Ruleset | None = None,
+) -> Verdict:
     """Check one application and explain the verdict.
 
     ``document``: a mapping as in contract §1, JSON/YAML text, or an
@@ -52,20 +58,22 @@ def read_flat(document: Any) -> Flat:
     return flatten(read_application(document))
 
 
-def reference_date(application: Application, on: Optional[dt.date] = None) -> Optional[dt.date]:
+def reference_date(application: Application, on: dt.date | None = None) -> dt.date | None:
     """The date rules are evaluated on: ``on``, else the Brussels date of the submission."""
     return dates.reference_date(application.submitted_at, on)
 
 
-def prepare(application: Application, call: Optional[str] = None, on: Optional[dt.date] = None,
-            ruleset: Optional[Ruleset] = None) -> tuple[catalog.Prepared, Facts]:
+def prepare(
+    application: Application, call: str | None = None, on: dt.date | None = None, ruleset: Ruleset | None = None
+) -> tuple[catalog.Prepared, Facts]:
     """The compiled ruleset in force for ``application`` and its facts: what ``check``
     evaluates (for tools that evaluate the same way, such as ruleset tests and impact)."""
     return prepare_flat(flatten(application), call=call, on=on, ruleset=ruleset)
 
 
-def prepare_flat(flat: Flat, call: Optional[str] = None, on: Optional[dt.date] = None,
-                 ruleset: Optional[Ruleset] = None) -> tuple[catalog.Prepared, Facts]:
+def prepare_flat(
+    flat: Flat, call: str | None = None, on: dt.date | None = None, ruleset: Ruleset | None = None
+) -> tuple[catalog.Prepared, Facts]:
     """:func:`prepare` for flat facts (takes ``flat`` over, see :func:`facts.derive`)."""
     day = dates.reference_date(flat.root.get("submitted_at"), on)
     if ruleset is not None:
@@ -73,7 +81,7 @@ def prepare_flat(flat: Flat, call: Optional[str] = None, on: Optional[dt.date] =
     else:
         code = call if call is not None else flat.root.get("call")
         if code is None:
-            raise InputError([Problem("call", "missing: say which call the application is for (\"call\": \"42\")")])
+            raise InputError([Problem("call", 'missing: say which call the application is for ("call": "42")')])
         prepared = catalog.for_call(str(code), day)
     register_date = dates.register_date(prepared.ruleset.register_date, day)
     return prepared, derive(flat, on=on, register_date=register_date, reference_date=day)

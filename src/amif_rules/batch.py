@@ -16,9 +16,10 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Optional
+from typing import IO
 
 import attrs
 
@@ -33,11 +34,11 @@ DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml")
 
 @attrs.frozen
 class Options:
-    call: Optional[str] = None
+    call: str | None = None
     lang: str = "nl"
     engine: str = "auto"
-    on: Optional[dt.date] = None
-    ruleset_path: Optional[str] = None
+    on: dt.date | None = None
+    ruleset_path: str | None = None
 
 
 def is_batch(names: list[str], jsonl: bool) -> bool:
@@ -76,7 +77,7 @@ def sources(names: list[str], jsonl: bool, stdin: IO[bytes]) -> Iterator[tuple[s
                     yield match, _read_bytes(Path(match))
 
 
-def _read_bytes(path: Path) -> "bytes | Unreadable":
+def _read_bytes(path: Path) -> bytes | Unreadable:
     """The file's bytes; a file that cannot be read is that document's error, not the batch's end."""
     try:
         return path.read_bytes()
@@ -99,8 +100,11 @@ def check_one(item: tuple[str, bytes | Unreadable], options: Options) -> tuple[s
         if isinstance(data, Unreadable):
             raise InputError([Problem("", str(data))])
         suffix = Path(name.rsplit(":", 1)[0]).suffix.lower()
-        document = parse_json(data) if suffix in (".json", ".jsonl") or name.startswith("stdin:") else (
-            parse_yaml(data) if suffix in (".yaml", ".yml") else parse_text(data))
+        document = (
+            parse_json(data)
+            if suffix in (".json", ".jsonl") or name.startswith("stdin:")
+            else (parse_yaml(data) if suffix in (".yaml", ".yml") else parse_text(data))
+        )
         ruleset = None
         if options.ruleset_path is not None:
             ruleset = _ruleset_cache.get(options.ruleset_path)
@@ -108,17 +112,22 @@ def check_one(item: tuple[str, bytes | Unreadable], options: Options) -> tuple[s
                 from .ruleset import load_ruleset
 
                 ruleset = _ruleset_cache[options.ruleset_path] = load_ruleset(options.ruleset_path)
-        verdict = check(document, call=options.call, lang=options.lang, engine=options.engine, on=options.on,
-                        ruleset=ruleset)
+        verdict = check(document, call=options.call, lang=options.lang, engine=options.engine, on=options.on, ruleset=ruleset)
         return json.dumps({"document": name, "verdict": verdict.to_dict()}, ensure_ascii=False), True
     except InputError as error:
         return json.dumps({"document": name, "error": error.to_dict()}, ensure_ascii=False), False
     except AmifRulesError as error:
-        return json.dumps({"document": name, "error": {"error": type(error).__name__, "message": str(error)}},
-                          ensure_ascii=False), False
+        return json.dumps(
+            {"document": name, "error": {"error": type(error).__name__, "message": str(error)}}, ensure_ascii=False
+        ), False
     except Exception as error:  # noqa: BLE001 - a bug must not cost the documents after this one
-        return json.dumps({"document": name, "error": {"error": "internal", "message": (
-            f"{type(error).__name__}: {excerpt(str(error))}; please report it")}}, ensure_ascii=False), False
+        return json.dumps(
+            {
+                "document": name,
+                "error": {"error": "internal", "message": (f"{type(error).__name__}: {excerpt(str(error))}; please report it")},
+            },
+            ensure_ascii=False,
+        ), False
 
 
 def _worker(args: tuple[tuple[str, bytes | Unreadable], Options]) -> tuple[str, bool]:
@@ -128,7 +137,7 @@ def _worker(args: tuple[tuple[str, bytes | Unreadable], Options]) -> tuple[str, 
 class Progress:
     """A one-line counter on standard error, only when it is a terminal."""
 
-    def __init__(self, stream: IO[str], enabled: Optional[bool] = None):
+    def __init__(self, stream: IO[str], enabled: bool | None = None):
         self.stream = stream
         self.enabled = stream.isatty() if enabled is None else enabled
         self.count = 0
@@ -156,8 +165,13 @@ class Progress:
             self.stream.flush()
 
 
-def run(items: Iterable[tuple[str, bytes | Unreadable]], options: Options, out: IO[str], jobs: int = 1,
-        progress: Optional[Progress] = None) -> tuple[int, int]:
+def run(
+    items: Iterable[tuple[str, bytes | Unreadable]],
+    options: Options,
+    out: IO[str],
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> tuple[int, int]:
     """Check every item, writing one JSON line each; returns (documents, input errors)."""
     progress = progress or Progress(sys.stderr, enabled=False)
     if jobs <= 1:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from functools import lru_cache
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
-from typing import Iterator, Optional
 
 import attrs
 
@@ -41,19 +41,19 @@ _lock = threading.RLock()
 _prepared: dict[tuple, Prepared] = {}
 
 
-def prepare(path: str | Path, on: Optional[dt.date] = None) -> Prepared:
+def prepare(path: str | Path, on: dt.date | None = None) -> Prepared:
     """Load and compile a ruleset file for date ``on``, once per resolution (thread-safe)."""
     base = _load(str(Path(path).resolve()))
     return prepare_ruleset(base, on)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path: str) -> Ruleset:
     """The ruleset as written, its dated parameters unresolved."""
     return load_ruleset(path)
 
 
-def prepare_ruleset(ruleset: Ruleset, on: Optional[dt.date] = None) -> Prepared:
+def prepare_ruleset(ruleset: Ruleset, on: dt.date | None = None) -> Prepared:
     """Compile ``ruleset`` with its dated parameters resolved for ``on`` (cached)."""
     key = (ruleset.digest, ruleset.file, resolution_key(ruleset, on))
     prepared = _prepared.get(key)
@@ -77,10 +77,10 @@ def bundled() -> Iterator[Ruleset]:
 class Header:
     """The top-level facts of a ruleset file that pick it for a call, read without loading it."""
 
-    call: Optional[str]
+    call: str | None
     status: str
-    valid_from: Optional[dt.date]
-    valid_until: Optional[dt.date]
+    valid_from: dt.date | None
+    valid_until: dt.date | None
     abstract: bool
 
     def valid_on(self, day: dt.date) -> bool:
@@ -90,7 +90,7 @@ class Header:
 _TOP = re.compile(r'^(call|status|valid_from|valid_until|abstract):[ \t]*(?:"([^"]*)"|\'([^\']*)\'|([^#\s]*))[ \t]*(?:#.*)?$')
 
 
-@lru_cache(maxsize=None)
+@cache
 def header(path: Path) -> Header:
     """Read ``call``, ``status``, validity and ``abstract`` from the file's top-level lines.
 
@@ -119,7 +119,7 @@ def header(path: Path) -> Header:
         return Header(ruleset.call, ruleset.status, ruleset.valid_from, ruleset.valid_until, ruleset.abstract)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _calls() -> dict[str, tuple[Path, ...]]:
     """Call code -> its ruleset files, published before drafts, oldest version first."""
     index: dict[str, list[tuple[tuple, Path]]] = {}
@@ -136,7 +136,7 @@ def calls() -> tuple[str, ...]:
     return tuple(sorted(_calls(), key=lambda c: (len(c), c)))
 
 
-def select(call: str, on: Optional[dt.date]) -> Path:
+def select(call: str, on: dt.date | None) -> Path:
     """The ruleset file of ``call`` in force on ``on``.
 
     Published versions come before drafts. With several versions: the one whose validity
@@ -161,7 +161,7 @@ def select(call: str, on: Optional[dt.date]) -> Path:
     return versions[-1][0]
 
 
-def for_call(call: str, on: Optional[dt.date] = None) -> Prepared:
+def for_call(call: str, on: dt.date | None = None) -> Prepared:
     """The prepared ruleset of a call code such as ``"42"``, as in force on ``on``."""
     key = (call, on)
     prepared = _by_call.get(key)
@@ -183,7 +183,7 @@ def reset() -> None:
         _by_call.clear()
 
 
-def resolve_ruleset(spec: "Ruleset | str | Path") -> Ruleset:
+def resolve_ruleset(spec: Ruleset | str | Path) -> Ruleset:
     """A :class:`Ruleset`, a ruleset file, a bundled ruleset id (``call-42``, or a bundled
     draft such as ``call-42-threshold-100000``) or a call code (``42``) → a loaded ruleset.
 
@@ -207,5 +207,7 @@ def resolve_ruleset(spec: "Ruleset | str | Path") -> Ruleset:
             return load_ruleset(select(text, None))
     drafts = sorted(p.stem for p in (folder / "drafts").glob("*.yaml")) if (folder / "drafts").is_dir() else []
     known = sorted(p.stem for p in ruleset_files())
-    raise UnknownRuleset(f"no ruleset file {text!r}, and no bundled ruleset of that id or call code; "
-                         f"bundled: {', '.join(known)}" + (f"; bundled drafts: {', '.join(drafts)}" if drafts else ""))
+    raise UnknownRuleset(
+        f"no ruleset file {text!r}, and no bundled ruleset of that id or call code; "
+        f"bundled: {', '.join(known)}" + (f"; bundled drafts: {', '.join(drafts)}" if drafts else "")
+    )

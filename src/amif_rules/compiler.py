@@ -100,6 +100,7 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
             plain = False
             break
     if not plain or any(g[0] == 2 and g[1] is expr.UNRESOLVED for g in getters):
+
         def general(root: Values, element: Values) -> Any:
             def lookup(scope: str | None, path: str) -> Any:
                 return element.get(path) if scope is not None else root.get(path)
@@ -128,8 +129,7 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
         return answer
 
     def fast(root: Values, element: Values) -> Any:
-        args = tuple([root.get(key) if where == 0 else element.get(key) if where == 1 else key
-                      for where, key in getters_tuple])
+        args = tuple([root.get(key) if where == 0 else element.get(key) if where == 1 else key for where, key in getters_tuple])
         if remember:
             answer = answers.get(args, _NOTHING)
             if answer is not _NOTHING:
@@ -208,8 +208,9 @@ def _converter(kind: FieldType) -> Converter:
 #: What ``Plan.encode`` runs: the root's (key, path, converter)s, the root's derived
 #: (key, compute)s, and per list (scope, its keys, the root keys its facts copy, its (key, bind)s).
 _Keys3 = tuple[tuple[str, str, Converter], ...]
-_Encoding = tuple[_Keys3, tuple[tuple[str, Compute], ...],
-                  tuple[tuple[str, _Keys3, tuple[str, ...], tuple[tuple[str, Bind], ...]], ...]]
+_Encoding = tuple[
+    _Keys3, tuple[tuple[str, Compute], ...], tuple[tuple[str, _Keys3, tuple[str, ...], tuple[tuple[str, Bind], ...]], ...]
+]
 
 
 @attrs.frozen
@@ -229,10 +230,14 @@ class Plan:
         root_derived = tuple((d.key, d.functions()[0]) for d in self.derivations if d.scope is None)
         scopes = []
         for scope in self.compiled.scopes:
-            scopes.append((scope,
-                           tuple((key, path, _converter(kind)) for key, path, kind in self.scope_keys.get(scope, ())),
-                           self.scope_root_keys.get(scope, ()),
-                           tuple((d.key, d.functions()[1]) for d in self.derivations if d.scope == scope)))
+            scopes.append(
+                (
+                    scope,
+                    tuple((key, path, _converter(kind)) for key, path, kind in self.scope_keys.get(scope, ())),
+                    self.scope_root_keys.get(scope, ()),
+                    tuple((d.key, d.functions()[1]) for d in self.derivations if d.scope == scope),
+                )
+            )
         object.__setattr__(self, "_encoding", (root, root_derived, tuple(scopes)))
 
     def encode(self, facts: Facts) -> ir.EncodedFacts:

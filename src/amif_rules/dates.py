@@ -8,7 +8,6 @@ Imports nothing from the package.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional, Union
 from zoneinfo import ZoneInfo
 
 #: Local times of Belgian calls (deadlines, "23:59") are Brussels times.
@@ -24,7 +23,7 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(BRUSSELS).date()
 
 
-def reference_date(submitted_at: Optional[dt.datetime], on: Optional[dt.date] = None) -> Optional[dt.date]:
+def reference_date(submitted_at: dt.datetime | None, on: dt.date | None = None) -> dt.date | None:
     """The date rules are evaluated on: ``on`` when given, else the Brussels date of the
     submission; None when neither is known. It picks the version of a call, the values of
     dated parameters, EU membership and ages."""
@@ -33,7 +32,7 @@ def reference_date(submitted_at: Optional[dt.datetime], on: Optional[dt.date] = 
     return local_date(submitted_at) if submitted_at is not None else None
 
 
-def register_date(setting: Union[dt.date, str, None], day: Optional[dt.date]) -> Optional[dt.date]:
+def register_date(setting: dt.date | str | None, day: dt.date | None) -> dt.date | None:
     """The date of the municipality register a ruleset reads: its ``register_date``, or for
     :data:`REFERENCE_YEAR` 1 January of the reference date's year (None without one)."""
     if setting == REFERENCE_YEAR:

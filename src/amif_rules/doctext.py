@@ -46,8 +46,9 @@ def parse_json(text: str | bytes) -> Any:
     """JSON → Python, with exact decimals, no NaN/Infinity and no duplicate keys."""
     text = _decoded(text)
     try:
-        return json.loads(text, parse_float=read_decimal, parse_int=read_integer, parse_constant=_non_finite,
-                          object_pairs_hook=_no_duplicates)
+        return json.loads(
+            text, parse_float=read_decimal, parse_int=read_integer, parse_constant=_non_finite, object_pairs_hook=_no_duplicates
+        )
     except _DuplicateKey as error:
         raise InputError([Problem("", f"the key {excerpt(error.key)} appears twice in one object")]) from None
     except RecursionError:
@@ -65,7 +66,9 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
-            raise yaml.constructor.ConstructorError(None, None, f"object keys must be text, got {excerpt(key)}", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"object keys must be text, got {excerpt(key)}", key_node.start_mark
+            )
         if key in result:
             raise yaml.constructor.ConstructorError(None, None, f"the key {excerpt(key)} appears twice", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)

@@ -12,39 +12,42 @@ import enum
 import math
 import re
 import typing
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
 from . import limits
 from .dates import BRUSSELS as BRUSSELS  # its home is dates; read from here before it had one
 from .dates import local_date
-from .errors import InputError, Problem, excerpt
 from .doctext import NonFinite
-from .doctext import parse_json as parse_json, parse_text as parse_text, parse_yaml as parse_yaml  # the readers' entry points
-from .numbertext import MAX_INTEGER_DIGITS, LongNumber
+from .doctext import parse_json as parse_json  # the readers' entry points
+from .doctext import parse_text as parse_text
+from .doctext import parse_yaml as parse_yaml
+from .errors import InputError, Problem, excerpt
 from .model import (
     STATELESS,
     Activity,
-    Commission,
-    Community,
-    EducationLevel,
-    Gender,
-    Region,
-    Theme,
     Application,
     Budget,
     Cofinancing,
+    Commission,
+    Community,
+    EducationLevel,
     Form,
+    Gender,
     Municipality,
     Organisation,
     OrganisationKind,
     Participant,
     Partner,
     PartnerRole,
+    Region,
     Residence,
+    Theme,
 )
+from .numbertext import MAX_INTEGER_DIGITS, LongNumber
 from .reference import COUNTRY_CODES, LANGUAGE_CODES
 from .suggestions import closest
 from .yamlsafe import Tagged
@@ -67,8 +70,10 @@ SPACES = " \t\n\r"
 #: time is never cut), and an optional offset (``Z`` or ``±HH:MM``; none means Brussels
 #: time). The published schema's pattern for ``submitted_at`` is this one
 #: (``tests/contract/test_promises.py`` holds them equal).
-INSTANT_PATTERN = (r"^[ \t\n\r]*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6}0*)?)?"
-                   r"(Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*$")
+INSTANT_PATTERN = (
+    r"^[ \t\n\r]*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6}0*)?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*$"
+)
 DATE_PATTERN = r"^[ \t\n\r]*[0-9]{4}-[0-9]{2}-[0-9]{2}[ \t\n\r]*$"
 _INSTANT = re.compile(INSTANT_PATTERN)
 _DATE = re.compile(DATE_PATTERN)
@@ -91,7 +96,7 @@ class Reader:
         self.problems.append(Problem(path, message))
 
     # -- primitives -------------------------------------------------------------------
-    def text(self, value: Any, path: str) -> Optional[str]:
+    def text(self, value: Any, path: str) -> str | None:
         if value is None:
             return None
         if not isinstance(value, str) or isinstance(value, NonFinite):
@@ -105,13 +110,13 @@ class Reader:
             return None
         return value
 
-    def boolean(self, value: Any, path: str) -> Optional[bool]:
+    def boolean(self, value: Any, path: str) -> bool | None:
         if value is None or isinstance(value, bool):
             return value
         self.bad(path, f"expected true or false, got {_kind(value)}")
         return None
 
-    def integer(self, value: Any, path: str, maximum: int) -> Optional[int]:
+    def integer(self, value: Any, path: str, maximum: int) -> int | None:
         if value is None:
             return None
         if isinstance(value, LongNumber):
@@ -136,7 +141,7 @@ class Reader:
         else:
             self.bad(path, f"implausibly large{what}: {excerpt(value)} ({bound})")
 
-    def money(self, value: Any, path: str) -> Optional[Decimal]:
+    def money(self, value: Any, path: str) -> Decimal | None:
         if value is None:
             return None
         if type(value) is str:  # the common case first: "1234.56"
@@ -146,7 +151,7 @@ class Reader:
                 if amount < _MAX_MONEY:
                     return amount.quantize(_CENT)
         if isinstance(value, bool) or isinstance(value, NonFinite):
-            self.bad(path, f"expected an amount in euro such as \"1234.56\", got {_kind(value)}")
+            self.bad(path, f'expected an amount in euro such as "1234.56", got {_kind(value)}')
             return None
         below = f"below {limits.MAX_MONEY_EUROS:,} euro"
         if isinstance(value, LongNumber):
@@ -174,7 +179,7 @@ class Reader:
                 return None
             return value.quantize(_CENT)
         if not isinstance(value, str):
-            self.bad(path, f"expected an amount in euro such as \"1234.56\", got {_kind(value)}")
+            self.bad(path, f'expected an amount in euro such as "1234.56", got {_kind(value)}')
             return None
         text = value.strip(SPACES)
         if text.startswith("-") and _MONEY.fullmatch(text[1:]):
@@ -184,7 +189,10 @@ class Reader:
             if re.fullmatch(r"[0-9]+\.[0-9]{3,}", text):
                 self.bad(path, f"at most 2 decimals (cents) allowed, got {excerpt(text)}")
             else:
-                self.bad(path, f"expected an amount in euro such as \"1234.56\" (a dot for decimals, no thousands separator), got {excerpt(text)}")
+                self.bad(
+                    path,
+                    f'expected an amount in euro such as "1234.56" (a dot for decimals, no thousands separator), got {excerpt(text)}',
+                )
             return None
         amount = Decimal(text)
         if amount >= limits.MAX_MONEY_EUROS:
@@ -192,10 +200,10 @@ class Reader:
             return None
         return amount.quantize(_CENT)
 
-    def instant(self, value: Any, path: str) -> Optional[dt.datetime]:
+    def instant(self, value: Any, path: str) -> dt.datetime | None:
         if value is None:
             return None
-        moment: Optional[dt.datetime]
+        moment: dt.datetime | None
         if isinstance(value, dt.datetime):
             moment = value
         elif isinstance(value, str) and not isinstance(value, NonFinite):
@@ -215,17 +223,23 @@ class Reader:
             return None
         return moment
 
-    def _instant_text(self, text: str, path: str) -> Optional[dt.datetime]:
+    def _instant_text(self, text: str, path: str) -> dt.datetime | None:
         """The contract's one way to write a date-time (:data:`INSTANT_PATTERN`), read exactly."""
         if _INSTANT.fullmatch(text) is None:
             if _INSTANT.fullmatch(_PAST_MICROSECONDS.sub(r"\1", text)):
-                self.bad(path, f"more precise than a microsecond ({excerpt(text)}): write at most 6 decimals of a "
-                               "second; a time is never cut, as it could move a submission before a deadline")
+                self.bad(
+                    path,
+                    f"more precise than a microsecond ({excerpt(text)}): write at most 6 decimals of a "
+                    "second; a time is never cut, as it could move a submission before a deadline",
+                )
             elif _DATE.fullmatch(text):
-                self.bad(path, f"expected a date and a time, such as \"{text}T14:00:00+02:00\", got only a date")
+                self.bad(path, f'expected a date and a time, such as "{text}T14:00:00+02:00", got only a date')
             else:
-                self.bad(path, f"expected an ISO 8601 date-time such as \"2019-08-30T14:00:00+02:00\" "
-                               f"(YYYY-MM-DDTHH:MM:SS, an optional fraction of a second and offset), got {excerpt(text)}")
+                self.bad(
+                    path,
+                    f'expected an ISO 8601 date-time such as "2019-08-30T14:00:00+02:00" '
+                    f"(YYYY-MM-DDTHH:MM:SS, an optional fraction of a second and offset), got {excerpt(text)}",
+                )
             return None
         if len(text) > _NO_SEVENTH_DECIMAL:  # only zeros follow a sixth digit: dropping them changes nothing
             text = _PAST_MICROSECONDS.sub(r"\1", text)
@@ -240,26 +254,29 @@ class Reader:
         self.bad(path, f"not a calendar date and time: {excerpt(text)}")
         return None
 
-    def _brussels(self, local: dt.datetime, path: str) -> Optional[dt.datetime]:
+    def _brussels(self, local: dt.datetime, path: str) -> dt.datetime | None:
         """A local Brussels time, refused where the clock change makes it ambiguous."""
         # The constructor, not local.replace(tzinfo=..., fold=...): a third of the time.
         fields = (local.year, local.month, local.day, local.hour, local.minute, local.second, local.microsecond)
         early = dt.datetime(*fields, BRUSSELS, fold=0)
         late = dt.datetime(*fields, BRUSSELS, fold=1)
         if early.utcoffset() != late.utcoffset():
-            roundtrip = early.astimezone(dt.timezone.utc).astimezone(BRUSSELS).replace(tzinfo=None)
+            roundtrip = early.astimezone(dt.UTC).astimezone(BRUSSELS).replace(tzinfo=None)
             if roundtrip != local:
                 self.bad(path, f"{local.isoformat()} does not exist in Brussels (clocks jump forward); give an offset")
             else:
-                self.bad(path, f"{local.isoformat()} happens twice in Brussels (clocks go back); give an offset such as +02:00 or +01:00")
+                self.bad(
+                    path,
+                    f"{local.isoformat()} happens twice in Brussels (clocks go back); give an offset such as +02:00 or +01:00",
+                )
             return None
         return early
 
-    def date(self, value: Any, path: str) -> Optional[dt.date]:
+    def date(self, value: Any, path: str) -> dt.date | None:
         if value is None:
             return None
         if isinstance(value, dt.datetime):
-            self.bad(path, "expected a date such as \"1990-05-17\", got a date-time")
+            self.bad(path, 'expected a date such as "1990-05-17", got a date-time')
             return None
         if isinstance(value, dt.date):
             day = value
@@ -270,14 +287,14 @@ class Reader:
                 self.bad(path, f"not a calendar date: {excerpt(value)}")
                 return None
         else:
-            self.bad(path, f"expected a date such as \"1990-05-17\", got {_kind(value)}")
+            self.bad(path, f'expected a date such as "1990-05-17", got {_kind(value)}')
             return None
         if not (limits.MIN_YEAR <= day.year <= limits.MAX_YEAR):
             self.bad(path, f"year {day.year} is out of range ({limits.MIN_YEAR}-{limits.MAX_YEAR})")
             return None
         return day
 
-    def choice(self, value: Any, path: str, enum_type: type[E]) -> Optional[E]:
+    def choice(self, value: Any, path: str, enum_type: type[E]) -> E | None:
         if value is None:
             return None
         choices = members(enum_type)
@@ -298,7 +315,7 @@ class Reader:
             self.bad(path, f"expected one of: {', '.join(allowed)}; got {_kind(value)}")
         return None
 
-    def mapping(self, value: Any, path: str) -> Optional[Mapping[str, Any]]:
+    def mapping(self, value: Any, path: str) -> Mapping[str, Any] | None:
         if value is None:
             return None
         if type(value) is dict:
@@ -316,7 +333,7 @@ class Reader:
                 return None
         return value
 
-    def sequence(self, value: Any, path: str, maximum: int) -> Optional[list[Any]]:
+    def sequence(self, value: Any, path: str, maximum: int) -> list[Any] | None:
         if value is None:
             return None
         if not isinstance(value, (list, tuple)):
@@ -328,7 +345,7 @@ class Reader:
         return list(value)
 
     # -- the contract's objects -------------------------------------------------------
-    def application(self, doc: Any) -> Optional[Application]:
+    def application(self, doc: Any) -> Application | None:
         data = self.mapping(doc, "")
         if data is None:
             if doc is None:
@@ -336,7 +353,7 @@ class Reader:
             return None
         call = data.get("call")
         if isinstance(call, int) and not isinstance(call, bool):
-            such_as = f"such as \"{call}\", " if 0 <= call < 10**6 else ""
+            such_as = f'such as "{call}", ' if 0 <= call < 10**6 else ""
             self.bad("call", f"expected the call code as text, {such_as}got a number")
             call = None
         application = Application(
@@ -355,12 +372,15 @@ class Reader:
             activities=self._choices(data.get("activities"), "activities", Activity),
         )
         if application.participants is not None:
-            self.problems.extend(born_too_late(
-                ((i, p.birth_date if p is not None else None) for i, p in enumerate(application.participants)),
-                application.submitted_at))
+            self.problems.extend(
+                born_too_late(
+                    ((i, p.birth_date if p is not None else None) for i, p in enumerate(application.participants)),
+                    application.submitted_at,
+                )
+            )
         return application
 
-    def _texts(self, value: Any, path: str) -> Optional[tuple[str, ...]]:
+    def _texts(self, value: Any, path: str) -> tuple[str, ...] | None:
         """A list of statements (``results``): each entry must say something (see :func:`is_blank`)."""
         items = self.sequence(value, path, limits.MAX_LIST_ITEMS)
         if items is None:
@@ -380,7 +400,7 @@ class Reader:
                 said.append(text)
         return tuple(said) if ok else None
 
-    def _choices(self, value: Any, path: str, enum_type: type[E]) -> Optional[tuple[E, ...]]:
+    def _choices(self, value: Any, path: str, enum_type: type[E]) -> tuple[E, ...] | None:
         items = self.sequence(value, path, limits.MAX_LIST_ITEMS)
         if items is None:
             return None
@@ -393,7 +413,7 @@ class Reader:
             return None
         return found
 
-    def _list(self, value: Any, path: str, maximum: int, read: Callable[[Any, str], Any]) -> Optional[tuple[Any, ...]]:
+    def _list(self, value: Any, path: str, maximum: int, read: Callable[[Any, str], Any]) -> tuple[Any, ...] | None:
         """The elements read by ``read``: Any, for a bad element is None (and the document
         then has a problem, so the Application holding it is never handed out)."""
         items = self.sequence(value, path, maximum)
@@ -402,7 +422,7 @@ class Reader:
         read_items = tuple(read(item, f"{path}[{i}]") for i, item in enumerate(items))
         return read_items
 
-    def _form(self, value: Any, path: str) -> Optional[Form]:
+    def _form(self, value: Any, path: str) -> Form | None:
         data = self.mapping(value, path)
         if data is None:
             return None
@@ -411,18 +431,18 @@ class Reader:
             signed=self.boolean(data.get("signed"), f"{path}.signed"),
         )
 
-    def _municipality(self, value: Any, path: str) -> Optional[Municipality]:
+    def _municipality(self, value: Any, path: str) -> Municipality | None:
         data = self.mapping(value, path)
         if data is None:
             return None
         nis = data.get("nis_code")
         if isinstance(nis, int) and not isinstance(nis, bool):
-            such_as = f"such as \"{nis:05d}\", " if 0 <= nis < 100_000 else ""
+            such_as = f'such as "{nis:05d}", ' if 0 <= nis < 100_000 else ""
             self.bad(f"{path}.nis_code", f"expected the NIS code as a 5-digit text, {such_as}got a number")
             nis = None
         nis = self.text(nis, f"{path}.nis_code")
         if nis is not None and not NIS_CODE.fullmatch(nis):
-            self.bad(f"{path}.nis_code", f"expected a 5-digit NIS code such as \"11002\", got {excerpt(nis)}")
+            self.bad(f"{path}.nis_code", f'expected a 5-digit NIS code such as "11002", got {excerpt(nis)}')
             nis = None
         return Municipality(
             nis_code=nis,
@@ -430,7 +450,7 @@ class Reader:
             population=self.integer(data.get("population"), f"{path}.population", limits.MAX_POPULATION),
         )
 
-    def _organisation(self, value: Any, path: str) -> Optional[Organisation]:
+    def _organisation(self, value: Any, path: str) -> Organisation | None:
         data = self.mapping(value, path)
         if data is None:
             return None
@@ -441,7 +461,7 @@ class Reader:
             commission=self.choice(data.get("commission"), f"{path}.commission", Commission),
         )
 
-    def _partner(self, value: Any, path: str) -> Optional[Partner]:
+    def _partner(self, value: Any, path: str) -> Partner | None:
         data = self.mapping(value, path)
         if data is None:
             if value is None:
@@ -455,7 +475,7 @@ class Reader:
             commission=self.choice(data.get("commission"), f"{path}.commission", Commission),
         )
 
-    def _participant(self, value: Any, path: str) -> Optional[Participant]:
+    def _participant(self, value: Any, path: str) -> Participant | None:
         data = self.mapping(value, path)
         if data is None:
             if value is None:
@@ -473,7 +493,7 @@ class Reader:
             education_level=self.choice(data.get("education_level"), f"{path}.education_level", EducationLevel),
         )
 
-    def _language(self, value: Any, path: str) -> Optional[str]:
+    def _language(self, value: Any, path: str) -> str | None:
         code = self.text(value, path)
         if code is None:
             return None
@@ -482,10 +502,10 @@ class Reader:
         if code.lower() in LANGUAGE_CODES:
             self.bad(path, f"language codes are lower case: write {code.lower()!r}, not {code!r}")
         else:
-            self.bad(path, f"unknown language code {excerpt(code)}; expected an ISO 639-1 code such as \"ar\" or \"nl\"")
+            self.bad(path, f'unknown language code {excerpt(code)}; expected an ISO 639-1 code such as "ar" or "nl"')
         return None
 
-    def _nationalities(self, value: Any, path: str) -> Optional[tuple[str, ...]]:
+    def _nationalities(self, value: Any, path: str) -> tuple[str, ...] | None:
         items = self.sequence(value, path, limits.MAX_NATIONALITIES)
         if items is None:
             return None
@@ -497,7 +517,7 @@ class Reader:
         for i, code in enumerate(items):
             item_path = f"{path}[{i}]"
             if not isinstance(code, str) or isinstance(code, NonFinite):
-                self.bad(item_path, f"expected an ISO 3166-1 alpha-2 code such as \"SY\", got {_kind(code)}")
+                self.bad(item_path, f'expected an ISO 3166-1 alpha-2 code such as "SY", got {_kind(code)}')
                 ok = False
             elif code == STATELESS or code in COUNTRY_CODES:
                 codes.append(code)
@@ -505,7 +525,10 @@ class Reader:
                 self.bad(item_path, f"country codes are upper case: write {code.upper()!r}, not {code!r}")
                 ok = False
             else:
-                self.bad(item_path, f"unknown country code {excerpt(code)}; expected an ISO 3166-1 alpha-2 code such as \"SY\", or \"stateless\"")
+                self.bad(
+                    item_path,
+                    f'unknown country code {excerpt(code)}; expected an ISO 3166-1 alpha-2 code such as "SY", or "stateless"',
+                )
                 ok = False
         if not ok:
             return None
@@ -517,7 +540,7 @@ class Reader:
             return None
         return tuple(codes)
 
-    def _budget(self, value: Any, path: str) -> Optional[Budget]:
+    def _budget(self, value: Any, path: str) -> Budget | None:
         data = self.mapping(value, path)
         if data is None:
             return None
@@ -528,11 +551,13 @@ class Reader:
             grant=self.money(data.get("grant"), f"{path}.grant"),
         )
 
-    def _cofinancing(self, value: Any, path: str) -> Optional[Cofinancing]:
+    def _cofinancing(self, value: Any, path: str) -> Cofinancing | None:
         data = self.mapping(value, path)
         if data is None:
             return None
-        return Cofinancing(**{name: self.money(data.get(name), f"{path}.{name}") for name in ("pod_mi", "flemish_government", "own", "other")})
+        return Cofinancing(
+            **{name: self.money(data.get(name), f"{path}.{name}") for name in ("pod_mi", "flemish_government", "own", "other")}
+        )
 
 
 _MEMBERS: dict[type[enum.Enum], dict[str, Any]] = {}
@@ -567,8 +592,9 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-def born_too_late(births: Iterable[tuple[int, Optional[dt.date]]], submitted: Optional[dt.datetime],
-                  on: Optional[dt.date] = None) -> list[Problem]:
+def born_too_late(
+    births: Iterable[tuple[int, dt.date | None]], submitted: dt.datetime | None, on: dt.date | None = None
+) -> list[Problem]:
     """Participants born after the submission (its Brussels date), or after the date ``on``
     the rules are evaluated on: an age below zero is not a fact the rules can weigh, so each
     is an input error at ``participants[i].birth_date``. ``births``: (index, birth date)."""
@@ -578,13 +604,20 @@ def born_too_late(births: Iterable[tuple[int, Optional[dt.date]]], submitted: Op
         if born is None:
             continue
         if submitted_day is not None and born > submitted_day:
-            problems.append(Problem(f"participants[{index}].birth_date",
-                                    f"born on {born.isoformat()}, after the application was submitted "
-                                    f"({submitted_day.isoformat()}, Brussels time)"))
+            problems.append(
+                Problem(
+                    f"participants[{index}].birth_date",
+                    f"born on {born.isoformat()}, after the application was submitted "
+                    f"({submitted_day.isoformat()}, Brussels time)",
+                )
+            )
         elif on is not None and born > on:
-            problems.append(Problem(f"participants[{index}].birth_date",
-                                    f"born on {born.isoformat()}, after the date the rules are evaluated on "
-                                    f"({on.isoformat()})"))
+            problems.append(
+                Problem(
+                    f"participants[{index}].birth_date",
+                    f"born on {born.isoformat()}, after the date the rules are evaluated on ({on.isoformat()})",
+                )
+            )
     return problems
 
 
@@ -687,12 +720,23 @@ def _converter() -> cattrs.Converter:
     converter.register_unstructure_hook(Decimal, lambda value: format(value, "f"))
     converter.register_unstructure_hook(dt.datetime, lambda value: value.isoformat())
     converter.register_unstructure_hook(dt.date, lambda value: value.isoformat())
-    for choice in (OrganisationKind, PartnerRole, Residence, Gender, EducationLevel, Theme, Region, Community,
-                   Commission, Activity):
+    for choice in (
+        OrganisationKind,
+        PartnerRole,
+        Residence,
+        Gender,
+        EducationLevel,
+        Theme,
+        Region,
+        Community,
+        Commission,
+        Activity,
+    ):
         converter.register_unstructure_hook(choice, lambda value: value.value)
     # Optional[...] fields are unstructured by the value's own class (never None here).
     converter.register_unstructure_hook_func(
-        lambda cls: getattr(cls, "__origin__", None) is typing.Union, lambda value: converter.unstructure(value))
+        lambda cls: getattr(cls, "__origin__", None) is typing.Union, lambda value: converter.unstructure(value)
+    )
     # Inner classes first: each generated function binds the hooks of its fields' types.
     for cls in (Municipality, Cofinancing, Form, Participant, Partner, Organisation, Budget, Application):
         overrides: dict[str, Any] = {field.name: override(omit_if_default=True) for field in attrs.fields(cls)}
@@ -702,7 +746,7 @@ def _converter() -> cattrs.Converter:
     return converter
 
 
-_WRITER: Optional[cattrs.Converter] = None
+_WRITER: cattrs.Converter | None = None
 
 
 def to_document(application: Application) -> dict[str, Any]:
@@ -715,4 +759,3 @@ def to_document(application: Application) -> dict[str, Any]:
         _WRITER = _converter()
     document: dict[str, Any] = _WRITER.unstructure(application)
     return document
-

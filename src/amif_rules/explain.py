@@ -9,8 +9,9 @@ out once and returns a function that only fills in the values of one document.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable, Optional
+from typing import Any
 
 from . import messages
 from .facts import NO_REGISTER_YEAR, Facts
@@ -18,9 +19,9 @@ from .ruleset import Rule
 from .schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
 
 #: (facts, element, item path) -> (message, fields)
-Explain = Callable[[Facts, dict[str, Any], Optional[str]], tuple[str, dict[str, Any]]]
+Explain = Callable[[Facts, dict[str, Any], str | None], tuple[str, dict[str, Any]]]
 #: (facts, element, item path) -> every input path a rule read, with its JSON value
-FieldsOf = Callable[[Facts, dict[str, Any], Optional[str]], dict[str, Any]]
+FieldsOf = Callable[[Facts, dict[str, Any], str | None], dict[str, Any]]
 
 # Steps that list a field (see _fields_plan).
 _UNRESOLVED, _ITEM, _REFERENCE_DATE, _LIST, _ROOT = range(5)
@@ -41,7 +42,7 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
-def _as_json(kind: str) -> Optional[Callable[[Any], Any]]:
+def _as_json(kind: str) -> Callable[[Any], Any] | None:
     """How a fact of ``kind`` is written as JSON; None where it is its own JSON value."""
     if kind in (TEXT, ENUM, INT, BOOL):
         return None
@@ -54,8 +55,8 @@ def _as_json(kind: str) -> Optional[Callable[[Any], Any]]:
     return json_value
 
 
-def _fields_plan(rule: Rule) -> tuple[tuple[int, str, str, Optional[Callable[[Any], Any]]], ...]:
-    steps: list[tuple[int, str, str, Optional[Callable[[Any], Any]]]] = []
+def _fields_plan(rule: Rule) -> tuple[tuple[int, str, str, Callable[[Any], Any] | None], ...]:
+    steps: list[tuple[int, str, str, Callable[[Any], Any] | None]] = []
     if rule.unresolved:
         steps.append((_UNRESOLVED, "", "", None))  # the date that picks a dated parameter's value
     for path in rule.reads:
@@ -74,7 +75,7 @@ def fields_reader(rule: Rule) -> FieldsOf:
     """A function listing every input path ``rule`` read, with its JSON value (None when missing)."""
     steps = _fields_plan(rule)
 
-    def fields_of(facts: Facts, element: dict[str, Any], item_path: Optional[str]) -> dict[str, Any]:
+    def fields_of(facts: Facts, element: dict[str, Any], item_path: str | None) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         root = facts.root
         item = item_path or ""  # only rules on list elements have _ITEM steps, and an item path
@@ -99,7 +100,7 @@ def fields_reader(rule: Rule) -> FieldsOf:
     return fields_of
 
 
-def explainer(rule: Rule, outcome: str, lang: str, fields_of: Optional[FieldsOf] = None) -> Explain:
+def explainer(rule: Rule, outcome: str, lang: str, fields_of: FieldsOf | None = None) -> Explain:
     """The explanation of ``rule`` with ``outcome`` in ``lang``, compiled once
     (``fields_of``: the rule's :func:`fields_reader`, when the caller has made it already)."""
     fields_of = fields_of or fields_reader(rule)
@@ -107,7 +108,7 @@ def explainer(rule: Rule, outcome: str, lang: str, fields_of: Optional[FieldsOf]
     render = messages.renderer(template, lang) if template is not None else None
     unknown = outcome == "unknown"
 
-    def explain(facts: Facts, element: dict[str, Any], item_path: Optional[str]) -> tuple[str, dict[str, Any]]:
+    def explain(facts: Facts, element: dict[str, Any], item_path: str | None) -> tuple[str, dict[str, Any]]:
         fields = fields_of(facts, element, item_path)
         missing = tuple([path for path, value in fields.items() if value is None])
         if render is not None:
@@ -118,7 +119,7 @@ def explainer(rule: Rule, outcome: str, lang: str, fields_of: Optional[FieldsOf]
             for path in missing:
                 note = facts.provenance.get(path, "")
                 if note.startswith(NO_REGISTER_YEAR):
-                    day = dt.date.fromisoformat(note[len(NO_REGISTER_YEAR):])
+                    day = dt.date.fromisoformat(note[len(NO_REGISTER_YEAR) :])
                     message += " " + messages.no_register_year(day, lang)
         return message, fields
 

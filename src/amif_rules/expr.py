@@ -183,10 +183,21 @@ def _has_any(values: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
-        Function("union_citizen", (CODES, DATE), FieldType(BOOL), _union_citizen,
-                 "true when one of the nationalities is of a state that is an EU member on the date", partial=True),
-        Function("has_any", (LIST_OF_TEXT, TEXTS), FieldType(BOOL), _has_any,
-                 "true when one of the elements of the first list (nationalities, activities...) is in the second"),
+        Function(
+            "union_citizen",
+            (CODES, DATE),
+            FieldType(BOOL),
+            _union_citizen,
+            "true when one of the nationalities is of a state that is an EU member on the date",
+            partial=True,
+        ),
+        Function(
+            "has_any",
+            (LIST_OF_TEXT, TEXTS),
+            FieldType(BOOL),
+            _has_any,
+            "true when one of the elements of the first list (nationalities, activities...) is in the second",
+        ),
         Function("len", (LIST,), FieldType(INT), len, "the number of elements of a list (partners, participants, results...)"),
         Function("age_on", (DATE, DATE), FieldType(INT), age_on, "age in whole years on the date"),
         Function("local_date", (INSTANT,), FieldType(DATE), local_date, "the calendar date in Brussels of an instant"),
@@ -200,8 +211,14 @@ CONSTANTS: dict[str, tuple[Any, FieldType]] = {
 
 # -- parsing ------------------------------------------------------------------------------------
 
-_COMPARE: dict[type[ast.cmpop], CompareOp] = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
-                                               ast.GtE: ">="}
+_COMPARE: dict[type[ast.cmpop], CompareOp] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
 _ARITH: dict[type[ast.operator], ArithOp] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 _KEYWORDS = {"true": True, "false": False, "True": True, "False": False}
 
@@ -224,8 +241,11 @@ class Scope:
 def parse(text: str, scope: Scope, want: str | None = BOOL) -> Node:
     """Parse and type-check ``text``. ``want`` is the required result kind (None: any)."""
     if not isinstance(text, str):
-        raise ExpressionError(f"an expression must be text, got {type(text).__name__}",
-                              hint="write the condition as a string, e.g. applicant.kind == \"ocmw\"", code=TYPE_ERROR)
+        raise ExpressionError(
+            f"an expression must be text, got {type(text).__name__}",
+            hint='write the condition as a string, e.g. applicant.kind == "ocmw"',
+            code=TYPE_ERROR,
+        )
     if len(text) > limits.MAX_EXPRESSION_LENGTH:
         raise ExpressionError(f"expression longer than {limits.MAX_EXPRESSION_LENGTH} characters", code=LIMIT)
     source = text.strip()
@@ -234,13 +254,20 @@ def parse(text: str, scope: Scope, want: str | None = BOOL) -> Node:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"not a valid expression: {error.msg}", error.lineno or 1, max((error.offset or 1) - 1, 0),
-                              hint="use and/or/not, ==, !=, <, <=, >, >=, in, + - * /, and \"double quotes\" for text",
-                              code=SYNTAX) from None
+        raise ExpressionError(
+            f"not a valid expression: {error.msg}",
+            error.lineno or 1,
+            max((error.offset or 1) - 1, 0),
+            hint='use and/or/not, ==, !=, <, <=, >, >=, in, + - * /, and "double quotes" for text',
+            code=SYNTAX,
+        ) from None
     node = _Translator(source, scope).translate(tree.body, 1)
     if want is not None and node.type.kind != want:
-        raise ExpressionError(f"this expression gives {node.type.a}, but a condition must be true or false",
-                              hint="compare it with something, e.g. ... == \"ocmw\" or ... > 1000", code=TYPE_ERROR)
+        raise ExpressionError(
+            f"this expression gives {node.type.a}, but a condition must be true or false",
+            hint='compare it with something, e.g. ... == "ocmw" or ... > 1000',
+            code=TYPE_ERROR,
+        )
     return node
 
 
@@ -255,13 +282,21 @@ class _Translator:
 
     def translate(self, node: ast.AST, depth: int) -> Node:
         if depth > limits.MAX_EXPRESSION_DEPTH:
-            raise self.fail(node, LIMIT, f"expression nested deeper than {limits.MAX_EXPRESSION_DEPTH} levels",
-                            hint="split it into several rules")
+            raise self.fail(
+                node,
+                LIMIT,
+                f"expression nested deeper than {limits.MAX_EXPRESSION_DEPTH} levels",
+                hint="split it into several rules",
+            )
         method: Callable[[Any, int], Node] | None = getattr(self, "_" + type(node).__name__, None)
         if method is None:
-            raise self.fail(node, SYNTAX, f"{_describe(node)} is not part of the rule language",
-                            hint="use field paths, parameters, literals, comparisons, and/or/not, in, + - * / and the named functions "
-                            + ", ".join(sorted(FUNCTIONS)))
+            raise self.fail(
+                node,
+                SYNTAX,
+                f"{_describe(node)} is not part of the rule language",
+                hint="use field paths, parameters, literals, comparisons, and/or/not, in, + - * / and the named functions "
+                + ", ".join(sorted(FUNCTIONS)),
+            )
         return method(node, depth + 1)
 
     # literals
@@ -279,15 +314,20 @@ class _Translator:
                 raise self.fail(node, SYNTAX, f"not a decimal number: {segment}") from None
         if isinstance(value, str):
             return Lit(value, FieldType(TEXT))
-        raise self.fail(node, SYNTAX, f"{value!r} is not a literal of the rule language",
-                        hint="literals are numbers, \"text\", true and false")
+        raise self.fail(
+            node, SYNTAX, f"{value!r} is not a literal of the rule language", hint='literals are numbers, "text", true and false'
+        )
 
     def _List(self, node: ast.List, depth: int) -> Node:
         values = []
         for element in node.elts:
             if not (isinstance(element, ast.Constant) and isinstance(element.value, str)):
-                raise self.fail(element, SYNTAX, "a list literal may only hold \"text\" values",
-                                hint='for example item.residence in ["legal", "applicant"]')
+                raise self.fail(
+                    element,
+                    SYNTAX,
+                    'a list literal may only hold "text" values',
+                    hint='for example item.residence in ["legal", "applicant"]',
+                )
             values.append(element.value)
         return Lit(tuple(values), FieldType(TEXTS))
 
@@ -323,37 +363,67 @@ class _Translator:
         if head == "item":
             item_scope = self.scope.item_scope
             if item_scope is None:
-                raise self.fail(node, UNKNOWN_FIELD, "'item' is only defined in a rule with for_each",
-                                hint="add for_each: partners (or participants) to the rule, or use a path from the document root")
+                raise self.fail(
+                    node,
+                    UNKNOWN_FIELD,
+                    "'item' is only defined in a rule with for_each",
+                    hint="add for_each: partners (or participants) to the rule, or use a path from the document root",
+                )
             rest = ".".join(parts[1:])
             kind = schema.scope_field(item_scope, rest)
             if kind is None:
                 known = sorted(schema.SCOPE_FIELDS[item_scope])
                 if rest in schema.scope_prefixes(item_scope):
-                    raise self.fail(node, UNKNOWN_FIELD, f"item.{rest} is an object, not a value",
-                                    hint="name one of its fields: " + ", ".join(f"item.{k}" for k in known if k.startswith(rest + ".")))
-                raise self.fail(node, UNKNOWN_FIELD, f"the elements of {item_scope} have no field {rest!r}",
-                                hint=_did_you_mean(rest, known, prefix="item.") or "fields: " + ", ".join(f"item.{k}" for k in known))
+                    raise self.fail(
+                        node,
+                        UNKNOWN_FIELD,
+                        f"item.{rest} is an object, not a value",
+                        hint="name one of its fields: " + ", ".join(f"item.{k}" for k in known if k.startswith(rest + ".")),
+                    )
+                raise self.fail(
+                    node,
+                    UNKNOWN_FIELD,
+                    f"the elements of {item_scope} have no field {rest!r}",
+                    hint=_did_you_mean(rest, known, prefix="item.") or "fields: " + ", ".join(f"item.{k}" for k in known),
+                )
             return Path(item_scope, rest, kind)
         kind = schema.root_field(dotted)
         if kind is not None:
             return Path(None, dotted, kind)
         if dotted in schema.root_prefixes():
             children = [p for p in schema.ROOT_FIELDS if p.startswith(dotted + ".")]
-            raise self.fail(node, UNKNOWN_FIELD, f"{dotted} is an object, not a value", hint="name one of its fields: " + ", ".join(children))
-        candidates = (sorted(schema.ROOT_FIELDS) + sorted(schema.DERIVED_ROOT) + sorted(self.scope.parameters)
-                      + sorted(self.scope.definitions) + sorted(CONSTANTS))
+            raise self.fail(
+                node, UNKNOWN_FIELD, f"{dotted} is an object, not a value", hint="name one of its fields: " + ", ".join(children)
+            )
+        candidates = (
+            sorted(schema.ROOT_FIELDS)
+            + sorted(schema.DERIVED_ROOT)
+            + sorted(self.scope.parameters)
+            + sorted(self.scope.definitions)
+            + sorted(CONSTANTS)
+        )
         if self.scope.item_scope:
             candidates += [f"item.{k}" for k in schema.SCOPE_FIELDS[self.scope.item_scope]]
         what = "parameter or field" if len(parts) == 1 else "field"
-        raise self.fail(node, UNKNOWN_FIELD, f"unknown {what} {dotted!r}", hint=_did_you_mean(dotted, candidates)
-                        or "define it under parameters:, or use a field of the application document")
+        raise self.fail(
+            node,
+            UNKNOWN_FIELD,
+            f"unknown {what} {dotted!r}",
+            hint=_did_you_mean(dotted, candidates) or "define it under parameters:, or use a field of the application document",
+        )
 
     def _definition(self, node: ast.AST, name: str) -> Node:
         if name in self.scope.expanding:
-            raise self.fail(node, BAD_DEFINITION, f"definition {name!r} uses itself (through {' -> '.join(self.scope.expanding)})")
-        inner = Scope(self.scope.parameters, self.scope.item_scope, self.scope.for_display, self.scope.definitions,
-                      self.scope.expanding + (name,))
+            raise self.fail(
+                node, BAD_DEFINITION, f"definition {name!r} uses itself (through {' -> '.join(self.scope.expanding)})"
+            )
+        inner = Scope(
+            self.scope.parameters,
+            self.scope.item_scope,
+            self.scope.for_display,
+            self.scope.definitions,
+            self.scope.expanding + (name,),
+        )
         try:
             return parse(self.scope.definitions[name], inner, want=None)
         except ExpressionError as error:
@@ -367,8 +437,12 @@ class _Translator:
     def _boolean(self, node: ast.AST, depth: int) -> Node:
         result = self.translate(node, depth)
         if result.type.kind != BOOL:
-            raise self.fail(node, TYPE_ERROR, f"and/or/not need true/false values; this is {result.type.a}",
-                            hint="compare it with something first, e.g. ... > 0")
+            raise self.fail(
+                node,
+                TYPE_ERROR,
+                f"and/or/not need true/false values; this is {result.type.a}",
+                hint="compare it with something first, e.g. ... > 0",
+            )
         return result
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Node:
@@ -388,18 +462,30 @@ class _Translator:
     def _BinOp(self, node: ast.BinOp, depth: int) -> Node:
         op = _ARITH.get(type(node.op))
         if op is None:
-            raise self.fail(node, SYNTAX, f"the operator {_describe(node.op)} is not part of the rule language",
-                            hint="arithmetic is + - * / on numbers and amounts")
+            raise self.fail(
+                node,
+                SYNTAX,
+                f"the operator {_describe(node.op)} is not part of the rule language",
+                hint="arithmetic is + - * / on numbers and amounts",
+            )
         left, right = self.translate(node.left, depth), self.translate(node.right, depth)
         for side, operand in (("left", left), ("right", right)):
             if not operand.type.numeric:
                 raise self.fail(node, TYPE_ERROR, f"arithmetic needs numbers, but the {side} side is {operand.type.a}")
         if op == "*" and not (_constant(left) or _constant(right)) and not self.scope.for_display:
-            raise self.fail(node, TYPE_ERROR, "one side of * must be a number or parameter: two fields cannot be multiplied",
-                            hint="for shares, compare amounts: budget.amif <= amif_max_share * budget.total_eligible_cost")
+            raise self.fail(
+                node,
+                TYPE_ERROR,
+                "one side of * must be a number or parameter: two fields cannot be multiplied",
+                hint="for shares, compare amounts: budget.amif <= amif_max_share * budget.total_eligible_cost",
+            )
         if op == "/" and not _constant(right) and not self.scope.for_display:
-            raise self.fail(node, TYPE_ERROR, "division is only by a number or parameter",
-                            hint="instead of a / b <= 0.75, write a <= 0.75 * b (it also stays exact)")
+            raise self.fail(
+                node,
+                TYPE_ERROR,
+                "division is only by a number or parameter",
+                hint="instead of a / b <= 0.75, write a <= 0.75 * b (it also stays exact)",
+            )
         if op == "/" and _constant(right) and right.value == 0:
             raise self.fail(node, TYPE_ERROR, "division by zero")
         if op in "+-" and _mixes_money_and_count(left, right):
@@ -418,8 +504,12 @@ class _Translator:
                 continue
             op = _COMPARE.get(type(op_node))
             if op is None:
-                raise self.fail(node, SYNTAX, f"{_describe(op_node)} is not a comparison of the rule language",
-                                hint="use ==, !=, <, <=, >, >=, in, not in")
+                raise self.fail(
+                    node,
+                    SYNTAX,
+                    f"{_describe(op_node)} is not a comparison of the rule language",
+                    hint="use ==, !=, <, <=, >, >=, in, not in",
+                )
             parts.append(self._comparison(node, op, left, right))
         return parts[0] if len(parts) == 1 else Logic("and", tuple(parts))
 
@@ -427,55 +517,87 @@ class _Translator:
         lk, rk = left.type.kind, right.type.kind
         if left.type.numeric and right.type.numeric:
             if _mixes_money_and_count(left, right):
-                raise self.fail(node, TYPE_ERROR, f"cannot compare an amount in euro with a whole number ({_text(left)} vs {_text(right)})",
-                                hint="compare amounts with amounts, e.g. budget.amif <= call_budget")
+                raise self.fail(
+                    node,
+                    TYPE_ERROR,
+                    f"cannot compare an amount in euro with a whole number ({_text(left)} vs {_text(right)})",
+                    hint="compare amounts with amounts, e.g. budget.amif <= call_budget",
+                )
             return Cmp(op, left, right)
         if lk != rk and not ({lk, rk} <= {TEXT, ENUM}):
-            raise self.fail(node, TYPE_ERROR, f"cannot compare {left.type.a} with {right.type.a}",
-                            hint=_compare_hint(left, right))
+            raise self.fail(
+                node, TYPE_ERROR, f"cannot compare {left.type.a} with {right.type.a}", hint=_compare_hint(left, right)
+            )
         if lk in (TEXT, ENUM, BOOL) and op not in ("==", "!="):
             raise self.fail(node, TYPE_ERROR, f"{op} does not apply to {left.type}: only == and != do")
         if lk in (CODES, TEXTS, LIST):
-            raise self.fail(node, TYPE_ERROR, f"lists cannot be compared with {op}",
-                            hint="use has_any(item.nationalities, [...]) or len(...)")
+            raise self.fail(
+                node, TYPE_ERROR, f"lists cannot be compared with {op}", hint="use has_any(item.nationalities, [...]) or len(...)"
+            )
         for enum_side, other in ((left, right), (right, left)):
-            if (enum_side.type.kind == ENUM and isinstance(other, (Lit, Param)) and isinstance(other.value, str)
-                    and other.value not in enum_side.type.choices):
-                raise self.fail(node, TYPE_ERROR, f"{other.value!r} is never a value of {_text(enum_side)}",
-                                hint=_did_you_mean(str(other.value), enum_side.type.choices)
-                                or "values: " + ", ".join(enum_side.type.choices))
+            if (
+                enum_side.type.kind == ENUM
+                and isinstance(other, (Lit, Param))
+                and isinstance(other.value, str)
+                and other.value not in enum_side.type.choices
+            ):
+                raise self.fail(
+                    node,
+                    TYPE_ERROR,
+                    f"{other.value!r} is never a value of {_text(enum_side)}",
+                    hint=_did_you_mean(str(other.value), enum_side.type.choices)
+                    or "values: " + ", ".join(enum_side.type.choices),
+                )
         return Cmp(op, left, right)
 
     def _membership(self, node: ast.AST, needle: Node, haystack: Node, negated: bool) -> Node:
         if haystack.type.kind != TEXTS or not isinstance(haystack, (Lit, Param)):
-            hint = "write x in [\"a\", \"b\"] or x in a list parameter"
+            hint = 'write x in ["a", "b"] or x in a list parameter'
             if haystack.type.kind == CODES:
-                hint = "to test nationalities, use has_any(item.nationalities, [\"SY\"])"
+                hint = 'to test nationalities, use has_any(item.nationalities, ["SY"])'
             raise self.fail(node, TYPE_ERROR, f"'in' needs a list of texts on its right, got {haystack.type.a}", hint=hint)
         if needle.type.kind not in (TEXT, ENUM):
             raise self.fail(node, TYPE_ERROR, f"'in' tests a text or choice field, got {needle.type.a}")
         if needle.type.kind == ENUM:
             stray = [v for v in haystack.value if v not in needle.type.choices] if isinstance(haystack.value, tuple) else []
             if stray:
-                raise self.fail(node, TYPE_ERROR, f"{stray[0]!r} is never a value of {_text(needle)}",
-                                hint=_did_you_mean(stray[0], needle.type.choices) or "values: " + ", ".join(needle.type.choices))
+                raise self.fail(
+                    node,
+                    TYPE_ERROR,
+                    f"{stray[0]!r} is never a value of {_text(needle)}",
+                    hint=_did_you_mean(stray[0], needle.type.choices) or "values: " + ", ".join(needle.type.choices),
+                )
         return In(needle, haystack, negated)
 
     def _Call(self, node: ast.Call, depth: int) -> Node:
         if not isinstance(node.func, ast.Name):
-            raise self.fail(node, SYNTAX, "only the named functions can be called", hint="functions: " + ", ".join(sorted(FUNCTIONS)))
+            raise self.fail(
+                node, SYNTAX, "only the named functions can be called", hint="functions: " + ", ".join(sorted(FUNCTIONS))
+            )
         function = FUNCTIONS.get(node.func.id)
         if function is None:
-            raise self.fail(node, SYNTAX, f"unknown function {node.func.id!r}",
-                            hint=_did_you_mean(node.func.id, sorted(FUNCTIONS)) or "functions: " + ", ".join(sorted(FUNCTIONS)))
+            raise self.fail(
+                node,
+                SYNTAX,
+                f"unknown function {node.func.id!r}",
+                hint=_did_you_mean(node.func.id, sorted(FUNCTIONS)) or "functions: " + ", ".join(sorted(FUNCTIONS)),
+            )
         if node.keywords or len(node.args) != len(function.params):
-            raise self.fail(node, TYPE_ERROR, f"{function.name}() takes {len(function.params)} argument(s): "
-                            + ", ".join(str(FieldType(k)) for k in function.params))
+            raise self.fail(
+                node,
+                TYPE_ERROR,
+                f"{function.name}() takes {len(function.params)} argument(s): "
+                + ", ".join(str(FieldType(k)) for k in function.params),
+            )
         args = tuple(self.translate(arg, depth) for arg in node.args)
         for index, (arg, kind) in enumerate(zip(args, function.params)):
             accepted = {LIST, CODES, TEXTS} if kind == LIST else {CODES, TEXTS} if kind == LIST_OF_TEXT else {kind}
             if arg.type.kind not in accepted:
-                raise self.fail(node.args[index], TYPE_ERROR, f"argument {index + 1} of {function.name}() must be {FieldType(kind).a}, got {arg.type.a}")
+                raise self.fail(
+                    node.args[index],
+                    TYPE_ERROR,
+                    f"argument {index + 1} of {function.name}() must be {FieldType(kind).a}, got {arg.type.a}",
+                )
         return Call(function.name, args, function.result)
 
 
@@ -505,7 +627,7 @@ def _text(node: Node) -> str:
 def _compare_hint(left: Node, right: Node) -> str:
     kinds = {left.type.kind, right.type.kind}
     if kinds & {INT, MONEY, DECIMAL} and kinds & {TEXT, ENUM}:
-        return "numbers are written without quotes: 150000, not \"150000\""
+        return 'numbers are written without quotes: 150000, not "150000"'
     if kinds == {INSTANT, DATE}:
         return "compare a date-time with a date-time, or use local_date(submitted_at)"
     return "compare values of the same kind"
@@ -517,10 +639,27 @@ def _did_you_mean(word: str, candidates: Iterable[str], prefix: str = "") -> str
 
 
 def _describe(node: ast.AST) -> str:
-    names = {"Call": "a call", "Subscript": "indexing with [ ]", "Lambda": "lambda", "Dict": "a dict",
-             "Set": "a set", "IfExp": "if/else", "JoinedStr": "an f-string", "ListComp": "a comprehension",
-             "GeneratorExp": "a generator", "Starred": "*", "Mod": "%", "Pow": "**", "FloorDiv": "//",
-             "Is": "is", "IsNot": "is not", "BitAnd": "&", "BitOr": "|", "Invert": "~", "NamedExpr": ":="}
+    names = {
+        "Call": "a call",
+        "Subscript": "indexing with [ ]",
+        "Lambda": "lambda",
+        "Dict": "a dict",
+        "Set": "a set",
+        "IfExp": "if/else",
+        "JoinedStr": "an f-string",
+        "ListComp": "a comprehension",
+        "GeneratorExp": "a generator",
+        "Starred": "*",
+        "Mod": "%",
+        "Pow": "**",
+        "FloorDiv": "//",
+        "Is": "is",
+        "IsNot": "is not",
+        "BitAnd": "&",
+        "BitOr": "|",
+        "Invert": "~",
+        "NamedExpr": ":=",
+    }
     name = type(node).__name__
     return names.get(name, name)
 

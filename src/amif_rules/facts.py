@@ -15,16 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Any
 
 import attrs
 
 from .dates import local_date
 from .documents import born_too_late
 from .errors import InputError
-from .model import Application, Organisation, Partner, Participant
+from .model import Application, Organisation, Participant, Partner
 from .reference import register
-
 
 #: Provenance of a population the register could not give: it has no figures for that date.
 NO_REGISTER_YEAR = "no register figures for "
@@ -37,7 +36,7 @@ class Facts:
     #: Where a value came from when the document did not give it, by full input path.
     provenance: dict[str, str]
     #: "on" when the reference date was given explicitly, "submitted_at", or None.
-    reference_date_source: Optional[str]
+    reference_date_source: str | None
     #: Which lists the document gave (possibly empty), as opposed to left out.
     lists_given: frozenset[str]
 
@@ -53,11 +52,11 @@ class Flat:
     """
 
     root: dict[str, Any]
-    partners: Optional[list[dict[str, Any]]]
-    participants: Optional[list[dict[str, Any]]]
+    partners: list[dict[str, Any]] | None
+    participants: list[dict[str, Any]] | None
 
 
-def build_facts(application: Application, on: Optional[dt.date] = None, register_date: Optional[dt.date] = None) -> Facts:
+def build_facts(application: Application, on: dt.date | None = None, register_date: dt.date | None = None) -> Facts:
     """Flatten an application into facts, deriving the reference date and register values."""
     return derive(flatten(application), on=on, register_date=register_date)
 
@@ -101,8 +100,9 @@ def flatten(application: Application) -> Flat:
     return Flat(root, partners, participants)
 
 
-def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.date] = None,
-           reference_date: Optional[dt.date] = None) -> Facts:
+def derive(
+    flat: Flat, on: dt.date | None = None, register_date: dt.date | None = None, reference_date: dt.date | None = None
+) -> Facts:
     """Facts from flat values: the reference date, and register values for municipalities
     given by NIS code alone. Takes ``flat`` over: its dicts become the facts' (no copies).
 
@@ -144,7 +144,7 @@ def derive(flat: Flat, on: Optional[dt.date] = None, register_date: Optional[dt.
     return Facts(root, items, provenance, reference_source, frozenset(lists_given))
 
 
-def _born_in_time(participants: list[dict[str, Any]], submitted: Optional[dt.datetime], on: Optional[dt.date]) -> None:
+def _born_in_time(participants: list[dict[str, Any]], submitted: dt.datetime | None, on: dt.date | None) -> None:
     births = [(index, element["birth_date"]) for index, element in enumerate(participants) if "birth_date" in element]
     if births:  # most documents give none: nothing to work out then
         problems = born_too_late(births, submitted, on)
@@ -173,8 +173,9 @@ def _organisation(target: dict[str, Any], prefix: str, organisation: Organisatio
         _put(target, f"{prefix}municipality.population", municipality.population)
 
 
-def _register(target: dict[str, Any], keys: tuple[str, str, str], register_date: dt.date,
-              provenance: dict[str, str], where: "str | int") -> None:
+def _register(
+    target: dict[str, Any], keys: tuple[str, str, str], register_date: dt.date, provenance: dict[str, str], where: str | int
+) -> None:
     """A municipality's population and name from the register, where the document gave
     its NIS code and not them. ``where``: the municipality's path prefix, or the partner's index."""
     nis_key, population_key, name_key = keys

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 
 def guarded(run: Callable[[], int], internal_status: int = 70, where: str = "", report_with: str = "") -> int:
@@ -18,6 +18,5 @@ def guarded(run: Callable[[], int], internal_status: int = 70, where: str = "", 
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
         place = f" in {where}" if where else ""
         extra = f" with {report_with}" if report_with else ""
-        print(f"amif-rules: internal error{place} ({type(error).__name__}: {error}); please report it{extra}",
-              file=sys.stderr)
+        print(f"amif-rules: internal error{place} ({type(error).__name__}: {error}); please report it{extra}", file=sys.stderr)
         return internal_status

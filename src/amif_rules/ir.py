@@ -20,12 +20,13 @@ condition reads one fact only.
 
 from __future__ import annotations
 
-from typing import Iterator, Literal, NamedTuple, Optional, Union
+from collections.abc import Iterator
+from typing import Literal, NamedTuple
 
 import attrs
 
 ComparisonOp = Literal["==", "!=", "<", "<=", ">", ">="]
-Scalar = Union[int, str, bool]
+Scalar = int | str | bool
 
 #: Which outcome a rule can reach. ``unknown`` is never matched: it is what is left.
 Outcome = Literal["pass", "fail", "unknown", "not_applicable"]
@@ -58,7 +59,7 @@ class CompareConst:
 
     key: str
     op: Literal["==", "!="]
-    value: Union[str, bool]
+    value: str | bool
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -113,25 +114,25 @@ class Const:
         return ()
 
 
-Atom = Union[Linear, CompareConst, CompareKeys, Member, IsTrue, Const]
+Atom = Linear | CompareConst | CompareKeys | Member | IsTrue | Const
 
 
 @attrs.frozen
 class And:
-    operands: tuple["Condition", ...]
+    operands: tuple[Condition, ...]
 
 
 @attrs.frozen
 class Or:
-    operands: tuple["Condition", ...]
+    operands: tuple[Condition, ...]
 
 
 @attrs.frozen
 class Not:
-    operand: "Condition"
+    operand: Condition
 
 
-Condition = Union[Atom, And, Or, Not]
+Condition = Atom | And | Or | Not
 
 
 def atoms(condition: Condition, positive: bool = True) -> Iterator[tuple[Atom, bool]]:
@@ -203,5 +204,5 @@ class RuleOutcome(NamedTuple):
     """
 
     rule: int
-    item: Optional[int]
+    item: int | None
     outcome: str

@@ -46,8 +46,7 @@ MISSING = {"nl": "(ontbreekt)", "fr": "(manquant)", "en": "(missing)"}
 #: A value whose inputs are all present but that cannot be computed. In the rule language the
 #: only such value is a quotient by zero (``budget.amif / budget.total_eligible_cost`` with a
 #: total of 0.00): every other expression of present values has a value.
-UNDEFINED = {"nl": "(onbepaald: deling door nul)", "fr": "(indéfini : division par zéro)",
-             "en": "(undefined: division by zero)"}
+UNDEFINED = {"nl": "(onbepaald: deling door nul)", "fr": "(indéfini : division par zéro)", "en": "(undefined: division by zero)"}
 NOTHING = {"nl": "geen", "fr": "aucun", "en": "none"}
 
 #: Labels of the contract's enumerations, per language.
@@ -84,7 +83,11 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "legal_migration": ("legale migratie", "migration légale", "legal migration"),
         "integration": ("integratie", "intégration", "integration"),
         "social_activation": ("sociale activering", "activation sociale", "social activation"),
-        "union_action": ("Union Action (Europese Commissie)", "Union Action (Commission européenne)", "Union Action (European Commission)"),
+        "union_action": (
+            "Union Action (Europese Commissie)",
+            "Union Action (Commission européenne)",
+            "Union Action (European Commission)",
+        ),
         "other": ("ander thema", "autre thème", "other theme"),
     },
     "region": {
@@ -187,14 +190,16 @@ def parse_template(text: str, scope: expr.Scope) -> Template:
             index += 2
             continue
         if char == "}":
-            raise expr.ExpressionError(f"a '}}' without its '{{' at character {index + 1}", hint="write }} for a literal brace",
-                                       code=BAD_PLACEHOLDER)
+            raise expr.ExpressionError(
+                f"a '}}' without its '{{' at character {index + 1}", hint="write }} for a literal brace", code=BAD_PLACEHOLDER
+            )
         if char == "{":
             end = text.find("}", index)
             if end < 0:
-                raise expr.ExpressionError(f"the placeholder at character {index + 1} is not closed", hint="close it with }",
-                                           code=BAD_PLACEHOLDER)
-            inner = text[index + 1:end].strip()
+                raise expr.ExpressionError(
+                    f"the placeholder at character {index + 1} is not closed", hint="close it with }", code=BAD_PLACEHOLDER
+                )
+            inner = text[index + 1 : end].strip()
             if literal:
                 parts.append("".join(literal))
                 literal = []
@@ -212,8 +217,9 @@ def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
     body, _, format_text = inner.partition(":")
     body, fmt = body.strip(), format_text.strip() or None
     if fmt is not None and fmt not in FORMATS:
-        raise expr.ExpressionError(f"unknown format {fmt!r} in {{{inner}}}", hint="formats: " + ", ".join(FORMATS),
-                                   code=BAD_PLACEHOLDER)
+        raise expr.ExpressionError(
+            f"unknown format {fmt!r} in {{{inner}}}", hint="formats: " + ", ".join(FORMATS), code=BAD_PLACEHOLDER
+        )
     if body == "missing" or (body == "item" and scope.item_scope is not None):
         return Placeholder(body, None, fmt)
     display = expr.Scope(scope.parameters, scope.item_scope, for_display=True, definitions=scope.definitions)
@@ -221,8 +227,11 @@ def _placeholder(inner: str, scope: expr.Scope) -> Placeholder:
     fits = _FORMAT_KINDS.get(fmt or "")
     if fits is not None and node.type.kind not in fits:
         suited = [name for name, kinds in _FORMAT_KINDS.items() if kinds is None or node.type.kind in kinds]
-        raise expr.ExpressionError(f"the format {fmt!r} does not fit {{{body}}}, which is {node.type.a}",
-                                   hint="formats for it: " + ", ".join(suited), code=BAD_PLACEHOLDER)
+        raise expr.ExpressionError(
+            f"the format {fmt!r} does not fit {{{body}}}, which is {node.type.a}",
+            hint="formats for it: " + ", ".join(suited),
+            code=BAD_PLACEHOLDER,
+        )
     return Placeholder(body, node, fmt, EXACT if _constant(node) else NEAREST)
 
 
@@ -348,8 +357,12 @@ def bind_bounds(template: Template, sides: dict[Any, tuple[Bound, ...]]) -> Temp
 def day_of_a_compared_instant(placeholder: Placeholder) -> bool:
     """``{deadline:date}`` where the check compares the instant: the day alone does not tell
     which instants pass (an upper bound at 23:59 refuses 23:59:30 of the day it shows)."""
-    return bool(placeholder.bounds) and placeholder.format == "date" and placeholder.node is not None \
+    return (
+        bool(placeholder.bounds)
+        and placeholder.format == "date"
+        and placeholder.node is not None
         and placeholder.node.type.kind == INSTANT
+    )
 
 
 # -- rendering ---------------------------------------------------------------------------------
@@ -403,8 +416,10 @@ def renderer(template: Template, lang: str) -> Callable[[dict, dict, str | None,
                 append(", ".join(missing) if missing else nothing)
             else:
                 if lookup is None:
+
                     def lookup(scope: str | None, path: str) -> Any:
                         return element.get(path) if scope is not None else root.get(path)
+
                 append(data(lookup)[2])
         return "".join(out)
 
@@ -666,4 +681,3 @@ def default_message(kind: str, lang: str, missing: tuple[str, ...] = (), scope: 
     if kind == "empty_list":
         return text.replace("{list}", LIST_NAMES.get(scope or "", {}).get(lang, scope or ""))
     return text
-

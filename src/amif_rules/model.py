@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import Optional
 
 import attrs
 
@@ -106,77 +105,77 @@ STATELESS = "stateless"
 
 @attrs.frozen
 class Municipality:
-    nis_code: Optional[str] = None
-    name: Optional[str] = None
-    population: Optional[int] = None
+    nis_code: str | None = None
+    name: str | None = None
+    population: int | None = None
 
 
 @attrs.frozen
 class Organisation:
-    name: Optional[str] = None
-    kind: Optional[OrganisationKind] = None
-    municipality: Optional[Municipality] = None
-    commission: Optional[Commission] = None  # which community commission (kind community_commission)
+    name: str | None = None
+    kind: OrganisationKind | None = None
+    municipality: Municipality | None = None
+    commission: Commission | None = None  # which community commission (kind community_commission)
 
 
 @attrs.frozen
 class Partner:
-    name: Optional[str] = None
-    kind: Optional[OrganisationKind] = None
-    municipality: Optional[Municipality] = None
-    role: Optional[PartnerRole] = None
-    commission: Optional[Commission] = None
+    name: str | None = None
+    kind: OrganisationKind | None = None
+    municipality: Municipality | None = None
+    role: PartnerRole | None = None
+    commission: Commission | None = None
 
 
 @attrs.frozen
 class Participant:
-    id: Optional[str] = None
-    nationalities: Optional[tuple[str, ...]] = None  # ISO 3166-1 alpha-2, or ("stateless",)
-    residence: Optional[Residence] = None
-    birth_date: Optional[dt.date] = None
-    gender: Optional[Gender] = None
-    low_literate: Optional[bool] = None
-    young_children: Optional[bool] = None  # has one or more young children
-    first_language: Optional[str] = None  # ISO 639-1 code, lower case ("ar", "nl")
-    education_level: Optional[EducationLevel] = None
+    id: str | None = None
+    nationalities: tuple[str, ...] | None = None  # ISO 3166-1 alpha-2, or ("stateless",)
+    residence: Residence | None = None
+    birth_date: dt.date | None = None
+    gender: Gender | None = None
+    low_literate: bool | None = None
+    young_children: bool | None = None  # has one or more young children
+    first_language: str | None = None  # ISO 639-1 code, lower case ("ar", "nl")
+    education_level: EducationLevel | None = None
 
 
 @attrs.frozen
 class Form:
-    complete: Optional[bool] = None
-    signed: Optional[bool] = None
+    complete: bool | None = None
+    signed: bool | None = None
 
 
 @attrs.frozen
 class Cofinancing:
-    pod_mi: Optional[Decimal] = None
-    flemish_government: Optional[Decimal] = None
-    own: Optional[Decimal] = None
-    other: Optional[Decimal] = None
+    pod_mi: Decimal | None = None
+    flemish_government: Decimal | None = None
+    own: Decimal | None = None
+    other: Decimal | None = None
 
 
 @attrs.frozen
 class Budget:
-    total_eligible_cost: Optional[Decimal] = None
-    amif: Optional[Decimal] = None
-    cofinancing: Optional[Cofinancing] = None
-    grant: Optional[Decimal] = None  # the grant requested, for calls outside AMIF
+    total_eligible_cost: Decimal | None = None
+    amif: Decimal | None = None
+    cofinancing: Cofinancing | None = None
+    grant: Decimal | None = None  # the grant requested, for calls outside AMIF
 
 
 @attrs.frozen
 class Application:
     """One application document (contract §1). Unknown extra fields are not kept."""
 
-    call: Optional[str] = None
-    submitted_at: Optional[dt.datetime] = None
-    form: Optional[Form] = None
-    applicant: Optional[Organisation] = None
-    partners: Optional[tuple[Partner, ...]] = None
-    participants: Optional[tuple[Participant, ...]] = None
-    budget: Optional[Budget] = None
-    duration_months: Optional[int] = None
-    theme: Optional[Theme] = None
-    region: Optional[Region] = None
-    community: Optional[Community] = None
-    results: Optional[tuple[str, ...]] = None  # the results the project commits to
-    activities: Optional[tuple[Activity, ...]] = None
+    call: str | None = None
+    submitted_at: dt.datetime | None = None
+    form: Form | None = None
+    applicant: Organisation | None = None
+    partners: tuple[Partner, ...] | None = None
+    participants: tuple[Participant, ...] | None = None
+    budget: Budget | None = None
+    duration_months: int | None = None
+    theme: Theme | None = None
+    region: Region | None = None
+    community: Community | None = None
+    results: tuple[str, ...] | None = None  # the results the project commits to
+    activities: tuple[Activity, ...] | None = None

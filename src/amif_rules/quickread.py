@@ -15,13 +15,13 @@ by its path. ``tests/pipeline/test_quickread.py`` holds the two ways to the same
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Mapping, Optional
+from typing import Any
 
-from . import limits
+from . import limits, model
 from .documents import NIS_CODE, Reader, has_surrogates, is_blank, members
 from .facts import Flat
-from . import model
 from .reference import COUNTRY_CODES, LANGUAGE_CODES
 
 #: Types an unknown field may hold and still be read here (the full reader ignores them).
@@ -46,8 +46,23 @@ _ROOT_CHOICES = (("theme", members(model.Theme)), ("region", members(model.Regio
 _ACTIVITY = members(model.Activity)
 _MAX_TEXT = limits.MAX_STRING_LENGTH
 
-_ROOT_KEYS = frozenset({"call", "submitted_at", "form", "applicant", "partners", "participants", "budget",
-                        "duration_months", "theme", "region", "community", "results", "activities"})
+_ROOT_KEYS = frozenset(
+    {
+        "call",
+        "submitted_at",
+        "form",
+        "applicant",
+        "partners",
+        "participants",
+        "budget",
+        "duration_months",
+        "theme",
+        "region",
+        "community",
+        "results",
+        "activities",
+    }
+)
 _FORM_KEYS = frozenset({"complete", "signed"})
 _ORGANISATION_KEYS = frozenset({"name", "kind", "municipality", "commission"})
 _PARTNER_KEYS = frozenset({"name", "kind", "municipality", "role", "commission"})
@@ -59,15 +74,26 @@ _COFINANCING_KEYS = frozenset(_COFINANCING)
 #: limits.MAX_MONEY_EUROS: the common case, read without the reader's general path.
 _CENTS = re.compile(r"[0-9]{1,%d}\.[0-9]{2}" % (len(str(limits.MAX_MONEY_EUROS)) - 1))
 _COMMON_PARTICIPANT_KEYS = frozenset({"id", "nationalities", "residence"})
-_PARTICIPANT_KEYS = frozenset({"id", "nationalities", "residence", "birth_date", "gender", "low_literate",
-                               "young_children", "first_language", "education_level"})
+_PARTICIPANT_KEYS = frozenset(
+    {
+        "id",
+        "nationalities",
+        "residence",
+        "birth_date",
+        "gender",
+        "low_literate",
+        "young_children",
+        "first_language",
+        "education_level",
+    }
+)
 
 
 class _Slow(Exception):
     """Not a document for the quick way: take the long one."""
 
 
-def quick_flat(document: Any) -> Optional[Flat]:
+def quick_flat(document: Any) -> Flat | None:
     """The flat facts of a plain, valid document; None when the full reader must decide."""
     if type(document) is not dict:
         return None
@@ -77,7 +103,7 @@ def quick_flat(document: Any) -> Optional[Flat]:
         return None
 
 
-def _object(value: Any, known: frozenset[str]) -> Optional[dict[str, Any]]:
+def _object(value: Any, known: frozenset[str]) -> dict[str, Any] | None:
     """A plain dict whose unknown keys hold only plain scalars, or None for ``null``."""
     if value is None:
         return None
@@ -90,7 +116,7 @@ def _object(value: Any, known: frozenset[str]) -> Optional[dict[str, Any]]:
     return value
 
 
-def _list(value: Any, maximum: int) -> Optional[list[Any]]:
+def _list(value: Any, maximum: int) -> list[Any] | None:
     if value is None:
         return None
     if type(value) is not list or len(value) > maximum:
@@ -98,7 +124,7 @@ def _list(value: Any, maximum: int) -> Optional[list[Any]]:
     return value
 
 
-def _text(value: Any) -> Optional[str]:
+def _text(value: Any) -> str | None:
     if value is None:
         return None
     if type(value) is not str or len(value) > _MAX_TEXT or (not value.isascii() and has_surrogates(value)):
@@ -106,7 +132,7 @@ def _text(value: Any) -> Optional[str]:
     return value
 
 
-def _choice(value: Any, choices: Mapping[str, object]) -> Optional[str]:
+def _choice(value: Any, choices: Mapping[str, object]) -> str | None:
     if value is None:
         return None
     if type(value) is not str or value not in choices:
@@ -114,13 +140,13 @@ def _choice(value: Any, choices: Mapping[str, object]) -> Optional[str]:
     return value
 
 
-def _boolean(value: Any) -> Optional[bool]:
+def _boolean(value: Any) -> bool | None:
     if value is None or value is True or value is False:
         return value
     raise _Slow
 
 
-def _integer(value: Any, maximum: int) -> Optional[int]:
+def _integer(value: Any, maximum: int) -> int | None:
     if value is None:
         return None
     if type(value) is not int or not 0 <= value <= maximum:
@@ -261,8 +287,10 @@ def _organisation(target: dict[str, Any], keys: tuple[str, ...], data: dict[str,
 
 
 def _keys(prefix: str) -> tuple[str, ...]:
-    return tuple(prefix + name for name in ("name", "kind", "commission", "municipality.nis_code", "municipality.name",
-                                            "municipality.population"))
+    return tuple(
+        prefix + name
+        for name in ("name", "kind", "commission", "municipality.nis_code", "municipality.name", "municipality.population")
+    )
 
 
 _APPLICANT_KEYS = _keys("applicant.")
@@ -280,8 +308,11 @@ def _participant(data: Any, reader: Reader) -> dict[str, Any]:
     get = data.get
     identifier = get("id")
     if identifier is not None:
-        if type(identifier) is not str or len(identifier) > _MAX_TEXT or (
-                not identifier.isascii() and has_surrogates(identifier)):
+        if (
+            type(identifier) is not str
+            or len(identifier) > _MAX_TEXT
+            or (not identifier.isascii() and has_surrogates(identifier))
+        ):
             raise _Slow
         element["id"] = identifier
     codes = get("nationalities")

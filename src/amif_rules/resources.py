@@ -39,7 +39,7 @@ def schema_text(name: str) -> str:
     return resources.files(_PACKAGE).joinpath("schemas", name).read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _schema(name: str) -> str:
     return schema_text(name)
 

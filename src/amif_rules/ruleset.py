@@ -42,9 +42,25 @@ from .rulesetmodel import (
 from .rulesetreader import MAX_EXTENDS_DEPTH, find_parent, read_ruleset
 
 __all__ = [
-    "LANGUAGES", "MAX_EXTENDS_DEPTH", "OUTCOMES", "PARAMETER_TYPES", "REFERENCE_YEAR", "SEVERITIES", "STATUSES",
-    "UNRESOLVED", "UNSET", "Localized", "Messages", "Parameter", "Rule", "Ruleset", "find_parent", "load_ruleset",
-    "parameters_read", "parse_ruleset", "resolution_key",
+    "LANGUAGES",
+    "MAX_EXTENDS_DEPTH",
+    "OUTCOMES",
+    "PARAMETER_TYPES",
+    "REFERENCE_YEAR",
+    "SEVERITIES",
+    "STATUSES",
+    "UNRESOLVED",
+    "UNSET",
+    "Localized",
+    "Messages",
+    "Parameter",
+    "Rule",
+    "Ruleset",
+    "find_parent",
+    "load_ruleset",
+    "parameters_read",
+    "parse_ruleset",
+    "resolution_key",
 ]
 
 
@@ -115,8 +131,9 @@ def load_ruleset(path: str | FilePath, on: dt.date | None = None) -> Ruleset:
     try:
         data = file.read_bytes()
     except OSError as error:
-        raise RulesetError([RulesetProblem(Location(str(file)), f"cannot read the ruleset file: {error.strerror}",
-                                           code=BAD_VALUE)]) from None
+        raise RulesetError(
+            [RulesetProblem(Location(str(file)), f"cannot read the ruleset file: {error.strerror}", code=BAD_VALUE)]
+        ) from None
     return parse_ruleset(data, str(file), on=on)
 
 

@@ -143,7 +143,7 @@ def parameters_read(rule: Rule, messages: bool = True) -> set[str]:
     an impact report lists the parameters that can change an outcome (``messages=False``)."""
     names: set[str] = set()
     nodes = [rule.check] + ([rule.when] if rule.when is not None else [])
-    for outcome_templates in (rule.messages.by_outcome.values() if messages else ()):
+    for outcome_templates in rule.messages.by_outcome.values() if messages else ():
         for template in outcome_templates.values():
             nodes.extend(p.node for p in template.placeholders if p.node is not None)
     for node in nodes:

@@ -36,8 +36,12 @@ def merged_parameters(chain: list[Raw], on: dt.date | None) -> tuple[dict[str, P
             continue
         for name, spec in data.items():
             if not isinstance(spec, dict):
-                places.problem(("parameters", name), BAD_PARAMETER, f"parameter {name!r} needs a value: and a source:",
-                               f"write {name}: {{value: ..., source: \"file, heading\"}}")
+                places.problem(
+                    ("parameters", name),
+                    BAD_PARAMETER,
+                    f"parameter {name!r} needs a value: and a source:",
+                    f'write {name}: {{value: ..., source: "file, heading"}}',
+                )
                 continue
             if name in specs:
                 merged = dict(specs[name][1])
@@ -68,7 +72,7 @@ def _parameter(places: Places, name: str, spec: dict[str, Any], path: YamlPath, 
     places.unknown_keys(spec, _PARAMETER_KEYS, path)
     source = places.string(spec.get("source"), path + ("source",), "source")
     if not source:
-        places.problem(path, NO_SOURCE, f"parameter {name!r} has no source", "add source: \"<file>, <heading>: \\\"quote\\\"\"")
+        places.problem(path, NO_SOURCE, f"parameter {name!r} has no source", 'add source: "<file>, <heading>: \\"quote\\""')
     if "value" in spec and "values" in spec:
         places.problem(path, BAD_PARAMETER, f"parameter {name!r} has both value: and values:", "keep one")
         return None
@@ -83,12 +87,17 @@ def _parameter(places: Places, name: str, spec: dict[str, Any], path: YamlPath, 
         places.problem(path + ("type",), BAD_PARAMETER, f"type must be one of {', '.join(PARAMETER_TYPES)}, got {type_name!r}")
         return None
     if type_name is None:
-        places.problem(path, BAD_PARAMETER, f"parameter {name!r} has no value and no type",
-                       "a parameter left for an extending ruleset to set needs type: (integer, share, money, ...)")
+        places.problem(
+            path,
+            BAD_PARAMETER,
+            f"parameter {name!r} has no value and no type",
+            "a parameter left for an extending ruleset to set needs type: (integer, share, money, ...)",
+        )
         return None
     if type_name not in PARAMETER_TYPES:
-        places.problem(path + ("type",), BAD_PARAMETER, f"unknown parameter type {type_name!r}",
-                       "types: " + ", ".join(PARAMETER_TYPES))
+        places.problem(
+            path + ("type",), BAD_PARAMETER, f"unknown parameter type {type_name!r}", "types: " + ", ".join(PARAMETER_TYPES)
+        )
         return None
     description = places.localized(spec.get("description"), path + ("description",), "description")
     if "values" in spec:
@@ -128,8 +137,12 @@ def _dated_values(places: Places, data: Any, type_name: str, path: YamlPath) -> 
         periods.append((start, end, value))
     for (_, e1, _), (s2, _, _) in zip(periods, periods[1:]):
         if s2 is None or e1 is None or s2 <= e1:
-            places.problem(path, BAD_PARAMETER, "dated values must be in order and must not overlap",
-                           "give each value from: and until: dates, each period after the previous one")
+            places.problem(
+                path,
+                BAD_PARAMETER,
+                "dated values must be in order and must not overlap",
+                "give each value from: and until: dates, each period after the previous one",
+            )
             return None
     return tuple(periods)
 
@@ -151,7 +164,7 @@ def _parameter_value(places: Places, value: Any, type_name: str, path: YamlPath)
         try:
             number = Decimal(repr(value) if isinstance(value, float) else str(value))
         except InvalidOperation:
-            return refuse("write a number as text, e.g. \"0.75\" or \"1320069.53\"")
+            return refuse('write a number as text, e.g. "0.75" or "1320069.53"')
         if not number.is_finite() or abs(number) >= _MAX_PARAMETER_NUMBER:
             return refuse(f"numbers are below {_MAX_PARAMETER_NUMBER:,}")
         if type_name == "money" and number != number.quantize(Decimal("0.01")):
@@ -176,7 +189,7 @@ def _parameter_value(places: Places, value: Any, type_name: str, path: YamlPath)
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None:
-            return refuse("write a date-time with its offset, e.g. \"2019-09-02T23:59:00+02:00\"")
+            return refuse('write a date-time with its offset, e.g. "2019-09-02T23:59:00+02:00"')
         return moment
     raise AssertionError(type_name)  # pragma: no cover
 

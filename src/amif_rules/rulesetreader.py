@@ -50,8 +50,24 @@ from .rulesetyaml import Places, Raw, compose
 from .suggestions import closest
 from .yamlpos import KEY
 
-_TOP_KEYS = ("id", "version", "call", "extends", "abstract", "title", "description", "source", "status", "valid_from",
-             "valid_until", "register_date", "parameters", "definitions", "rules", "remove_rules")
+_TOP_KEYS = (
+    "id",
+    "version",
+    "call",
+    "extends",
+    "abstract",
+    "title",
+    "description",
+    "source",
+    "status",
+    "valid_from",
+    "valid_until",
+    "register_date",
+    "parameters",
+    "definitions",
+    "rules",
+    "remove_rules",
+)
 _RULE_KEYS = ("id", "title", "for_each", "when", "check", "severity", "source", "messages")
 #: How many rulesets one ``extends`` chain may hold.
 MAX_EXTENDS_DEPTH = 8
@@ -113,12 +129,14 @@ class _Reader:
                 return chain
             self.b = current.places
             if not isinstance(parent_id, str) or not ID.fullmatch(parent_id):
-                self.b.problem(("extends",), EXTENDS,
-                               f"extends names a ruleset id such as amif-2014-2020-base, got {parent_id!r}")
+                self.b.problem(
+                    ("extends",), EXTENDS, f"extends names a ruleset id such as amif-2014-2020-base, got {parent_id!r}"
+                )
                 return chain
             if parent_id in seen:
-                self.b.problem(("extends",), EXTENDS,
-                               f"ruleset {parent_id!r} extends itself (through {' -> '.join(str(x) for x in seen)})")
+                self.b.problem(
+                    ("extends",), EXTENDS, f"ruleset {parent_id!r} extends itself (through {' -> '.join(str(x) for x in seen)})"
+                )
                 return chain
             if len(chain) >= MAX_EXTENDS_DEPTH:
                 # LIMIT, not EXTENDS: the code lint has always given this problem.
@@ -126,13 +144,21 @@ class _Reader:
                 return chain
             path = find_parent(parent_id, current.folder)
             if path is None:
-                self.b.problem(("extends",), EXTENDS, f"no ruleset {parent_id!r} to extend",
-                               f"put {parent_id}.yaml beside this file, or name a bundled ruleset")
+                self.b.problem(
+                    ("extends",),
+                    EXTENDS,
+                    f"no ruleset {parent_id!r} to extend",
+                    f"put {parent_id}.yaml beside this file, or name a bundled ruleset",
+                )
                 return chain
             parent = compose(path.read_bytes(), str(path), self.problems)
             if parent.data.get("id") != parent_id:
-                parent.places.problem(("id",), EXTENDS, f"this file is {path.name} but its id is {parent.data.get('id')!r}",
-                                      f"write id: {parent_id}")
+                parent.places.problem(
+                    ("id",),
+                    EXTENDS,
+                    f"this file is {path.name} but its id is {parent.data.get('id')!r}",
+                    f"write id: {parent_id}",
+                )
                 return chain
             seen.add(parent_id)
             chain.insert(0, parent)
@@ -147,23 +173,32 @@ class _Reader:
             ancestor.places.unknown_keys(ancestor.data, _TOP_KEYS, ())
         ruleset_id = self.b.required(data, "id", (), "add id: call-42 (lower case words joined by -)")
         if ruleset_id is not None and (not isinstance(ruleset_id, str) or not ID.fullmatch(ruleset_id)):
-            self.b.problem(("id",), BAD_VALUE, f"id must be lower-case words joined by '-', got {ruleset_id!r}",
-                           "for example id: call-42")
-        version = self.b.string(self.b.required(data, "version", (), "add version: \"1\" and raise it when the rules change"),
-                                ("version",), "version")
+            self.b.problem(
+                ("id",), BAD_VALUE, f"id must be lower-case words joined by '-', got {ruleset_id!r}", "for example id: call-42"
+            )
+        version = self.b.string(
+            self.b.required(data, "version", (), 'add version: "1" and raise it when the rules change'), ("version",), "version"
+        )
         call = self.b.string(data.get("call"), ("call",), "call")
         abstract = data.get("abstract", False)
         if not isinstance(abstract, bool):
             self.b.problem(("abstract",), BAD_VALUE, "abstract is true or false")
             abstract = False
         if abstract and call is not None:
-            self.b.problem(("call",), BAD_VALUE, "an abstract ruleset (a base for others) has no call code",
-                           "remove call:, or abstract: true")
-        title = self.b.localized(self.b.required(data, "title", (), "add title: {nl: ..., fr: ..., en: ...}"), ("title",),
-                                 "title")
+            self.b.problem(
+                ("call",),
+                BAD_VALUE,
+                "an abstract ruleset (a base for others) has no call code",
+                "remove call:, or abstract: true",
+            )
+        title = self.b.localized(
+            self.b.required(data, "title", (), "add title: {nl: ..., fr: ..., en: ...}"), ("title",), "title"
+        )
         description = self.b.localized(data.get("description"), ("description",), "description")
-        inherited = {key: next((r.data[key] for r in reversed(chain) if r.data.get(key) is not None), None)
-                     for key in ("source", "register_date")}
+        inherited = {
+            key: next((r.data[key] for r in reversed(chain) if r.data.get(key) is not None), None)
+            for key in ("source", "register_date")
+        }
         if inherited["source"] is None:
             self.b.required(data, "source", (), "add source: the file name of the call text")
         source = self.b.string(data.get("source") or inherited["source"], ("source",), "source")
@@ -184,11 +219,27 @@ class _Reader:
         if self.problems:
             return None
         return dict(
-            id=ruleset_id, version=version, call=call, title=title, description=description, source=source,
-            status=status, valid_from=valid_from, valid_until=valid_until, register_date=register_date,
-            parameters=parameters, rules=tuple(rules), file=raw.places.file, digest=digest,
-            extends=tuple(r.data.get("id") for r in chain[:-1]), abstract=abstract, inactive=tuple(inactive),
-            dated=dated, on=self.on, origin=raw.origin, text=raw.text,
+            id=ruleset_id,
+            version=version,
+            call=call,
+            title=title,
+            description=description,
+            source=source,
+            status=status,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            register_date=register_date,
+            parameters=parameters,
+            rules=tuple(rules),
+            file=raw.places.file,
+            digest=digest,
+            extends=tuple(r.data.get("id") for r in chain[:-1]),
+            abstract=abstract,
+            inactive=tuple(inactive),
+            dated=dated,
+            on=self.on,
+            origin=raw.origin,
+            text=raw.text,
         )
 
     def register_date(self, places: Places, value: Any) -> dt.date | str | None:
@@ -200,8 +251,12 @@ class _Reader:
         day = places.date(value, ("register_date",), "register_date")
         if day is not None and day not in register.reference_dates:
             held = ", ".join(d.isoformat() for d in register.reference_dates)
-            places.problem(("register_date",), BAD_VALUE, f"the municipality register has no figures for {day.isoformat()}",
-                           f"it holds {held}; or write register_date: {REFERENCE_YEAR} for the reference date's year")
+            places.problem(
+                ("register_date",),
+                BAD_VALUE,
+                f"the municipality register has no figures for {day.isoformat()}",
+                f"it holds {held}; or write register_date: {REFERENCE_YEAR} for the reference date's year",
+            )
             return None
         return day
 
@@ -216,8 +271,9 @@ class _Reader:
             for name, text in data.items():
                 path = ("definitions", name)
                 if not NAME.fullmatch(name):
-                    places.problem(path + (KEY,), BAD_DEFINITION,
-                                   f"definition names are lower_case_with_underscores, got {name!r}")
+                    places.problem(
+                        path + (KEY,), BAD_DEFINITION, f"definition names are lower_case_with_underscores, got {name!r}"
+                    )
                     continue
                 if not isinstance(text, str):
                     places.problem(path, BAD_DEFINITION, f"definition {name!r} must be an expression (text)")
@@ -225,8 +281,9 @@ class _Reader:
                 definitions[name] = (text, places, path)
         return definitions
 
-    def merged_rules(self, chain: list[Raw], parameters: dict[str, Parameter],
-                     definitions: _Definitions) -> tuple[list[Rule], list[tuple[str, str]]]:
+    def merged_rules(
+        self, chain: list[Raw], parameters: dict[str, Parameter], definitions: _Definitions
+    ) -> tuple[list[Rule], list[tuple[str, str]]]:
         """Rules of the whole chain.
 
         A file that extends another lists its own rules; an entry whose id the extended
@@ -259,9 +316,12 @@ class _Reader:
                     anonymous.append((raw, spec, ("rules", index)))
                     continue
                 if rule_id in seen_here:
-                    self.b.problem(("rules", index, "id"), DUPLICATE_ID,
-                                   f"duplicate rule id {rule_id!r} (also rule {seen_here[rule_id] + 1})",
-                                   "every rule needs its own id; to change a rule of the ruleset you extend, list its id once")
+                    self.b.problem(
+                        ("rules", index, "id"),
+                        DUPLICATE_ID,
+                        f"duplicate rule id {rule_id!r} (also rule {seen_here[rule_id] + 1})",
+                        "every rule needs its own id; to change a rule of the ruleset you extend, list its id once",
+                    )
                     continue
                 seen_here[rule_id] = index
                 listed.append(rule_id)
@@ -281,8 +341,12 @@ class _Reader:
                 removals = []
             for index, rule_id in enumerate(removals):
                 if rule_id not in specs:
-                    self.b.problem(("remove_rules", index), EXTENDS, f"no rule {rule_id!r} to remove",
-                                   _did_you_mean(str(rule_id), order) or "name a rule of the ruleset this one extends")
+                    self.b.problem(
+                        ("remove_rules", index),
+                        EXTENDS,
+                        f"no rule {rule_id!r} to remove",
+                        _did_you_mean(str(rule_id), order) or "name a rule of the ruleset this one extends",
+                    )
                     continue
                 del specs[rule_id]
                 order.remove(rule_id)
@@ -294,8 +358,13 @@ class _Reader:
         rules: list[Rule] = []
         inactive: list[tuple[str, str]] = []
         entries = [specs[rule_id] for rule_id in order]
-        entries += [{"<entry>": (None, raw, path), **({k: (v, raw, path + (k,)) for k, v in spec.items()}
-                                                       if isinstance(spec, dict) else {})} for raw, spec, path in anonymous]
+        entries += [
+            {
+                "<entry>": (None, raw, path),
+                **({k: (v, raw, path + (k,)) for k, v in spec.items()} if isinstance(spec, dict) else {}),
+            }
+            for raw, spec, path in anonymous
+        ]
         for entry in entries:
             rule = self.rule(entry, params, definitions)
             if rule is None:
@@ -328,26 +397,38 @@ class _Reader:
         for key, (_, origin, key_path) in entry.items():
             if key != "<entry>" and key not in _RULE_KEYS:
                 close = closest(key, _RULE_KEYS)
-                origin.places.problem(key_path + (KEY,), UNKNOWN_KEY, f"unknown key {key!r}",
-                                      f"did you mean {close!r}?" if close is not None else "allowed keys: " + ", ".join(_RULE_KEYS))
+                origin.places.problem(
+                    key_path + (KEY,),
+                    UNKNOWN_KEY,
+                    f"unknown key {key!r}",
+                    f"did you mean {close!r}?" if close is not None else "allowed keys: " + ", ".join(_RULE_KEYS),
+                )
         self.b = raw.places
         rule_id = self.b.required(spec, "id", path, "add id: a-kebab-case-name")
         if rule_id is not None and (not isinstance(rule_id, str) or not ID.fullmatch(rule_id)):
             # Here and below, ``self.b.problem`` is looked up before at() switches files, so the
             # place of a key inherited from another file is looked up in the file read last.
-            self.b.problem(at("id"), BAD_VALUE, f"a rule id is lower-case words joined by '-', got {rule_id!r}",
-                           "for example id: lead-municipality-large")
+            self.b.problem(
+                at("id"),
+                BAD_VALUE,
+                f"a rule id is lower-case words joined by '-', got {rule_id!r}",
+                "for example id: lead-municipality-large",
+            )
             rule_id = None
         for_each = spec.get("for_each")
         if for_each is not None and (not isinstance(for_each, str) or for_each not in schema.SCOPE_FIELDS):
             close = closest(str(for_each), list(schema.SCOPE_FIELDS))
-            self.b.problem(at("for_each"), UNKNOWN_FIELD, f"cannot iterate over {for_each!r}",
-                           f"did you mean {close}?" if close is not None else "for_each: partners or for_each: participants")
+            self.b.problem(
+                at("for_each"),
+                UNKNOWN_FIELD,
+                f"cannot iterate over {for_each!r}",
+                f"did you mean {close}?" if close is not None else "for_each: partners or for_each: participants",
+            )
             for_each = None
         scope = expr.Scope(params, for_each, definitions=_definition_texts(definitions))
         when = self.expression(spec.get("when"), at("when"), scope) if spec.get("when") is not None else None
         self.b = raw.places
-        check_text = self.b.required(spec, "check", path, "add check: a condition such as applicant.kind == \"ocmw\"")
+        check_text = self.b.required(spec, "check", path, 'add check: a condition such as applicant.kind == "ocmw"')
         check = self.expression(check_text, at("check"), scope) if check_text is not None else None
         severity = spec.get("severity", "error")
         if severity not in SEVERITIES:
@@ -357,8 +438,9 @@ class _Reader:
         source = self.b.string(spec.get("source"), source_path, "source")
         if not source:
             self.b = raw.places
-            self.b.problem(path, NO_SOURCE, f"rule {rule_id!r} has no source",
-                           "add source: \"<file>, <heading>\" citing the call text")
+            self.b.problem(
+                path, NO_SOURCE, f"rule {rule_id!r} has no source", 'add source: "<file>, <heading>" citing the call text'
+            )
         title_path = at("title")
         title = self.b.localized(spec.get("title"), title_path, "title")
         messages_path = at("messages")
@@ -370,8 +452,19 @@ class _Reader:
             return None
         nodes = [when, check] if when is not None else [check]
         reads = tuple(dict.fromkeys(p for node in nodes for p in expr.paths(node)))
-        return Rule(rule_id, title, for_each, when, check, severity, source or "", messages, self.b.location(path),
-                    reads, any(expr.unresolved(node) for node in nodes))
+        return Rule(
+            rule_id,
+            title,
+            for_each,
+            when,
+            check,
+            severity,
+            source or "",
+            messages,
+            self.b.location(path),
+            reads,
+            any(expr.unresolved(node) for node in nodes),
+        )
 
     def expression(self, text: Any, path: YamlPath, scope: expr.Scope) -> expr.Node | None:
         if isinstance(text, bool):  # check: true (YAML reads it as a boolean, not as text)
@@ -380,8 +473,11 @@ class _Reader:
             return expr.parse(text, scope)
         except expr.ExpressionError as error:
             stripped = text.strip() if isinstance(text, str) else None
-            self.b.problems.append(RulesetProblem(self.b.location(path, error.line - 1, error.column, stripped),
-                                                  error.message, error.hint, error.code))
+            self.b.problems.append(
+                RulesetProblem(
+                    self.b.location(path, error.line - 1, error.column, stripped), error.message, error.hint, error.code
+                )
+            )
             return None
 
     def bounds(self, messages: Messages, check: expr.Node, path: YamlPath) -> Messages:
@@ -397,17 +493,24 @@ class _Reader:
                 bound = result[outcome][lang] = bind_bounds(template, sides)
                 for placeholder in bound.placeholders:
                     if day_of_a_compared_instant(placeholder):
-                        self.b.problem(path + (outcome, lang), BAD_PLACEHOLDER,
-                                       f"in the {lang} {outcome} message: {{{placeholder.text}:date}} shows only the day of "
-                                       "an instant the check compares to the microsecond, so the day it shows does not "
-                                       "say which times of that day pass",
-                                       f"show the time too: {{{placeholder.text}}}")
+                        self.b.problem(
+                            path + (outcome, lang),
+                            BAD_PLACEHOLDER,
+                            f"in the {lang} {outcome} message: {{{placeholder.text}:date}} shows only the day of "
+                            "an instant the check compares to the microsecond, so the day it shows does not "
+                            "say which times of that day pass",
+                            f"show the time too: {{{placeholder.text}}}",
+                        )
         return Messages(result)
 
     def messages(self, data: Any, path: YamlPath, scope: expr.Scope) -> Messages | None:
         if not isinstance(data, dict):
-            self.b.problem(path, MISSING_KEY, "a rule needs messages: with pass: and fail: texts in nl, fr and en",
-                           "write messages: {pass: {nl: ..., fr: ..., en: ...}, fail: {...}}")
+            self.b.problem(
+                path,
+                MISSING_KEY,
+                "a rule needs messages: with pass: and fail: texts in nl, fr and en",
+                "write messages: {pass: {nl: ..., fr: ..., en: ...}, fail: {...}}",
+            )
             return None
         self.b.unknown_keys(data, OUTCOMES, path)
         result: dict[str, dict[str, Template]] = {}
@@ -425,7 +528,12 @@ class _Reader:
                 try:
                     result[outcome][lang] = parse_template(localized.get(lang), scope)
                 except expr.ExpressionError as error:
-                    self.b.problems.append(RulesetProblem(self.b.location(path + (outcome, lang)),
-                                                          f"in the {lang} {outcome} message: {error.message}", error.hint,
-                                                          error.code))
+                    self.b.problems.append(
+                        RulesetProblem(
+                            self.b.location(path + (outcome, lang)),
+                            f"in the {lang} {outcome} message: {error.message}",
+                            error.hint,
+                            error.code,
+                        )
+                    )
         return Messages(result)

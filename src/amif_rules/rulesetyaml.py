@@ -73,14 +73,14 @@ class Places:
         offset = sum(len(line) + 1 for line in value_lines[:line_offset]) + column_offset
         if mark.style in ("|", ">"):
             first = mark.line  # 0-based index of the line after the indicator
-            raw = self.lines[first:max(mark.end_line, first + 1)]
+            raw = self.lines[first : max(mark.end_line, first + 1)]
             indents = [len(line) - len(line.lstrip(" ")) for line in raw if line.strip()]
             indent = min(indents) if indents else 0
             content = [(first + i, indent, line[indent:]) for i, line in enumerate(raw)]
         else:
             first = mark.line - 1
-            raw = self.lines[first:mark.end_line] or [""]
-            content = [(first, mark.column - 1 + quote, raw[0][mark.column - 1 + quote:])]
+            raw = self.lines[first : mark.end_line] or [""]
+            content = [(first, mark.column - 1 + quote, raw[0][mark.column - 1 + quote :])]
             for i, line in enumerate(raw[1:], start=1):
                 stripped = len(line) - len(line.lstrip(" "))
                 content.append((first + i, stripped, line[stripped:]))
@@ -103,8 +103,12 @@ class Places:
         for key in data:
             if key not in allowed:
                 close = closest(key, allowed)
-                self.problem(path + (key, KEY), UNKNOWN_KEY, f"unknown key {key!r}",
-                             f"did you mean {close!r}?" if close is not None else "allowed keys: " + ", ".join(allowed))
+                self.problem(
+                    path + (key, KEY),
+                    UNKNOWN_KEY,
+                    f"unknown key {key!r}",
+                    f"did you mean {close!r}?" if close is not None else "allowed keys: " + ", ".join(allowed),
+                )
 
     def required(self, data: dict[str, Any], key: str, path: YamlPath, hint: str) -> Any:
         if key not in data or data[key] is None:
@@ -124,16 +128,24 @@ class Places:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.problem(path, MISSING_TRANSLATION, f"{what} must give a text in each of nl, fr and en",
-                         f"write {what}: {{nl: \"...\", fr: \"...\", en: \"...\"}}")
+            self.problem(
+                path,
+                MISSING_TRANSLATION,
+                f"{what} must give a text in each of nl, fr and en",
+                f'write {what}: {{nl: "...", fr: "...", en: "..."}}',
+            )
             return None
         self.unknown_keys(value, LANGUAGES, path)
         texts = {}
         for lang in LANGUAGES:
             text = value.get(lang)
             if not isinstance(text, str) or not text.strip():
-                self.problem(path, MISSING_TRANSLATION, f"{what} has no {lang} text",
-                             f"add {lang}: \"...\" under {path[-1] if path else what}")
+                self.problem(
+                    path,
+                    MISSING_TRANSLATION,
+                    f"{what} has no {lang} text",
+                    f'add {lang}: "..." under {path[-1] if path else what}',
+                )
                 continue
             texts[lang] = text
         return Localized(**texts) if len(texts) == 3 else None
@@ -178,23 +190,28 @@ def compose(data: str | bytes, file: str, problems: list[RulesetProblem]) -> Raw
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
-        raise _refused(location, YAML, f"not valid YAML: {error.problem or error}",
-                       "check the indentation and quoting around this place") from None
+        raise _refused(
+            location, YAML, f"not valid YAML: {error.problem or error}", "check the indentation and quoting around this place"
+        ) from None
     except (yaml.YAMLError, RecursionError) as error:
         raise _refused(Location(name), YAML, f"not valid YAML: {error}") from None
     except (UnicodeError, ValueError) as error:  # e.g. a lone surrogate, which libyaml cannot encode
-        raise _refused(Location(name), YAML, f"the text is not valid Unicode ({error.__class__.__name__})",
-                       "save the file as UTF-8") from None
+        raise _refused(
+            Location(name), YAML, f"the text is not valid Unicode ({error.__class__.__name__})", "save the file as UTF-8"
+        ) from None
     if node is None:
-        raise _refused(Location(name), YAML, "the ruleset file is empty",
-                       "start with id:, title:, source:, parameters: and rules:")
+        raise _refused(
+            Location(name), YAML, "the ruleset file is empty", "start with id:, title:, source:, parameters: and rules:"
+        )
     places = Places(name, text, problems)
     try:
         document = places.build(node)
     except RecursionError:
         raise _refused(Location(name), YAML, "nested too deeply") from None
     if not isinstance(document, dict):
-        raise _refused(Location(name, 1, 1), YAML, "a ruleset file is a mapping with id:, title:, source:, parameters: and rules:")
+        raise _refused(
+            Location(name, 1, 1), YAML, "a ruleset file is a mapping with id:, title:, source:, parameters: and rules:"
+        )
     return Raw(places, document, folder, text, file)
 
 

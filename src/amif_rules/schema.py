@@ -26,7 +26,17 @@ from .model import (
 
 #: Value types of the expression language.
 TEXT, ENUM, INT, MONEY, DECIMAL, BOOL, INSTANT, DATE, CODES, TEXTS, LIST = (
-    "text", "enum", "int", "money", "decimal", "bool", "instant", "date", "codes", "texts", "list",
+    "text",
+    "enum",
+    "int",
+    "money",
+    "decimal",
+    "bool",
+    "instant",
+    "date",
+    "codes",
+    "texts",
+    "list",
 )
 NUMERIC = frozenset({INT, MONEY, DECIMAL})
 
@@ -42,9 +52,19 @@ class FieldType:
     def __str__(self) -> str:
         if self.kind == ENUM:
             return "one of " + ", ".join(repr(c) for c in self.choices)
-        names = {TEXT: "text", INT: "whole number", MONEY: "amount in euro", DECIMAL: "number", BOOL: "true/false",
-                 INSTANT: "date-time", DATE: "date", CODES: "list of country codes", TEXTS: "list of texts", LIST: "list",
-                 "list-of-text": "list of texts"}
+        names = {
+            TEXT: "text",
+            INT: "whole number",
+            MONEY: "amount in euro",
+            DECIMAL: "number",
+            BOOL: "true/false",
+            INSTANT: "date-time",
+            DATE: "date",
+            CODES: "list of country codes",
+            TEXTS: "list of texts",
+            LIST: "list",
+            "list-of-text": "list of texts",
+        }
         return names.get(self.kind, self.kind)
 
     @property

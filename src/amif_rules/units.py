@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 #: The instant microseconds are counted from (UTC).
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROS_PER_SECOND = 10**6
 MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND
 

@@ -7,8 +7,9 @@ the verdict of two engines differs only in its ``engine`` field.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
-from typing import Any, Callable, Iterator, Mapping, Optional
+from typing import Any
 
 import attrs
 
@@ -36,12 +37,12 @@ class Explanation:
 
     __slots__ = ("_make", "_value")
 
-    def __init__(self, make: Optional[Callable[[], tuple[str, Mapping[str, Any]]]]):
+    def __init__(self, make: Callable[[], tuple[str, Mapping[str, Any]]] | None):
         self._make = make
-        self._value: Optional[tuple[str, Mapping[str, Any]]] = None
+        self._value: tuple[str, Mapping[str, Any]] | None = None
 
     @classmethod
-    def given(cls, message: str, fields: Mapping[str, Any]) -> "Explanation":
+    def given(cls, message: str, fields: Mapping[str, Any]) -> Explanation:
         explanation = cls(None)
         explanation._value = (message, freeze(fields))
         return explanation
@@ -137,10 +138,18 @@ class RuleResult:
     severity: str
     explanation: Explanation
     source: str
-    item: Optional[str] = None
+    item: str | None = None
 
-    def __init__(self, id: str, outcome: str, severity: str, message: Any, fields: Optional[Mapping[str, Any]] = None,
-                 source: str = "", item: Optional[str] = None):
+    def __init__(
+        self,
+        id: str,
+        outcome: str,
+        severity: str,
+        message: Any,
+        fields: Mapping[str, Any] | None = None,
+        source: str = "",
+        item: str | None = None,
+    ):
         explanation = message if isinstance(message, Explanation) else Explanation.given(message, fields or {})
         self.__attrs_init__(id, outcome, severity, explanation, source, item)
 
@@ -159,15 +168,14 @@ class RuleResult:
         return tuple(path for path, value in self.fields.items() if value is None)
 
     def to_dict(self) -> dict[str, Any]:
-        return _result_dict(self.id, self.outcome, self.severity, self.message, thaw(self.fields), self.source,
-                            self.item)
+        return _result_dict(self.id, self.outcome, self.severity, self.message, thaw(self.fields), self.source, self.item)
 
 
-def _result_dict(id: str, outcome: str, severity: str, message: str, fields: dict[str, Any], source: str,
-                 item: Optional[str]) -> dict[str, Any]:
+def _result_dict(
+    id: str, outcome: str, severity: str, message: str, fields: dict[str, Any], source: str, item: str | None
+) -> dict[str, Any]:
     """One rule result as the JSON of contract §2 (``item`` only for list elements)."""
-    data = {"id": id, "outcome": outcome, "severity": severity, "message": message, "fields": fields,
-            "source": source}
+    data = {"id": id, "outcome": outcome, "severity": severity, "message": message, "fields": fields, "source": source}
     if item is not None:
         data["item"] = item
     return data
@@ -184,8 +192,14 @@ class Results:
 
     __slots__ = ("_rules", "_facts", "_lang", "_entries", "_objects")
 
-    def __init__(self, rules: tuple[Rule, ...], facts: Facts, lang: str,
-                 entries: tuple[RuleOutcome, ...], objects: Optional[tuple["RuleResult", ...]] = None):
+    def __init__(
+        self,
+        rules: tuple[Rule, ...],
+        facts: Facts,
+        lang: str,
+        entries: tuple[RuleOutcome, ...],
+        objects: tuple[RuleResult, ...] | None = None,
+    ):
         self._rules = rules
         self._facts = facts
         self._lang = lang
@@ -193,24 +207,24 @@ class Results:
         self._objects = objects
 
     @classmethod
-    def given(cls, objects: tuple["RuleResult", ...]) -> "Results":
+    def given(cls, objects: tuple[RuleResult, ...]) -> Results:
         """Results made elsewhere (by hand, in tests): no outcomes to explain."""
         return cls((), _NO_FACTS, "nl", (), tuple(objects))
 
     @property
-    def objects(self) -> tuple["RuleResult", ...]:
+    def objects(self) -> tuple[RuleResult, ...]:
         objects = self._objects
         if objects is None:
             rules, facts, lang = self._rules, self._facts, self._lang
             objects = self._objects = tuple(_result(rules, facts, entry, lang) for entry in self._entries)
         return objects
 
-    def decision(self) -> tuple[tuple[str, Optional[str], str], ...]:
+    def decision(self) -> tuple[tuple[str, str | None, str], ...]:
         if self._objects is not None:
             return tuple((r.id, r.item, r.outcome) for r in self._objects)
         rules = self._rules
         known = _made(rules).decisions
-        decided: list[tuple[str, Optional[str], str]] = []
+        decided: list[tuple[str, str | None, str]] = []
         append = decided.append
         for entry in self._entries:
             triple = known.get(entry)
@@ -235,11 +249,14 @@ class Results:
             index, item, outcome = entry
             rule = rules[index]
             scope = rule.for_each
-            label: Optional[str]
+            label: str | None
             if item is None or scope is None:
                 label = None
-                message, fields = (made.explainer(index, outcome, lang)(facts, _NO_ELEMENT, None)
-                                   if scope is None else _empty_list(rule, facts, lang))
+                message, fields = (
+                    made.explainer(index, outcome, lang)(facts, _NO_ELEMENT, None)
+                    if scope is None
+                    else _empty_list(rule, facts, lang)
+                )
             else:
                 label = item_label(scope, item)
                 message, fields = made.explainer(index, outcome, lang)(facts, items[scope][item], label)
@@ -264,7 +281,7 @@ class Verdict:
     :class:`RuleResult` objects) and :meth:`to_dict` render messages when first asked.
     """
 
-    call: Optional[str]
+    call: str | None
     ruleset_id: str
     ruleset_version: str
     outcome: str  # eligible | ineligible | incomplete
@@ -273,9 +290,18 @@ class Verdict:
     lang: str
     _results: Results
 
-    def __init__(self, call: Optional[str], ruleset_id: str, ruleset_version: str, outcome: str,
-                 rules: "tuple[RuleResult, ...] | Results | None" = None, missing: tuple[str, ...] = (),
-                 engine: str = "", lang: str = "nl", results: Optional[Results] = None):
+    def __init__(
+        self,
+        call: str | None,
+        ruleset_id: str,
+        ruleset_version: str,
+        outcome: str,
+        rules: tuple[RuleResult, ...] | Results | None = None,
+        missing: tuple[str, ...] = (),
+        engine: str = "",
+        lang: str = "nl",
+        results: Results | None = None,
+    ):
         # ``results`` is how attrs.evolve hands the results on; ``rules`` replaces them.
         if rules is not None:
             results = rules if isinstance(rules, Results) else Results.given(tuple(rules))
@@ -288,7 +314,7 @@ class Verdict:
         """Every rule's result, explained (messages are rendered when first read)."""
         return self._results.objects
 
-    def outcomes(self) -> tuple[tuple[str, Optional[str], str], ...]:
+    def outcomes(self) -> tuple[tuple[str, str | None, str], ...]:
         """The decision alone: ``(rule id, item, outcome)`` for every result, in order.
 
         What a portal that shows no messages needs; cheaper than reading ``rules``.
@@ -299,7 +325,7 @@ class Verdict:
     def eligible(self) -> bool:
         return self.outcome == "eligible"
 
-    def rule(self, rule_id: str, item: Optional[str] = None) -> RuleResult:
+    def rule(self, rule_id: str, item: str | None = None) -> RuleResult:
         """The result of rule ``rule_id`` (on element ``item``, for per-element rules)."""
         for result in self.rules:
             if result.id == rule_id and (item is None or result.item == item):
@@ -316,15 +342,17 @@ class Verdict:
             "engine": self.engine,
         }
 
-    def to_json(self, indent: Optional[int] = 2) -> str:
+    def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_text(self) -> str:
         """A readable explanation: outcome first, then every rule with its message."""
         lang = self.lang
-        lines = [f"{self.ruleset_id} (versie {self.ruleset_version}): {_OUTCOME_WORDS[self.outcome][lang].upper()}"
-                 if lang == "nl" else
-                 f"{self.ruleset_id} (version {self.ruleset_version}): {_OUTCOME_WORDS[self.outcome][lang].upper()}"]
+        lines = [
+            f"{self.ruleset_id} (versie {self.ruleset_version}): {_OUTCOME_WORDS[self.outcome][lang].upper()}"
+            if lang == "nl"
+            else f"{self.ruleset_id} (version {self.ruleset_version}): {_OUTCOME_WORDS[self.outcome][lang].upper()}"
+        ]
         for result in self.rules:
             where = f" [{result.item}]" if result.item else ""
             warning = " (warning)" if result.severity == "warning" else ""
@@ -357,8 +385,9 @@ def aggregate(results: tuple[RuleResult, ...]) -> tuple[str, tuple[str, ...]]:
     return "eligible", ()
 
 
-def build_verdict(ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, ...], engine: str, lang: str,
-                  call: Optional[str]) -> Verdict:
+def build_verdict(
+    ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, ...], engine: str, lang: str, call: str | None
+) -> Verdict:
     """Engine outcomes → the verdict: aggregated now, explained when asked (see :class:`Results`)."""
     rules = ruleset.rules
     entries = _in_rule_order(rules, outcomes, facts)
@@ -381,7 +410,7 @@ def build_verdict(ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, .
             if entry.outcome == "unknown":
                 rule = rules[entry.rule]
                 item, scope = entry.item, rule.for_each
-                label: Optional[str]
+                label: str | None
                 if item is None or scope is None:
                     label, element = None, _NO_ELEMENT
                 else:
@@ -391,12 +420,14 @@ def build_verdict(ruleset: Ruleset, facts: Facts, outcomes: tuple[RuleOutcome, .
         missing = tuple(sorted(paths))
     else:
         verdict_outcome = "eligible"
-    return Verdict(call, ruleset.id, ruleset.version, verdict_outcome, Results(rules, facts, lang, entries), missing,
-                   engine, lang)
+    return Verdict(
+        call, ruleset.id, ruleset.version, verdict_outcome, Results(rules, facts, lang, entries), missing, engine, lang
+    )
 
 
-def _in_rule_order(rules: tuple[Rule, ...], outcomes: tuple[RuleOutcome, ...],
-                   facts: Optional[Facts] = None) -> tuple[RuleOutcome, ...]:
+def _in_rule_order(
+    rules: tuple[Rule, ...], outcomes: tuple[RuleOutcome, ...], facts: Facts | None = None
+) -> tuple[RuleOutcome, ...]:
     """Results in the ruleset's order, elements in list order; a per-element rule over an
     absent or empty list gets one result (``item`` None, not applicable).
 
@@ -440,13 +471,13 @@ class _Made:
     def __init__(self, rules: tuple[Rule, ...]):
         self.rules = rules
         #: RuleOutcome -> (rule id, item, outcome): the same for every document.
-        self.decisions: dict[RuleOutcome, tuple[str, Optional[str], str]] = {}
+        self.decisions: dict[RuleOutcome, tuple[str, str | None, str]] = {}
         #: (rule index, outcome, lang) -> explain.explainer(...)
         self.explainers: dict[tuple[int, str, str], explain.Explain] = {}
         #: rule index -> explain.fields_reader(...)
         self.fields: dict[int, explain.FieldsOf] = {}
         #: see _shape
-        self.shape: Optional[tuple[int, tuple[tuple[str, int], ...]]] = None
+        self.shape: tuple[int, tuple[tuple[str, int], ...]] | None = None
 
     def explainer(self, index: int, outcome: str, lang: str) -> explain.Explain:
         key = (index, outcome, lang)
@@ -512,7 +543,7 @@ def _empty_list(rule: Rule, facts: Facts, lang: str) -> tuple[str, dict[str, Any
 def _result(rules: tuple[Rule, ...], facts: Facts, outcome: RuleOutcome, lang: str) -> RuleResult:
     rule = rules[outcome.rule]
     item, scope = outcome.item, rule.for_each
-    item_path: Optional[str]
+    item_path: str | None
     if item is None and scope is not None:
         make = lambda: _empty_list(rule, facts, lang)  # noqa: E731
         item_path = None

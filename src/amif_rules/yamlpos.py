@@ -10,7 +10,8 @@ key appears once) are the same. Imports nothing from the package but the YAML di
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 import yaml
@@ -33,13 +34,17 @@ class Mark:
 
     line: int
     column: int
-    style: Optional[str] = None
+    style: str | None = None
     end_line: int = 0
 
 
 def node_mark(node: yaml.Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1, getattr(node, "style", None),
-                node.end_mark.line + (0 if node.end_mark.column == 0 else 1))
+    return Mark(
+        node.start_mark.line + 1,
+        node.start_mark.column + 1,
+        getattr(node, "style", None),
+        node.end_mark.line + (0 if node.end_mark.column == 0 else 1),
+    )
 
 
 def start_mark(mark: Any) -> Mark:
@@ -60,8 +65,7 @@ class Builder:
     ``on_problem(kind, path, yaml_mark, detail)``: called for each problem when strict.
     """
 
-    def __init__(self, loader: type, on_problem: Optional[ProblemSink] = None, *, keys: str = "construct",
-                 strict: bool = True):
+    def __init__(self, loader: type, on_problem: ProblemSink | None = None, *, keys: str = "construct", strict: bool = True):
         self.loader = loader("")
         self.on_problem = on_problem
         self.keys = keys
@@ -109,7 +113,7 @@ class Builder:
         except yaml.YAMLError:
             return None
 
-    def _key(self, key_node: yaml.Node) -> Optional[str]:
+    def _key(self, key_node: yaml.Node) -> str | None:
         if not isinstance(key_node, yaml.ScalarNode):
             return None if self.strict else ""
         if self.keys == "text":
@@ -130,7 +134,7 @@ class Builder:
         if self.strict and self.on_problem is not None:
             self.on_problem(kind, path, mark, detail)
 
-    def mark(self, path: tuple, key: bool = False) -> Optional[Mark]:
+    def mark(self, path: tuple, key: bool = False) -> Mark | None:
         """The mark of the value at ``path`` (of its key, with ``key``), or of the closest
         enclosing value that has one."""
         if key and path + (KEY,) in self.marks:

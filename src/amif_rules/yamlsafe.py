@@ -47,8 +47,7 @@ COLLECTION_TAGS = {yaml.MappingNode: MAP, yaml.SequenceNode: SEQ}
 def _scalar(loader: yaml.SafeLoader, node: yaml.Node, pattern: re.Pattern[str], what: str) -> str:
     value = loader.construct_scalar(node)  # type: ignore[arg-type]
     if not isinstance(value, str) or not pattern.match(value):
-        raise yaml.constructor.ConstructorError(None, None, f"{value!r:.40} is not {what} as JSON writes it",
-                                                node.start_mark)
+        raise yaml.constructor.ConstructorError(None, None, f"{value!r:.40} is not {what} as JSON writes it", node.start_mark)
     return value
 
 
@@ -73,14 +72,21 @@ def _str(loader, node):
     if any("\ud800" <= char <= "\udfff" for char in value):
         # "\ud83d\ude00" is one character in JSON: a pair of escapes joins as JSON joins it, so
         # that JSON text read as YAML is read as JSON (a lone half stays, for the reader to refuse).
-        value = re.sub("[\ud800-\udbff][\udc00-\udfff]",
-                       lambda pair: pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"), value)
+        value = re.sub(
+            "[\ud800-\udbff][\udc00-\udfff]",
+            lambda pair: pair.group().encode("utf-16-le", "surrogatepass").decode("utf-16-le"),
+            value,
+        )
     return value
 
 
 def _refused(loader, node):
-    raise yaml.constructor.ConstructorError(None, None, f"the YAML tag {node.tag} is not allowed; write the value "
-                                            "as JSON would (text, a number, true, false or null)", node.start_mark)
+    raise yaml.constructor.ConstructorError(
+        None,
+        None,
+        f"the YAML tag {node.tag} is not allowed; write the value as JSON would (text, a number, true, false or null)",
+        node.start_mark,
+    )
 
 
 class Tagged:
@@ -102,9 +108,14 @@ def _tagged(loader, node):
 
 
 _CONSTRUCTORS: dict[str | None, Callable[[yaml.SafeLoader, yaml.Node], object]] = {
-    NULL: _null, BOOL: _bool, INT: _int, FLOAT: _float,
-    STR: _str, SEQ: yaml.SafeLoader.construct_yaml_seq,
-    MAP: yaml.SafeLoader.construct_yaml_map, None: _refused,
+    NULL: _null,
+    BOOL: _bool,
+    INT: _int,
+    FLOAT: _float,
+    STR: _str,
+    SEQ: yaml.SafeLoader.construct_yaml_seq,
+    MAP: yaml.SafeLoader.construct_yaml_map,
+    None: _refused,
     **{_TAG + name: _tagged for name in ("binary", "set", "timestamp", "omap", "pairs")},
 }
 

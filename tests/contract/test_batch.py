@@ -17,8 +17,14 @@ CALL_42 = sorted(EXAMPLES.glob("call-42-*"))
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "amif_rules", "check", *args], input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "amif_rules", "check", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
 
 
 def lines(output: str) -> list[dict]:

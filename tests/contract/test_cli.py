@@ -13,15 +13,19 @@ from conftest import ENGINES, EXAMPLES
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "amif_rules", *args], input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "amif_rules", *args], input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
 
 
-@pytest.mark.parametrize(("name", "status", "word"), [
-    ("call-42-eligible-antwerpen.json", 0, "ONTVANKELIJK"),
-    ("call-42-ineligible-leuven.json", 1, "NIET ONTVANKELIJK"),
-    ("call-42-incomplete-brussel.json", 3, "ONVOLLEDIG"),
-])
+@pytest.mark.parametrize(
+    ("name", "status", "word"),
+    [
+        ("call-42-eligible-antwerpen.json", 0, "ONTVANKELIJK"),
+        ("call-42-ineligible-leuven.json", 1, "NIET ONTVANKELIJK"),
+        ("call-42-incomplete-brussel.json", 3, "ONVOLLEDIG"),
+    ],
+)
 def test_check_text_and_exit_status(name, status, word):
     result = run("check", str(EXAMPLES / name))
     assert result.returncode == status, result.stderr
@@ -48,13 +52,24 @@ def test_check_reads_standard_input():
 
 
 def test_bad_input_names_every_path_and_shows_no_traceback():
-    document = {"call": "42", "submitted_at": "next monday", "applicant": {"kind": "cpas", "municipality": {"population": -5}},
-                "participants": [{"nationalities": ["sy"], "residence": "illegal"}], "budget": {"amif": "12,50"}}
+    document = {
+        "call": "42",
+        "submitted_at": "next monday",
+        "applicant": {"kind": "cpas", "municipality": {"population": -5}},
+        "participants": [{"nationalities": ["sy"], "residence": "illegal"}],
+        "budget": {"amif": "12,50"},
+    }
     result = run("check", "-", stdin=json.dumps(document))
     assert result.returncode == 2
     assert result.stdout == ""
-    for path in ("submitted_at", "applicant.kind", "applicant.municipality.population",
-                 "participants[0].nationalities[0]", "participants[0].residence", "budget.amif"):
+    for path in (
+        "submitted_at",
+        "applicant.kind",
+        "applicant.municipality.population",
+        "participants[0].nationalities[0]",
+        "participants[0].residence",
+        "budget.amif",
+    ):
         assert path in result.stderr
     assert "Traceback" not in result.stderr
 
@@ -85,8 +100,17 @@ def test_missing_file_is_a_usage_error(tmp_path):
     assert "nope.json" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("args", [[], ["check"], ["check", "x.json", "--lang", "de"], ["frobnicate"],
-                                  ["check", "x.json", "--engine", "drools"], ["check", "x.json", "--on", "yesterday"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["check"],
+        ["check", "x.json", "--lang", "de"],
+        ["frobnicate"],
+        ["check", "x.json", "--engine", "drools"],
+        ["check", "x.json", "--on", "yesterday"],
+    ],
+)
 def test_usage_errors_exit_2(args):
     result = run(*args)
     assert result.returncode == 2

@@ -17,7 +17,6 @@ import amif_rules
 from amif_rules import cli, errors
 from amif_rules.cli import exits
 from amif_rules.errors import Location, RulesetError, RulesetProblem
-
 from conftest import EXAMPLES, ROOT
 
 ANTWERPEN = str(EXAMPLES / "call-42-eligible-antwerpen.json")
@@ -29,18 +28,21 @@ def _boom(*args, **kwargs):
     raise RuntimeError("boom")
 
 
-@pytest.mark.parametrize(("error", "status"), [
-    (errors.AmifRulesError("x"), 70),
-    (errors.EngineError("x"), 70),
-    (errors.InputError([errors.Problem("a", "b")]), 2),
-    (RulesetError([]), 2),
-    (errors.UnknownCall("x"), 2),
-    (errors.EngineUnavailable("x"), 2),
-    (errors.UsageError("x"), 2),
-    (errors.UnknownRuleset("x"), 2),
-    (errors.TestsFileError([]), 2),
-    (errors.PatchError("x"), 2),
-])
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (errors.AmifRulesError("x"), 70),
+        (errors.EngineError("x"), 70),
+        (errors.InputError([errors.Problem("a", "b")]), 2),
+        (RulesetError([]), 2),
+        (errors.UnknownCall("x"), 2),
+        (errors.EngineUnavailable("x"), 2),
+        (errors.UsageError("x"), 2),
+        (errors.UnknownRuleset("x"), 2),
+        (errors.TestsFileError([]), 2),
+        (errors.PatchError("x"), 2),
+    ],
+)
 def test_every_error_carries_its_exit_status(error, status):
     assert error.exit_status == status == exits.exit_status(error)
 
@@ -62,20 +64,41 @@ def _internal(monkeypatch, capsys, target: str, argv: list[str]) -> tuple[int, s
     return status, err
 
 
-@pytest.mark.parametrize(("target", "argv", "line"), [
-    ("amif_rules.cli.check.check", ["check", ANTWERPEN],
-     "amif-rules: internal error (RuntimeError: boom); please report it with the document that caused it\n"),
-    ("amif_rules.catalog.bundled", ["calls"],
-     "amif-rules: internal error (RuntimeError: boom); please report it with the document that caused it\n"),
-    ("amif_rules.toolkit.cases.run_paths", ["test", ROUTING_TESTS],
-     "amif-rules: internal error (RuntimeError: boom); please report it\n"),
-    ("amif_rules.toolkit.lint.lint_paths", ["lint", str(ROOT / "rulesets" / "call-42.yaml")],
-     "amif-rules: internal error in lint (RuntimeError: boom); please report it with the ruleset that caused it\n"),
-    ("amif_rules.toolkit.impact.impact", ["impact", "call-42", "call-42-threshold-100000", PORTFOLIO],
-     "amif-rules: internal error (RuntimeError: boom); please report it\n"),
-    ("amif_rules.toolkit.portfolio.write_portfolio", ["portfolio"],
-     "amif-rules: internal error (RuntimeError: boom); please report it\n"),
-])
+@pytest.mark.parametrize(
+    ("target", "argv", "line"),
+    [
+        (
+            "amif_rules.cli.check.check",
+            ["check", ANTWERPEN],
+            "amif-rules: internal error (RuntimeError: boom); please report it with the document that caused it\n",
+        ),
+        (
+            "amif_rules.catalog.bundled",
+            ["calls"],
+            "amif-rules: internal error (RuntimeError: boom); please report it with the document that caused it\n",
+        ),
+        (
+            "amif_rules.toolkit.cases.run_paths",
+            ["test", ROUTING_TESTS],
+            "amif-rules: internal error (RuntimeError: boom); please report it\n",
+        ),
+        (
+            "amif_rules.toolkit.lint.lint_paths",
+            ["lint", str(ROOT / "rulesets" / "call-42.yaml")],
+            "amif-rules: internal error in lint (RuntimeError: boom); please report it with the ruleset that caused it\n",
+        ),
+        (
+            "amif_rules.toolkit.impact.impact",
+            ["impact", "call-42", "call-42-threshold-100000", PORTFOLIO],
+            "amif-rules: internal error (RuntimeError: boom); please report it\n",
+        ),
+        (
+            "amif_rules.toolkit.portfolio.write_portfolio",
+            ["portfolio"],
+            "amif-rules: internal error (RuntimeError: boom); please report it\n",
+        ),
+    ],
+)
 def test_an_internal_error_is_one_line_and_exits_70_in_every_command(monkeypatch, capsys, target, argv, line):
     assert _internal(monkeypatch, capsys, target, argv) == (70, line)
 
@@ -114,8 +137,9 @@ def test_ctrl_c_exits_130_and_says_nothing(monkeypatch, capsys):
 
 def test_a_file_the_user_named_is_named_in_the_error(capsys, tmp_path):
     target = tmp_path / "no-such-folder" / "report.txt"
-    assert cli.main(["impact", "call-42", "call-42-threshold-100000", PORTFOLIO, "--engine", "python",
-                     "--output", str(target)]) == 2
+    assert (
+        cli.main(["impact", "call-42", "call-42-threshold-100000", PORTFOLIO, "--engine", "python", "--output", str(target)]) == 2
+    )
     assert capsys.readouterr().err == f"amif-rules: No such file or directory: {target}\n"
 
 
@@ -144,16 +168,22 @@ def _python(*code: str) -> subprocess.CompletedProcess:
 
 def test_the_toolkit_is_imported_only_when_its_command_runs():
     """The command line's cold start: building the parser and checking a document import no toolkit."""
-    done = _python("-c", "import sys\nfrom amif_rules import cli\ncli.build_parser()\n"
-                   f"status = cli.main(['check', {ANTWERPEN!r}, '--format', 'json'])\n"
-                   "print(status, sorted(m for m in sys.modules if m.startswith('amif_rules.toolkit')))")
+    done = _python(
+        "-c",
+        "import sys\nfrom amif_rules import cli\ncli.build_parser()\n"
+        f"status = cli.main(['check', {ANTWERPEN!r}, '--format', 'json'])\n"
+        "print(status, sorted(m for m in sys.modules if m.startswith('amif_rules.toolkit')))",
+    )
     assert done.stdout.splitlines()[-1] == "0 []", done.stderr
 
 
-@pytest.mark.parametrize(("old", "command"), [
-    ("amif_rules.toolkit.test_cli", "test"),
-    ("amif_rules.toolkit.lint_cli", "lint"),
-])
+@pytest.mark.parametrize(
+    ("old", "command"),
+    [
+        ("amif_rules.toolkit.test_cli", "test"),
+        ("amif_rules.toolkit.lint_cli", "lint"),
+    ],
+)
 def test_the_old_command_modules_still_run_their_command(old, command):
     alone = _python("-m", old, "--help")
     assert alone.returncode == 0 and alone.stdout == _python("-m", "amif_rules", command, "--help").stdout

@@ -140,7 +140,7 @@ def test_duration_must_be_a_whole_number(value):
 
 
 def test_call_as_number_is_refused_with_the_text_to_write():
-    """"call": 42 (a number) is an error that shows the quoted form "42"."""
+    """ "call": 42 (a number) is an error that shows the quoted form "42"."""
     message = only_problem({"call": 42}, "call")
     assert '"42"' in message
 
@@ -187,11 +187,13 @@ def test_enum_given_as_a_number_is_refused():
 
 def test_valid_enums_are_read_as_enum_members():
     """Valid enum strings become the model's enum members."""
-    app = read_application({
-        "applicant": {"kind": "community_commission"},
-        "partners": [{"kind": "ocmw", "role": "co_applicant"}],
-        "participants": [{"residence": "international_protection"}],
-    })
+    app = read_application(
+        {
+            "applicant": {"kind": "community_commission"},
+            "partners": [{"kind": "ocmw", "role": "co_applicant"}],
+            "participants": [{"residence": "international_protection"}],
+        }
+    )
     assert app.applicant.kind is OrganisationKind.COMMUNITY_COMMISSION
     assert app.partners[0].role is PartnerRole.CO_APPLICANT
     assert app.participants[0].residence is Residence.INTERNATIONAL_PROTECTION
@@ -222,11 +224,13 @@ def test_huge_duration_is_refused():
 
 
 def test_population_as_text_or_fraction_is_refused():
-    """"102275" (text) and 1.5 are not whole numbers."""
-    found = problems({
-        "applicant": {"municipality": {"population": "102275"}},
-        "partners": [{"municipality": {"population": 1.5}}],
-    })
+    """ "102275" (text) and 1.5 are not whole numbers."""
+    found = problems(
+        {
+            "applicant": {"municipality": {"population": "102275"}},
+            "partners": [{"municipality": {"population": 1.5}}],
+        }
+    )
     assert set(found) == {"applicant.municipality.population", "partners[0].municipality.population"}
 
 
@@ -345,13 +349,17 @@ def test_floats_of_whole_cents_read_as_the_exact_amount(cents):
 # -- dates and times ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["1990-02-30", "1990-13-01", "17/05/1990", "1990-5-17", "yesterday", 19900517, "1990-05-17T00:00:00"])
+@pytest.mark.parametrize(
+    "value", ["1990-02-30", "1990-13-01", "17/05/1990", "1990-5-17", "yesterday", 19900517, "1990-05-17T00:00:00"]
+)
 def test_malformed_birth_dates_are_refused(value):
     """birth_date must be an ISO calendar date; impossible dates and other forms are refused."""
     only_problem({"participants": [{"birth_date": value}]}, "participants[0].birth_date")
 
 
-@pytest.mark.parametrize("value", ["30/08/2019 14:00", "2019-08-30T25:00:00", "2019-02-30T10:00:00", "tomorrow", 1567166400, True])
+@pytest.mark.parametrize(
+    "value", ["30/08/2019 14:00", "2019-08-30T25:00:00", "2019-02-30T10:00:00", "tomorrow", 1567166400, True]
+)
 def test_malformed_submitted_at_is_refused(value):
     """submitted_at that is not an ISO date-time is refused at its path."""
     only_problem({"submitted_at": value}, "submitted_at")
@@ -375,7 +383,7 @@ def test_naive_submitted_at_is_brussels_local_time():
     winter = read_application({"submitted_at": "2019-12-02T14:00:00"}).submitted_at
     assert summer.utcoffset() == dt.timedelta(hours=2)
     assert winter.utcoffset() == dt.timedelta(hours=1)
-    assert summer == dt.datetime(2019, 8, 30, 12, 0, tzinfo=dt.timezone.utc)
+    assert summer == dt.datetime(2019, 8, 30, 12, 0, tzinfo=dt.UTC)
     assert summer.astimezone(BRUSSELS).hour == 14
 
 
@@ -404,8 +412,10 @@ def test_ambiguous_brussels_local_times_are_refused(value):
     assert "+02:00" in message
 
 
-@pytest.mark.parametrize("value, offset", [("2019-03-31T03:00:00", 2), ("2019-03-31T01:59:59", 1),
-                                           ("2019-10-27T03:00:00", 1), ("2019-10-27T01:59:59", 2)])
+@pytest.mark.parametrize(
+    "value, offset",
+    [("2019-03-31T03:00:00", 2), ("2019-03-31T01:59:59", 1), ("2019-10-27T03:00:00", 1), ("2019-10-27T01:59:59", 2)],
+)
 def test_times_next_to_the_clock_changes_are_accepted(value, offset):
     """The instants just outside the DST gap/overlap are unambiguous and accepted."""
     moment = read_application({"submitted_at": value}).submitted_at
@@ -415,7 +425,7 @@ def test_times_next_to_the_clock_changes_are_accepted(value, offset):
 def test_ambiguous_time_with_an_offset_is_accepted():
     """The fall-back hour is fine when the offset says which one is meant."""
     moment = read_application({"submitted_at": "2019-10-27T02:30:00+01:00"}).submitted_at
-    assert moment == dt.datetime(2019, 10, 27, 1, 30, tzinfo=dt.timezone.utc)
+    assert moment == dt.datetime(2019, 10, 27, 1, 30, tzinfo=dt.UTC)
 
 
 @settings(max_examples=200)
@@ -439,12 +449,14 @@ def test_yaml_does_not_turn_timestamps_into_datetime_objects():
 
 def test_unquoted_yaml_times_are_read_like_json_ones():
     """An unquoted YAML timestamp keeps its offset; an unquoted naive one is Brussels time; dates are dates."""
-    app = read_application(textwrap.dedent("""\
+    app = read_application(
+        textwrap.dedent("""\
         submitted_at: 2019-09-02T23:59:00
         participants:
           - birth_date: 1990-05-17
-    """))
-    assert app.submitted_at == dt.datetime(2019, 9, 2, 21, 59, tzinfo=dt.timezone.utc)
+    """)
+    )
+    assert app.submitted_at == dt.datetime(2019, 9, 2, 21, 59, tzinfo=dt.UTC)
     assert app.submitted_at.utcoffset() == dt.timedelta(hours=2)
     assert app.participants[0].birth_date == dt.date(1990, 5, 17)
     with_offset = read_application("submitted_at: 2019-08-30T14:00:00+05:00\n").submitted_at
@@ -453,7 +465,9 @@ def test_unquoted_yaml_times_are_read_like_json_ones():
 
 def test_date_and_datetime_objects_in_a_mapping():
     """A mapping may hold date/datetime objects; a datetime is not a birth date; a naive one is Brussels."""
-    app = read_application({"submitted_at": dt.datetime(2019, 8, 30, 14, 0), "participants": [{"birth_date": dt.date(2000, 1, 1)}]})
+    app = read_application(
+        {"submitted_at": dt.datetime(2019, 8, 30, 14, 0), "participants": [{"birth_date": dt.date(2000, 1, 1)}]}
+    )
     assert app.submitted_at.utcoffset() == dt.timedelta(hours=2)
     assert app.participants[0].birth_date == dt.date(2000, 1, 1)
     only_problem({"participants": [{"birth_date": dt.datetime(2000, 1, 1, 0, 0)}]}, "participants[0].birth_date")
@@ -463,7 +477,7 @@ def test_date_and_datetime_objects_in_a_mapping():
 
 
 def test_lowercase_country_code_is_refused_naming_the_upper_case_code():
-    """"sy" is refused at the element's path; the message says to write "SY"."""
+    """ "sy" is refused at the element's path; the message says to write "SY"."""
     message = only_problem({"participants": [{"nationalities": ["SY", "sy"]}]}, "participants[0].nationalities[1]")
     assert "'SY'" in message
 
@@ -481,15 +495,16 @@ def test_empty_nationalities_are_refused():
 
 
 def test_stateless_combined_with_a_code_is_refused():
-    """"stateless" cannot be listed together with a nationality."""
+    """ "stateless" cannot be listed together with a nationality."""
     message = only_problem({"participants": [{}, {"nationalities": ["SY", "stateless"]}]}, "participants[1].nationalities")
     assert "stateless" in message
 
 
 def test_valid_nationalities_including_kosovo_and_dual():
     """Dual nationals, stateless persons and XK (Kosovo) are read as tuples of codes."""
-    app = read_application({"participants": [
-        {"nationalities": ["SY", "BE"]}, {"nationalities": ["stateless"]}, {"nationalities": ["XK"]}]})
+    app = read_application(
+        {"participants": [{"nationalities": ["SY", "BE"]}, {"nationalities": ["stateless"]}, {"nationalities": ["XK"]}]}
+    )
     assert [p.nationalities for p in app.participants] == [("SY", "BE"), ("stateless",), ("XK",)]
 
 
@@ -525,13 +540,14 @@ def test_too_long_strings_are_refused_at_the_limit_plus_one():
 
 def test_too_long_lists_are_refused():
     """Lists longer than their limit are refused at the list's path."""
-    found = problems({
-        "participants": [{}] * (limits.MAX_PARTICIPANTS + 1),
-        "partners": [{}] * (limits.MAX_PARTNERS + 1),
-    })
+    found = problems(
+        {
+            "participants": [{}] * (limits.MAX_PARTICIPANTS + 1),
+            "partners": [{}] * (limits.MAX_PARTNERS + 1),
+        }
+    )
     assert set(found) == {"participants", "partners"}
-    only_problem({"participants": [{"nationalities": ["SY"] * (limits.MAX_NATIONALITIES + 1)}]},
-                 "participants[0].nationalities")
+    only_problem({"participants": [{"nationalities": ["SY"] * (limits.MAX_NATIONALITIES + 1)}]}, "participants[0].nationalities")
 
 
 def test_a_nationality_listed_twice_is_refused():
@@ -546,8 +562,16 @@ def test_lone_surrogates_in_text_are_refused():
 
 def test_objects_and_lists_of_the_wrong_shape_are_refused():
     """Objects where lists are expected, and the other way round, are named by path."""
-    found = problems({"form": [True], "applicant": "OCMW Gent", "partners": {"name": "x"},
-                      "participants": ["P-1"], "budget": 100, "applicant_extra": 1})
+    found = problems(
+        {
+            "form": [True],
+            "applicant": "OCMW Gent",
+            "partners": {"name": "x"},
+            "participants": ["P-1"],
+            "budget": 100,
+            "applicant_extra": 1,
+        }
+    )
     assert set(found) == {"form", "applicant", "partners", "participants[0]", "budget"}
 
 
@@ -656,8 +680,7 @@ def test_yaml_alias_bomb_is_handled_quickly():
         print("done")
     """)
     try:
-        result = subprocess.run([sys.executable, "-c", program], input=document, capture_output=True,
-                                text=True, timeout=15)
+        result = subprocess.run([sys.executable, "-c", program], input=document, capture_output=True, text=True, timeout=15)
     except subprocess.TimeoutExpired:
         pytest.fail("reading a 1 kB YAML alias bomb took more than 15 seconds")
     assert result.stdout.strip() == "done", result.stderr
@@ -681,13 +704,17 @@ def test_missing_fields_are_none_not_false():
 
 def test_null_fields_stay_none():
     """null is missing: None, never False, 0 or an empty value."""
-    app = read_application({
-        "call": None, "submitted_at": None, "duration_months": None,
-        "form": {"complete": None},
-        "applicant": {"kind": None, "municipality": {"nis_code": "11002", "population": None}},
-        "budget": {"amif": None, "cofinancing": {}},
-        "participants": [{"nationalities": None, "birth_date": None}],
-    })
+    app = read_application(
+        {
+            "call": None,
+            "submitted_at": None,
+            "duration_months": None,
+            "form": {"complete": None},
+            "applicant": {"kind": None, "municipality": {"nis_code": "11002", "population": None}},
+            "budget": {"amif": None, "cofinancing": {}},
+            "participants": [{"nationalities": None, "birth_date": None}],
+        }
+    )
     assert app.call is None and app.submitted_at is None and app.duration_months is None
     assert app.form.complete is None and app.form.signed is None
     assert app.applicant.kind is None
@@ -700,8 +727,7 @@ def test_null_fields_stay_none():
 
 def test_false_and_zero_are_kept_distinct_from_missing():
     """false stays False and 0 stays 0 (not confused with missing)."""
-    app = read_application({"form": {"complete": False, "signed": True}, "duration_months": 0,
-                            "budget": {"amif": "0.00"}})
+    app = read_application({"form": {"complete": False, "signed": True}, "duration_months": 0, "budget": {"amif": "0.00"}})
     assert app.form.complete is False and app.form.signed is True
     assert app.duration_months == 0
     assert app.budget.amif == Decimal("0.00")
@@ -729,8 +755,11 @@ def test_an_application_object_is_read_like_any_document():
     naive = attrs.evolve(app, submitted_at=dt.datetime(2019, 9, 2, 23, 59))
     assert read_application(naive).submitted_at == dt.datetime(2019, 9, 2, 23, 59, tzinfo=ZoneInfo("Europe/Brussels"))
     with pytest.raises(InputError) as error:
-        read_application(attrs.evolve(app, submitted_at=dt.datetime(2019, 10, 27, 2, 30),
-                                      budget=attrs.evolve(app.budget, amif=Decimal("1.005"))))
+        read_application(
+            attrs.evolve(
+                app, submitted_at=dt.datetime(2019, 10, 27, 2, 30), budget=attrs.evolve(app.budget, amif=Decimal("1.005"))
+            )
+        )
     assert error.value.paths == ("budget.amif", "submitted_at")
 
 
@@ -739,23 +768,39 @@ def test_an_application_object_is_read_like_any_document():
 
 def test_the_contract_example_reads_exactly():
     """The JSON example of contract §1 reads into the expected typed values."""
-    text = json.dumps({
-        "call": "42",
-        "submitted_at": "2019-08-30T14:00:00+02:00",
-        "form": {"complete": True, "signed": True},
-        "applicant": {"name": "OCMW Antwerpen", "kind": "ocmw",
-                      "municipality": {"nis_code": "11002", "name": "Antwerpen", "population": 523248}},
-        "partners": [{"name": "OCMW Mechelen", "kind": "ocmw", "role": "coaching",
-                      "municipality": {"nis_code": "12025", "name": "Mechelen", "population": 86304}}],
-        "participants": [{"id": "P-001", "nationalities": ["SY"], "residence": "international_protection"},
-                         {"id": "P-002", "nationalities": ["stateless"], "residence": "applicant"}],
-        "budget": {"total_eligible_cost": "400000.00", "amif": "300000.00",
-                   "cofinancing": {"pod_mi": "60000.00", "own": "40000.00"}},
-        "duration_months": 24,
-    })
+    text = json.dumps(
+        {
+            "call": "42",
+            "submitted_at": "2019-08-30T14:00:00+02:00",
+            "form": {"complete": True, "signed": True},
+            "applicant": {
+                "name": "OCMW Antwerpen",
+                "kind": "ocmw",
+                "municipality": {"nis_code": "11002", "name": "Antwerpen", "population": 523248},
+            },
+            "partners": [
+                {
+                    "name": "OCMW Mechelen",
+                    "kind": "ocmw",
+                    "role": "coaching",
+                    "municipality": {"nis_code": "12025", "name": "Mechelen", "population": 86304},
+                }
+            ],
+            "participants": [
+                {"id": "P-001", "nationalities": ["SY"], "residence": "international_protection"},
+                {"id": "P-002", "nationalities": ["stateless"], "residence": "applicant"},
+            ],
+            "budget": {
+                "total_eligible_cost": "400000.00",
+                "amif": "300000.00",
+                "cofinancing": {"pod_mi": "60000.00", "own": "40000.00"},
+            },
+            "duration_months": 24,
+        }
+    )
     app = read_application(text)
     assert app.call == "42"
-    assert app.submitted_at == dt.datetime(2019, 8, 30, 12, 0, tzinfo=dt.timezone.utc)
+    assert app.submitted_at == dt.datetime(2019, 8, 30, 12, 0, tzinfo=dt.UTC)
     assert app.applicant.municipality.population == 523248
     assert app.partners[0].role is PartnerRole.COACHING
     assert app.participants[1].nationalities == ("stateless",)
@@ -785,9 +830,16 @@ def test_to_document_reads_back_without_a_json_round_trip():
     """to_document writes plain values (choices as text), which read back to the same application."""
     from amif_rules.documents import to_document
 
-    app = read_application({"call": "42", "theme": "integration", "applicant": {"kind": "ocmw"},
-                            "partners": [{"role": "coaching", "kind": "ocmw"}], "activities": ["buddy"],
-                            "participants": [{"residence": "legal", "gender": "female", "nationalities": ["SY"]}]})
+    app = read_application(
+        {
+            "call": "42",
+            "theme": "integration",
+            "applicant": {"kind": "ocmw"},
+            "partners": [{"role": "coaching", "kind": "ocmw"}],
+            "activities": ["buddy"],
+            "participants": [{"residence": "legal", "gender": "female", "nationalities": ["SY"]}],
+        }
+    )
     document = to_document(app)
     assert document["applicant"]["kind"] == "ocmw" and type(document["applicant"]["kind"]) is str
     assert document["activities"] == ["buddy"] and type(document["activities"][0]) is str

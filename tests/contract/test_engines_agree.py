@@ -24,11 +24,21 @@ NATIONALITIES = st.one_of(
     st.just(["stateless"]),
 )
 RESIDENCES = st.sampled_from(["legal", "international_protection", "resettled", "relocated", "applicant", "irregular"])
-INSTANTS = st.sampled_from([
-    "2019-09-02T23:59:00+02:00", "2019-09-02T23:59:01+02:00", "2019-09-02T21:59:00Z", "2019-09-02T21:59:01Z",
-    "2019-09-02T23:59:00", "2019-09-02T23:59:00.000001", "2019-08-30T14:00:00+02:00", "2020-02-01T00:00:00+01:00",
-    "2020-01-31T23:59:59", "2013-07-01T00:00:00+02:00", "2019-09-03T00:00:00+02:00",
-])
+INSTANTS = st.sampled_from(
+    [
+        "2019-09-02T23:59:00+02:00",
+        "2019-09-02T23:59:01+02:00",
+        "2019-09-02T21:59:00Z",
+        "2019-09-02T21:59:01Z",
+        "2019-09-02T23:59:00",
+        "2019-09-02T23:59:00.000001",
+        "2019-08-30T14:00:00+02:00",
+        "2020-02-01T00:00:00+01:00",
+        "2020-01-31T23:59:59",
+        "2013-07-01T00:00:00+02:00",
+        "2019-09-03T00:00:00+02:00",
+    ]
+)
 
 
 def maybe(strategy):
@@ -86,7 +96,9 @@ def budgets(draw):
     else:
         amif = draw(st.integers(0, max(total_cents, 1)))
     result["amif"] = _cents(amif)
-    pod = draw(st.one_of(st.just(total_cents * 15 // 100), st.just(total_cents * 15 // 100 + 1), st.integers(0, max(total_cents, 1))))
+    pod = draw(
+        st.one_of(st.just(total_cents * 15 // 100), st.just(total_cents * 15 // 100 + 1), st.integers(0, max(total_cents, 1)))
+    )
     if draw(st.booleans()):
         result["cofinancing"] = {"pod_mi": _cents(pod)}
     for key in list(result):

@@ -32,8 +32,13 @@ def test_an_installed_package_carries_its_rulesets_and_examples():
 
 def test_the_command_runs_from_another_directory(tmp_path):
     example = Path(__file__).resolve().parents[2] / "examples" / "call-42-ineligible-leuven.json"
-    result = subprocess.run([sys.executable, "-m", "amif_rules", "check", str(example), "--lang", "en"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "amif_rules", "check", str(example), "--lang", "en"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
     assert "Leuven has 101,624 inhabitants" in result.stdout
 
@@ -50,4 +55,9 @@ def test_the_quick_header_agrees_with_the_full_load():
         head = catalog.header(path)
         ruleset = amif_rules.load_ruleset(path)
         assert (head.call, head.status, head.valid_from, head.valid_until, head.abstract) == (
-            ruleset.call, ruleset.status, ruleset.valid_from, ruleset.valid_until, ruleset.abstract), path.name
+            ruleset.call,
+            ruleset.status,
+            ruleset.valid_from,
+            ruleset.valid_until,
+            ruleset.abstract,
+        ), path.name

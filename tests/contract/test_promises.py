@@ -100,8 +100,7 @@ def _with(path: str, value) -> dict:
 REFUSED = [
     ("1 a nanosecond late", _with("submitted_at", "2019-09-02T23:59:00.000000001+02:00"), ("submitted_at",)),
     ("2 a 4,301-digit duration", {"call": "42", "duration_months": 10**4300}, ("duration_months",)),
-    ("2 a 4,301-digit population", _with("applicant.municipality.population", 10**4300),
-     ("applicant.municipality.population",)),
+    ("2 a 4,301-digit population", _with("applicant.municipality.population", 10**4300), ("applicant.municipality.population",)),
     ("2 a 4,301-digit amount", _with("budget.amif", 10**4300), ("budget.amif",)),
     ("7 a week date", _with("submitted_at", "2019-W35-5T14:00:00+02:00"), ("submitted_at",)),
     ("7 the basic format", _with("submitted_at", "20190830T140000Z"), ("submitted_at",)),
@@ -113,8 +112,7 @@ REFUSED = [
     ("9 on", "call: '42'\nform:\n  signed: on\n", ("form.signed",)),
     ("10 an empty result", _with("results", [""]), ("results[0]",)),
     ("10 a blank result", _with("results", ["Een draaiboek", " \t "]), ("results[1]",)),
-    ("11 born after the submission", _with("participants.0.birth_date", "2020-01-01"),
-     ("participants[0].birth_date",)),
+    ("11 born after the submission", _with("participants.0.birth_date", "2020-01-01"), ("participants[0].birth_date",)),
     ("12 a million-digit amount", {"call": "42", "budget": {"amif": Decimal("1e999999")}}, ("budget.amif",)),
     ("12 a 4,000-digit integer", {"call": "42", "budget": {"amif": 10**4000}}, ("budget.amif",)),
 ]
@@ -193,7 +191,8 @@ def test_the_verdict_cannot_be_changed(engine):
     verdict.to_dict()["rules"][8]["fields"]["participants[0].nationalities"].append("BE")
     assert verdict.to_json() == before
     assert verdict.rule("participant-third-country-national", "participants[3]").to_dict()["fields"][
-        "participants[3].nationalities"] == ["MA", "TR"]
+        "participants[3].nationalities"
+    ] == ["MA", "TR"]
 
 
 # -- 1: instants --------------------------------------------------------------------------------------------------
@@ -220,8 +219,11 @@ def test_the_deadline_of_call_42_is_among_the_instant_boundaries():
 def iso_texts(draw, moment: dt.datetime, fraction: str) -> str:
     """``moment`` (whole seconds) plus ``0.fraction`` s, written in one of the contract's forms."""
     zone = draw(st.sampled_from(["brussels-offset", "utc-z", "+05:30", "-03:00", "local"]))
-    shown = {"brussels-offset": moment.astimezone(BRUSSELS), "local": moment.astimezone(BRUSSELS),
-             "utc-z": moment.astimezone(dt.timezone.utc)}.get(zone)
+    shown = {
+        "brussels-offset": moment.astimezone(BRUSSELS),
+        "local": moment.astimezone(BRUSSELS),
+        "utc-z": moment.astimezone(dt.UTC),
+    }.get(zone)
     if shown is None:
         sign = 1 if zone[0] == "+" else -1
         shown = moment.astimezone(dt.timezone(sign * dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))))
@@ -234,9 +236,13 @@ def iso_texts(draw, moment: dt.datetime, fraction: str) -> str:
 
 
 @settings(max_examples=300, deadline=None)
-@given(data=st.data(), seconds=st.integers(0, 10**6), fraction=st.text("0123456789", max_size=18),
-       boundary=st.sampled_from(INSTANT_BOUNDARIES) if INSTANT_BOUNDARIES else st.nothing(),
-       engine=st.sampled_from(ENGINES))
+@given(
+    data=st.data(),
+    seconds=st.integers(0, 10**6),
+    fraction=st.text("0123456789", max_size=18),
+    boundary=st.sampled_from(INSTANT_BOUNDARIES) if INSTANT_BOUNDARIES else st.nothing(),
+    engine=st.sampled_from(ENGINES),
+)
 def test_an_instant_after_a_deadline_by_any_amount_fails_or_is_refused(data, seconds, fraction, boundary, engine):
     """Any instant past a bound by any amount ISO 8601 can write (a nanosecond, a second, a
     week) breaks the comparison, or is refused at ``submitted_at`` when it is more precise
@@ -247,7 +253,9 @@ def test_an_instant_after_a_deadline_by_any_amount_fails_or_is_refused(data, sec
         return
     limit = dt.datetime.fromisoformat(bound.value) if isinstance(bound.value, str) else bound.value
     later = bound.op in ("<=", "<")  # an upper bound: past it is later
-    whole = limit + (dt.timedelta(seconds=seconds) if later else -dt.timedelta(seconds=seconds + (1 if fraction.strip("0") else 0)))
+    whole = limit + (
+        dt.timedelta(seconds=seconds) if later else -dt.timedelta(seconds=seconds + (1 if fraction.strip("0") else 0))
+    )
     if not later and fraction.strip("0"):
         # earlier by seconds + 0.fraction: the whole second before, plus (1 - 0.fraction)
         complement = str(10 ** len(fraction) - int(fraction)).rjust(len(fraction), "0")
@@ -265,8 +273,7 @@ def test_an_instant_after_a_deadline_by_any_amount_fails_or_is_refused(data, sec
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=st.data(), seconds=st.integers(0, 10**6), fraction=st.text("0123456789", max_size=6),
-       engine=st.sampled_from(ENGINES))
+@given(data=st.data(), seconds=st.integers(0, 10**6), fraction=st.text("0123456789", max_size=6), engine=st.sampled_from(ENGINES))
 def test_an_instant_at_or_before_the_deadline_by_any_written_amount_passes(data, seconds, fraction, engine):
     """The other side of call 42's deadline (23:59:00 Brussels time is the last instant accepted)."""
     whole = DEADLINE - dt.timedelta(seconds=seconds + (1 if fraction.strip("0") else 0))
@@ -290,8 +297,7 @@ def _leaf_paths() -> list[str]:
     paths = [path for path, kind in schema.ROOT_FIELDS.items() if kind.kind != schema.LIST]
     for scope, fields in schema.SCOPE_FIELDS.items():
         paths += [f"{scope}.0.{path}" for path in fields]
-    return sorted(paths) + ["results.0", "activities.0", "participants.0.nationalities.0", "extra_field",
-                            "applicant.extra_field"]
+    return sorted(paths) + ["results.0", "activities.0", "participants.0.nationalities.0", "extra_field", "applicant.extra_field"]
 
 
 LEAVES = _leaf_paths()
@@ -309,7 +315,7 @@ def long_numbers(draw):
     elif shape == "fraction":
         text = sign + lead + "." + "7" * digits
     elif shape == "exponent":
-        text = sign + lead + "e" + str(draw(st.integers(0, 10**draw(st.integers(1, 30)))))
+        text = sign + lead + "e" + str(draw(st.integers(0, 10 ** draw(st.integers(1, 30)))))
     else:
         text = sign + "0." + "0" * digits + lead
     return text
@@ -330,8 +336,12 @@ MARK = "31415926535897932384626433832795"  # stands for the number while the JSO
 
 
 @settings(max_examples=200, deadline=None)
-@given(path=st.sampled_from(LEAVES), number=long_numbers(), form=st.sampled_from(["json", "yaml", "dict"]),
-       engine=st.sampled_from(ENGINES))
+@given(
+    path=st.sampled_from(LEAVES),
+    number=long_numbers(),
+    form=st.sampled_from(["json", "yaml", "dict"]),
+    engine=st.sampled_from(ENGINES),
+)
 def test_numbers_of_any_length_in_any_field_and_form_give_a_verdict_or_name_the_path(path, number, form, engine):
     """A number of any length (an integer of 12,000 digits, ``1e<30 digits>``, a fraction of
     12,000 digits), in any field, as a mapping, JSON text or YAML text: a verdict (an extra
@@ -353,8 +363,9 @@ def test_numbers_of_any_length_in_any_field_and_form_give_a_verdict_or_name_the_
     kind, result = outcome_or_paths(document, engine=engine)
     wanted = _bracketed(path)
     if kind == "input":
-        assert result == (wanted,) or (wanted.startswith("participants[0].nationalities") and result == (
-            "participants[0].nationalities[0]",)), (path, result)
+        assert result == (wanted,) or (
+            wanted.startswith("participants[0].nationalities") and result == ("participants[0].nationalities[0]",)
+        ), (path, result)
     else:  # an extra field is ignored; a field of the contract takes only a number it can hold
         assert "extra_field" in path or len(number) <= 30, (path, number[:40])
 
@@ -401,8 +412,11 @@ def test_a_batch_checks_every_document_whatever_they_hold(tmp_path_factory, item
 
 
 @settings(max_examples=60, deadline=None)
-@given(document=testing.applications("42"), naive=st.datetimes(dt.datetime(2019, 1, 1), dt.datetime(2020, 12, 31)),
-       engine=st.sampled_from(ENGINES))
+@given(
+    document=testing.applications("42"),
+    naive=st.datetimes(dt.datetime(2019, 1, 1), dt.datetime(2020, 12, 31)),
+    engine=st.sampled_from(ENGINES),
+)
 def test_an_application_object_gives_the_verdict_of_its_document(document, naive, engine):
     """An Application with a time without offset gives the verdict of the document that
     writes that time without an offset (Brussels time), refused in the same way when the
@@ -427,25 +441,43 @@ _SPACES = st.sampled_from(["", " ", "\t", "\n", "\r", "\u00a0", "\u2003", "\x1c"
 def instant_like(draw):
     """Texts near the contract's date-time: valid ones, and ones a lenient ISO parser takes."""
     parts = [
-        draw(st.sampled_from(["2019-08-30", "2019-02-29", "2020-02-29", "2019-W35-5", "20190830", "2019-242",
-                              "1899-12-31", "2201-01-01", "٢٠١٩-08-30"])),
+        draw(
+            st.sampled_from(
+                [
+                    "2019-08-30",
+                    "2019-02-29",
+                    "2020-02-29",
+                    "2019-W35-5",
+                    "20190830",
+                    "2019-242",
+                    "1899-12-31",
+                    "2201-01-01",
+                    "٢٠١٩-08-30",
+                ]
+            )
+        ),
         draw(st.sampled_from(["T", " ", "t", "", "_"])),
         draw(st.sampled_from(["14:00", "14", "1400", "14:00:00", "23:59:59", "24:00", "14:60", "14:00:60", "02:30"])),
         draw(st.sampled_from(["", ".5", ".123456", ".1234567", ".000000000", ".123456000", ",5", "."])),
-        draw(st.sampled_from(["", "Z", "z", "+02:00", "-00:00", "+0200", "+02", "+24:00", "+02:60", "+02:00:30",
-                              "[Europe/Brussels]", "UTC"])),
+        draw(
+            st.sampled_from(
+                ["", "Z", "z", "+02:00", "-00:00", "+0200", "+02", "+24:00", "+02:60", "+02:00:30", "[Europe/Brussels]", "UTC"]
+            )
+        ),
     ]
     return draw(_SPACES) + "".join(parts) + draw(_SPACES)
 
 
 @st.composite
 def money_like(draw):
-    return draw(st.one_of(
-        st.from_regex(r"\A[ \t\n\r\u00a0]?-?[0-9]{0,13}([.,][0-9]{0,4})?[ \t\n\r\u2003]?\Z", fullmatch=True),
-        st.decimals(allow_nan=False, allow_infinity=False, places=None).map(lambda d: d),
-        st.integers(-10, 10**12),
-        st.floats(allow_nan=False, allow_infinity=False, min_value=-1, max_value=2e11),
-    ))
+    return draw(
+        st.one_of(
+            st.from_regex(r"\A[ \t\n\r\u00a0]?-?[0-9]{0,13}([.,][0-9]{0,4})?[ \t\n\r\u2003]?\Z", fullmatch=True),
+            st.decimals(allow_nan=False, allow_infinity=False, places=None).map(lambda d: d),
+            st.integers(-10, 10**12),
+            st.floats(allow_nan=False, allow_infinity=False, min_value=-1, max_value=2e11),
+        )
+    )
 
 
 def _json_twin(document):
@@ -455,20 +487,26 @@ def _json_twin(document):
 
 CANDIDATES = [
     ("submitted_at", instant_like()),
-    ("participants.0.birth_date", st.one_of(
-        st.from_regex(r"\A[ \t\n\r\u00a0]?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ \n\ufeff]?\Z", fullmatch=True),
-        st.dates().map(str))),
+    (
+        "participants.0.birth_date",
+        st.one_of(
+            st.from_regex(r"\A[ \t\n\r\u00a0]?[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ \n\ufeff]?\Z", fullmatch=True), st.dates().map(str)
+        ),
+    ),
     ("budget.amif", money_like()),
     ("budget.cofinancing.pod_mi", money_like()),
-    ("applicant.municipality.nis_code", st.one_of(st.from_regex(r"\A[0-9]{4,6}\n?\Z", fullmatch=True),
-                                                  st.integers(0, 99999))),
+    ("applicant.municipality.nis_code", st.one_of(st.from_regex(r"\A[0-9]{4,6}\n?\Z", fullmatch=True), st.integers(0, 99999))),
     ("applicant.municipality.population", st.one_of(st.integers(-5, 10**9), st.decimals(allow_nan=False, places=1))),
-    ("participants.0.nationalities.0", st.one_of(st.text(string.ascii_letters, min_size=1, max_size=3),
-                                                 st.sampled_from(["stateless", "SY", "XX", "EU"]))),
+    (
+        "participants.0.nationalities.0",
+        st.one_of(st.text(string.ascii_letters, min_size=1, max_size=3), st.sampled_from(["stateless", "SY", "XX", "EU"])),
+    ),
     ("participants.0.first_language", st.text(string.ascii_letters, min_size=1, max_size=3)),
     ("participants.0.residence", st.sampled_from(["legal", "Legal", "legal ", "irregular", "x"])),
-    ("results.0", st.text(alphabet=st.sampled_from([" ", "\t", "\u00a0", "\ufeff", "\x1c", "\u2028", "a", "\u200b"]),
-                          max_size=4)),
+    (
+        "results.0",
+        st.text(alphabet=st.sampled_from([" ", "\t", "\u00a0", "\ufeff", "\x1c", "\u2028", "a", "\u200b"]), max_size=4),
+    ),
     ("duration_months", st.one_of(st.integers(-3, 2000), st.decimals(allow_nan=False, places=2))),
 ]
 
@@ -489,21 +527,51 @@ def test_what_the_reader_accepts_the_schema_accepts(data, candidate):
 
 
 def test_the_schema_refuses_the_reproductions_of_item_7():
-    for text in ("2019-W35-5T14:00:00+02:00", "20190830T140000Z", "2019-08-30T14",
-                 "2019-09-02T23:59:00.000000001+02:00"):
+    for text in ("2019-W35-5T14:00:00+02:00", "20190830T140000Z", "2019-08-30T14", "2019-09-02T23:59:00.000000001+02:00"):
         assert list(VALIDATOR.iter_errors(dict(D, submitted_at=text))), text
 
 
 # -- 9: YAML as JSON would read it ----------------------------------------------------------------------------------
 
 #: Plain scalars YAML 1.1 (and YAML 1.2's core schema, for some) would type.
-GUESSES = ["yes", "no", "on", "off", "y", "n", "Yes", "NO", "On", "True", "FALSE", "Null", "NULL", "~", "0x12",
-           "0o17", "017", "+12", "1_000", "50:00", "1:20:30", ".inf", "-.Inf", ".NaN", ".5", "1.", "2019-08-30",
-           "2019-08-30T14:00:00Z", "<<", "=", "0b101", "1e", "12e3.5"]
+GUESSES = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "y",
+    "n",
+    "Yes",
+    "NO",
+    "On",
+    "True",
+    "FALSE",
+    "Null",
+    "NULL",
+    "~",
+    "0x12",
+    "0o17",
+    "017",
+    "+12",
+    "1_000",
+    "50:00",
+    "1:20:30",
+    ".inf",
+    "-.Inf",
+    ".NaN",
+    ".5",
+    "1.",
+    "2019-08-30",
+    "2019-08-30T14:00:00Z",
+    "<<",
+    "=",
+    "0b101",
+    "1e",
+    "12e3.5",
+]
 
 
-@given(scalar=st.one_of(st.sampled_from(GUESSES),
-                        st.from_regex(r"\A[-+]?(0[xob])?[0-9_:.eE]{1,8}\Z", fullmatch=True)))
+@given(scalar=st.one_of(st.sampled_from(GUESSES), st.from_regex(r"\A[-+]?(0[xob])?[0-9_:.eE]{1,8}\Z", fullmatch=True)))
 def test_yaml_never_types_what_json_would_not(scalar):
     """A plain scalar is typed only when JSON would read it as that type; otherwise text."""
     try:
@@ -532,11 +600,21 @@ def test_yaml_has_no_merge_keys():
 
 
 @settings(max_examples=80, deadline=None)
-@given(document=testing.applications("42"), extra=st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8),
-              st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: Decimal(str(d)))),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3), max_leaves=8),
-    engine=st.sampled_from(ENGINES))
+@given(
+    document=testing.applications("42"),
+    extra=st.recursive(
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.text(max_size=8),
+            st.decimals(allow_nan=False, allow_infinity=False).map(lambda d: Decimal(str(d))),
+        ),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+        max_leaves=8,
+    ),
+    engine=st.sampled_from(ENGINES),
+)
 def test_a_yaml_document_and_its_json_twin_agree(document, extra, engine):
     """The same document as JSON text, as JSON text read as YAML, and as block YAML gives one verdict."""
     document = dict(document, extra=extra)
@@ -556,8 +634,9 @@ def test_results_is_a_list_of_texts_rules_count():
 
 
 @settings(max_examples=100, deadline=None)
-@given(path=st.sampled_from(TEXT_LISTS), texts=st.lists(st.text(max_size=5), min_size=1, max_size=6),
-       engine=st.sampled_from(ENGINES))
+@given(
+    path=st.sampled_from(TEXT_LISTS), texts=st.lists(st.text(max_size=5), min_size=1, max_size=6), engine=st.sampled_from(ENGINES)
+)
 def test_a_blank_entry_in_any_list_of_texts_is_refused_at_its_path(path, texts, engine):
     """One rule for every list of texts: an entry that is empty or only spaces is an input
     error at its own path; every other entry is read as written."""
@@ -577,8 +656,11 @@ def test_a_blank_entry_in_any_list_of_texts_is_refused_at_its_path(path, texts, 
 
 
 @settings(max_examples=100, deadline=None)
-@given(born=st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)), on=st.one_of(st.none(), st.dates(
-    dt.date(1990, 1, 1), dt.date(2030, 1, 1))), engine=st.sampled_from(ENGINES))
+@given(
+    born=st.dates(dt.date(1900, 1, 1), dt.date(2200, 12, 31)),
+    on=st.one_of(st.none(), st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1))),
+    engine=st.sampled_from(ENGINES),
+)
 def test_a_participant_born_after_the_reference_date_is_refused(born, on, engine):
     """Born after the Brussels date of the submission, or after the date ``on`` the rules
     are evaluated on: an input error at that participant's birth date; else no error there."""
@@ -598,7 +680,7 @@ def test_every_reproduction_in_one_folder_batch(tmp_path):
     """The reproductions as files of one folder: one line each, in order, each an input error
     naming its path, none stopping the batch; a good document after them is checked."""
     names = []
-    for index, (name, document, _) in enumerate(REFUSED):
+    for index, (_name, document, _) in enumerate(REFUSED):
         file = tmp_path / (f"{index:02d}.yaml" if isinstance(document, str) else f"{index:02d}.json")
         file.write_bytes(_as_text(document))
         names.append(file.name)
@@ -619,17 +701,22 @@ def _shares(total: str, amif: str, pod_mi: str) -> dict:
     return document
 
 
-@pytest.mark.parametrize(("document", "rule", "shown"), [
-    (_shares("1999.99", "1400.00", "300.00"), "pod-mi-share-max", "(€299.99)"),
-    (_shares("1000.01", "750.01", "150.00"), "amif-share-max", "(€750.00)"),
-    (_shares("0.00", "750.00", "0.00"), "amif-share-max", "(undefined: division by zero)"),
-], ids=["3 pod mi", "3 amif", "4 zero total"])
+@pytest.mark.parametrize(
+    ("document", "rule", "shown"),
+    [
+        (_shares("1999.99", "1400.00", "300.00"), "pod-mi-share-max", "(€299.99)"),
+        (_shares("1000.01", "750.01", "150.00"), "amif-share-max", "(€750.00)"),
+        (_shares("0.00", "750.00", "0.00"), "amif-share-max", "(undefined: division by zero)"),
+    ],
+    ids=["3 pod mi", "3 amif", "4 zero total"],
+)
 def test_the_share_messages_through_the_api_and_the_command_line(document, rule, shown, engine):
     """3 and 4: the same message in process and from ``amif-rules check --format json``."""
     message = amif_rules.check(document, lang="en", engine=engine).rule(rule).message
     assert shown in message and "(missing)" not in message
-    code, out, _ = run_cli("check", "-", "--lang", "en", "--format", "json", "--engine", engine,
-                           stdin=json.dumps(document).encode())
+    code, out, _ = run_cli(
+        "check", "-", "--lang", "en", "--format", "json", "--engine", engine, stdin=json.dumps(document).encode()
+    )
     assert code == 1
     assert [r["message"] for r in json.loads(out)["rules"] if r["id"] == rule] == [message]
 
@@ -637,7 +724,7 @@ def test_the_share_messages_through_the_api_and_the_command_line(document, rule,
 def test_the_reliability_page_names_tests_that_exist():
     """docs/reliability.md §7 names, for each defect, the tests that close its class."""
     page = (Path(__file__).resolve().parents[2] / "docs" / "reliability.md").read_text(encoding="utf-8")
-    section = page[page.index("## 7. Promises kept"):]
+    section = page[page.index("## 7. Promises kept") :]
     named = set()
     for match in re.finditer(r"`(tests/[\w/]+\.py)::(test_\w+)", section):
         named.add((match.group(1), match.group(2)))

@@ -7,11 +7,11 @@ import json
 import jsonschema
 import pytest
 from hypothesis import given, settings
+from test_engines_agree import applications
 
 import amif_rules
 from amif_rules.verdict import RuleResult, aggregate
 from conftest import ENGINES, EXAMPLES
-from test_engines_agree import applications
 
 SCHEMA = amif_rules.verdict_schema()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -47,13 +47,16 @@ def result(outcome: str, severity: str = "error", missing: tuple[str, ...] = ())
     return RuleResult("r", outcome, severity, "m", {path: None for path in missing}, "s")
 
 
-@pytest.mark.parametrize(("outcomes", "expected"), [
-    ([result("pass"), result("not_applicable")], ("eligible", ())),
-    ([result("pass"), result("fail", "warning")], ("eligible", ())),
-    ([result("unknown", missing=("b", "a")), result("pass")], ("incomplete", ("a", "b"))),
-    ([result("unknown", "warning", missing=("w",))], ("incomplete", ("w",))),
-    ([result("unknown", missing=("a",)), result("fail")], ("ineligible", ())),
-    ([result("fail", "warning"), result("unknown", missing=("a",))], ("incomplete", ("a",))),
-])
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        ([result("pass"), result("not_applicable")], ("eligible", ())),
+        ([result("pass"), result("fail", "warning")], ("eligible", ())),
+        ([result("unknown", missing=("b", "a")), result("pass")], ("incomplete", ("a", "b"))),
+        ([result("unknown", "warning", missing=("w",))], ("incomplete", ("w",))),
+        ([result("unknown", missing=("a",)), result("fail")], ("ineligible", ())),
+        ([result("fail", "warning"), result("unknown", missing=("a",))], ("incomplete", ("a",))),
+    ],
+)
 def test_aggregation(outcomes, expected):
     assert aggregate(tuple(outcomes)) == expected

@@ -12,11 +12,23 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCHMARKS = ROOT / "benchmarks"
-CONTESTANTS = ("handwritten", "amif-python", "amif-durable", "raw-durable", "zen-graph", "zen-expression",
-               "zen-expression-per-rule")
+CONTESTANTS = (
+    "handwritten",
+    "amif-python",
+    "amif-durable",
+    "raw-durable",
+    "zen-graph",
+    "zen-expression",
+    "zen-expression-per-rule",
+)
 #: Contestants that may be unavailable, and the module whose absence excuses it.
-OPTIONAL = {"amif-durable": "durable_rules_engine", "raw-durable": "durable_rules_engine",
-            "zen-graph": "zen", "zen-expression": "zen", "zen-expression-per-rule": "zen"}
+OPTIONAL = {
+    "amif-durable": "durable_rules_engine",
+    "raw-durable": "durable_rules_engine",
+    "zen-graph": "zen",
+    "zen-expression": "zen",
+    "zen-expression-per-rule": "zen",
+}
 
 
 def _importable(module: str) -> bool:
@@ -30,8 +42,13 @@ def _importable(module: str) -> bool:
 @pytest.fixture(scope="module")
 def quick_run(tmp_path_factory):
     output = tmp_path_factory.mktemp("bench") / "results.json"
-    done = subprocess.run([sys.executable, str(BENCHMARKS / "harness.py"), "--quick", "--output", str(output)],
-                          capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "harness.py"), "--quick", "--output", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(ROOT),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(output.read_text(encoding="utf-8")), done
 
@@ -115,11 +132,19 @@ def test_the_dataset_is_fixed_by_its_seed(monkeypatch):
 
 def test_the_stages_add_up_to_a_check():
     """benchmarks/stages.py times each stage of check() beside the hand-written function."""
-    done = subprocess.run([sys.executable, str(BENCHMARKS / "stages.py"), "--documents", "20", "--rounds", "1"],
-                          capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "stages.py"), "--documents", "20", "--rounds", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(ROOT),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
-    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in done.stdout.splitlines()
-            if line.startswith("| ") and not line.startswith("| stage")}
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in done.stdout.splitlines()
+        if line.startswith("| ") and not line.startswith("| stage")
+    }
     assert "hand-written function (the whole decision)" in rows
     assert "read and validate the document (quickread)" in rows
     assert "check(...).outcomes(), the whole decision" in rows
@@ -130,9 +155,23 @@ def test_a_stream_is_checked_in_order_with_its_memory_watched(tmp_path):
     """benchmarks/batch_stream.py pipes generated documents through amif-rules check --jsonl
     --jobs 2 and checks every output line (what its million-document run does, smaller)."""
     output, chart = tmp_path / "stream.json", tmp_path / "memory.svg"
-    done = subprocess.run([sys.executable, str(BENCHMARKS / "batch_stream.py"), "300", "--jobs", "2",
-                           "--output", str(output), "--chart", str(chart)],
-                          capture_output=True, text=True, timeout=300, cwd=str(ROOT))
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "batch_stream.py"),
+            "300",
+            "--jobs",
+            "2",
+            "--output",
+            str(output),
+            "--chart",
+            str(chart),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(ROOT),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(output.read_text(encoding="utf-8"))
     assert result["counts"]["lines"] == 300 and result["counts"]["out_of_order"] == 0

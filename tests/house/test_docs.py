@@ -65,8 +65,7 @@ EXPECTED_FILES = ("user-guide.md", "ruleset-language.md", "rulesets/call-42.md",
 #: Files in which every block must be a tested example (no ``text``/``sh`` illustrations).
 ALL_TESTED = ("ruleset-language.md",)
 
-RUN_KINDS = {"python", "console", "yaml ruleset", "yaml ruleset-error", "json application", "yaml application",
-             "yaml excerpt"}
+RUN_KINDS = {"python", "console", "yaml ruleset", "yaml ruleset-error", "json application", "yaml application", "yaml excerpt"}
 RESULT_KINDS = {"text verdict", "text error"}
 ILLUSTRATION_KINDS = {"text", "sh"}
 OPTIONS = {
@@ -177,8 +176,9 @@ class FileRunner:
         if self.file.relative_to(DOCS).as_posix() in ALL_TESTED:
             for block in blocks:
                 if block.kind in ILLUSTRATION_KINDS:
-                    raise MalformedDocs(f"{block.where(self.file)}: every block of this file must be a tested example, "
-                                        f"not {block.kind!r}")
+                    raise MalformedDocs(
+                        f"{block.where(self.file)}: every block of this file must be a tested example, not {block.kind!r}"
+                    )
         ruleset = None
         ruleset_block = None
         applications_after_ruleset = 0
@@ -187,8 +187,7 @@ class FileRunner:
             block = blocks[index]
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             if block.kind in RESULT_KINDS:
-                raise MalformedDocs(f"{block.where(self.file)}: a {block.kind} block must follow the block it is the "
-                                    "result of")
+                raise MalformedDocs(f"{block.where(self.file)}: a {block.kind} block must follow the block it is the result of")
             if block.kind == "python":
                 self.doctest(block)
             elif block.kind == "console":
@@ -197,8 +196,9 @@ class FileRunner:
                 self.excerpt(block)
             elif block.kind == "yaml ruleset":
                 if ruleset_block is not None and applications_after_ruleset == 0:
-                    raise MalformedDocs(f"{ruleset_block.where(self.file)}: a ruleset example needs at least one "
-                                        "application block after it")
+                    raise MalformedDocs(
+                        f"{ruleset_block.where(self.file)}: a ruleset example needs at least one application block after it"
+                    )
                 ruleset_block, applications_after_ruleset = block, 0
                 try:
                     ruleset = self.load(block)
@@ -214,8 +214,7 @@ class FileRunner:
             elif block.kind in ("json application", "yaml application"):
                 self.need(block, following, "text verdict")
                 if ruleset_block is None and ruleset is None:
-                    raise MalformedDocs(f"{block.where(self.file)}: an application block needs a yaml ruleset block "
-                                        "above it")
+                    raise MalformedDocs(f"{block.where(self.file)}: an application block needs a yaml ruleset block above it")
                 applications_after_ruleset += 1
                 while index + 1 < len(blocks) and blocks[index + 1].kind == "text verdict":
                     if ruleset is not None:
@@ -223,8 +222,9 @@ class FileRunner:
                     index += 1
             index += 1
         if ruleset_block is not None and applications_after_ruleset == 0:
-            raise MalformedDocs(f"{ruleset_block.where(self.file)}: a ruleset example needs at least one application "
-                                "block after it")
+            raise MalformedDocs(
+                f"{ruleset_block.where(self.file)}: a ruleset example needs at least one application block after it"
+            )
 
     def load(self, block: Block):
         """Write a ruleset block to the working directory and load it from there (so that the
@@ -245,8 +245,7 @@ class FileRunner:
         if ">>>" not in block.text:
             raise MalformedDocs(f"{block.where(self.file)}: a python block must be a doctest (>>> lines)")
         parser = doctest.DocTestParser()
-        test = parser.get_doctest(block.text, self.globs, f"{self.file.name}:{block.line}", str(self.file),
-                                  block.line)
+        test = parser.get_doctest(block.text, self.globs, f"{self.file.name}:{block.line}", str(self.file), block.line)
         out: list[str] = []
         runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
         previous = Path.cwd()
@@ -269,15 +268,20 @@ class FileRunner:
             else:
                 commands[-1][1].append(line)
         package_root = str(Path(amif_rules.__file__).resolve().parents[1])
-        script = ["exec 2>&1",
-                  f'amif-rules() {{ {_quote(sys.executable)} -m amif_rules.cli "$@"; }}']
+        script = ["exec 2>&1", f'amif-rules() {{ {_quote(sys.executable)} -m amif_rules.cli "$@"; }}']
         for number, (command, _) in enumerate(commands):
             script.append(f"__status=$?; printf '\\n@@command {number}@@\\n'; (exit $__status)")
             script.append(command)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
-                   COLUMNS="80", LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8")
-        result = subprocess.run(["bash", "-c", "\n".join(script)], cwd=self.work, env=env, capture_output=True,
-                                text=True, timeout=300)
+        env = dict(
+            os.environ,
+            PYTHONPATH=os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+            COLUMNS="80",
+            LC_ALL="C.UTF-8",
+            PYTHONIOENCODING="utf-8",
+        )
+        result = subprocess.run(
+            ["bash", "-c", "\n".join(script)], cwd=self.work, env=env, capture_output=True, text=True, timeout=300
+        )
         pieces = re.split(r"\n?@@command (\d+)@@\n", "\n" + result.stdout)
         outputs = {int(pieces[i]): pieces[i + 1] for i in range(1, len(pieces) - 1, 2)}
         for number, (command, expected) in enumerate(commands):
@@ -404,11 +408,11 @@ def test_broken_blocks_are_refused(text: str, tmp_path: Path):
 def test_a_wrong_expected_verdict_fails(tmp_path: Path):
     text = (
         "```yaml ruleset\n"
-        "id: tiny\nversion: \"1\"\ntitle: {nl: t, fr: t, en: t}\nsource: s.txt\n"
+        'id: tiny\nversion: "1"\ntitle: {nl: t, fr: t, en: t}\nsource: s.txt\n'
         "rules:\n  - id: signed\n    check: form.signed\n    source: 's.txt, Info: \"ondertekend\"'\n"
-        "    messages: {pass: {nl: ja, fr: oui, en: \"yes\"}, fail: {nl: nee, fr: non, en: \"no\"}}\n"
+        '    messages: {pass: {nl: ja, fr: oui, en: "yes"}, fail: {nl: nee, fr: non, en: "no"}}\n'
         "```\n\n"
-        "```json application\n{\"form\": {\"signed\": true}}\n```\n\n"
+        '```json application\n{"form": {"signed": true}}\n```\n\n'
         "```text verdict\ntiny (version 1): INELIGIBLE\n```\n"
     )
     file = DOCS / "example.md"
@@ -418,18 +422,19 @@ def test_a_wrong_expected_verdict_fails(tmp_path: Path):
 
 
 def test_a_base_needs_no_application_and_the_next_block_extends_it(tmp_path: Path):
-    rule = ("rules:\n  - id: signed\n    check: form.signed\n    source: 's.txt, Info: \"ondertekend\"'\n"
-            "    messages: {pass: {nl: ja, fr: oui, en: \"yes\"}, fail: {nl: nee, fr: non, en: \"no\"}}\n")
+    rule = (
+        "rules:\n  - id: signed\n    check: form.signed\n    source: 's.txt, Info: \"ondertekend\"'\n"
+        '    messages: {pass: {nl: ja, fr: oui, en: "yes"}, fail: {nl: nee, fr: non, en: "no"}}\n'
+    )
     text = (
         "```yaml ruleset file=tiny-base.yaml\n"
-        "id: tiny-base\nversion: \"1\"\nabstract: true\ntitle: {nl: b, fr: b, en: b}\nsource: s.txt\n" + rule +
-        "```\n\n"
+        'id: tiny-base\nversion: "1"\nabstract: true\ntitle: {nl: b, fr: b, en: b}\nsource: s.txt\n' + rule + "```\n\n"
         "```yaml ruleset file=tiny.yaml\n"
-        "id: tiny\nversion: \"2\"\nextends: tiny-base\ntitle: {nl: t, fr: t, en: t}\n"
+        'id: tiny\nversion: "2"\nextends: tiny-base\ntitle: {nl: t, fr: t, en: t}\n'
         "rules:\n  - id: signed\n    severity: warning\n"
         "```\n\n"
-        "```json application\n{\"form\": {\"signed\": false}}\n```\n\n"
-        "```text verdict\ntiny (version 2): ELIGIBLE\n  ✘ signed (warning): no\n      s.txt, Info: \"ondertekend\"\n```\n"
+        '```json application\n{"form": {"signed": false}}\n```\n\n'
+        '```text verdict\ntiny (version 2): ELIGIBLE\n  ✘ signed (warning): no\n      s.txt, Info: "ondertekend"\n```\n'
     )
     file = DOCS / "example.md"
     runner = FileRunner(file, tmp_path)

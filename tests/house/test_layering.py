@@ -12,8 +12,6 @@ import fnmatch
 import re
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "amif_rules"
 PLAN = ROOT / "docs" / "architecture.md"
@@ -101,8 +99,12 @@ def test_every_module_has_a_place_in_the_plan():
 
 def test_every_entry_of_the_plan_names_modules_that_exist():
     names = list(modules())
-    stale = [pattern for row in plan().values() for pattern in row
-             if not any(fnmatch.fnmatchcase(name, full_name(pattern)) for name in names)]
+    stale = [
+        pattern
+        for row in plan().values()
+        for pattern in row
+        if not any(fnmatch.fnmatchcase(name, full_name(pattern)) for name in names)
+    ]
     assert not stale, f"the layers table names modules that do not exist: {stale}"
 
 

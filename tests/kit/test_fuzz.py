@@ -48,9 +48,13 @@ ELIGIBLE = json.loads((ROOT / "examples" / "call-42-eligible-antwerpen.json").re
 
 def fuzz(examples: int) -> settings:
     """Fuzzing settings: no shrinking (every case describes its fault), many examples."""
-    return settings(max_examples=examples * SCALE, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
-                    report_multiple_bugs=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+    return settings(
+        max_examples=examples * SCALE,
+        deadline=None,
+        phases=(Phase.explicit, Phase.reuse, Phase.generate),
+        report_multiple_bugs=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+    )
 
 
 def as_text(document) -> str | bytes:
@@ -129,8 +133,16 @@ def test_the_command_line_never_shows_a_traceback_in_a_real_process():
         json.dumps({**ELIGIBLE, "applicant": {"kind": "OCMW", "municipality": {"population": -1}}}).encode(),
     ]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
-    processes = [subprocess.Popen([sys.executable, "-m", "amif_rules", "check", "-"], stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in samples]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "amif_rules", "check", "-"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for _ in samples
+    ]
     for process, sample in zip(processes, samples):
         out, err = process.communicate(sample, timeout=120)
         text = err.decode("utf-8", "replace")
@@ -208,7 +220,7 @@ def test_every_key_of_a_ruleset_given_another_shape_is_a_ruleset_error(key):
         if name != key:
             continue
         for value in _RESHAPES:
-            text = "\n".join(lines[:index] + [f"{head}: {value}"] + lines[index + 1:])
+            text = "\n".join(lines[:index] + [f"{head}: {value}"] + lines[index + 1 :])
             try:
                 amif_rules.parse_ruleset(text, str(ROOT / "rulesets" / "call-42.yaml"))
             except amif_rules.RulesetError:
@@ -228,8 +240,25 @@ def test_a_lone_surrogate_in_ruleset_text_is_a_ruleset_error():
 
 _WATCHING = threading.local()
 _EVENTS: list[tuple[str, tuple]] = []
-_FORBIDDEN = ("os.system", "subprocess.Popen", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "exec", "socket.",
-              "ctypes.", "os.remove", "os.rename", "os.unlink", "shutil.", "os.chmod", "os.mkdir", "pty.", "webbrowser")
+_FORBIDDEN = (
+    "os.system",
+    "subprocess.Popen",
+    "os.exec",
+    "os.posix_spawn",
+    "os.spawn",
+    "os.fork",
+    "exec",
+    "socket.",
+    "ctypes.",
+    "os.remove",
+    "os.rename",
+    "os.unlink",
+    "shutil.",
+    "os.chmod",
+    "os.mkdir",
+    "pty.",
+    "webbrowser",
+)
 
 
 def _audit(event: str, args: tuple) -> None:
@@ -254,8 +283,12 @@ class Watch:
         return False
 
     def assert_inert(self, *secrets: Path) -> None:
-        allowed = [catalog.rulesets_dir().resolve(), Path(amif_rules.__file__).resolve().parent,
-                   Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
+        allowed = [
+            catalog.rulesets_dir().resolve(),
+            Path(amif_rules.__file__).resolve().parent,
+            Path(sys.prefix).resolve(),
+            Path(sys.base_prefix).resolve(),
+        ]
         for event, args in self.events:
             if event != "open":
                 raise AssertionError(f"forbidden audit event {event} {args!r}")
@@ -283,14 +316,20 @@ def _ruleset(check: str = "form.complete", messages: str | None = None, extra: s
 def _hostile(sentinel: Path, secret: Path) -> list[tuple[str, str]]:
     touch = f"touch {sentinel}"
     return [
-        ("yaml python tag on check", _ruleset().replace('check: "form.complete"', f"check: !!python/object/apply:os.system [{json.dumps(touch)}]")),
-        ("yaml python tag on a parameter", _ruleset(parameters=f"  p: {{value: !!python/object/apply:os.system [{json.dumps(touch)}], source: s}}\n")),
+        (
+            "yaml python tag on check",
+            _ruleset().replace('check: "form.complete"', f"check: !!python/object/apply:os.system [{json.dumps(touch)}]"),
+        ),
+        (
+            "yaml python tag on a parameter",
+            _ruleset(parameters=f"  p: {{value: !!python/object/apply:os.system [{json.dumps(touch)}], source: s}}\n"),
+        ),
         ("yaml python name", _ruleset().replace("version: '1'", "version: !!python/name:os.system")),
         ("yaml python module", _ruleset(extra="description: !!python/module:os\n")),
         ("__import__ call", _ruleset(f"__import__('os').system('{touch}') == 0")),
         ("open()", _ruleset(f"open('{secret}').read() == 'x'")),
-        ("eval()", _ruleset(f"eval('1') == 1")),
-        ("exec()", _ruleset(f"exec('import os') == 1")),
+        ("eval()", _ruleset("eval('1') == 1")),
+        ("exec()", _ruleset("exec('import os') == 1")),
         ("getattr", _ruleset("getattr(applicant, 'kind') == 'ocmw'")),
         ("class hierarchy walk", _ruleset("().__class__.__bases__[0].__subclasses__() == 1")),
         ("dunder attribute on a field", _ruleset("applicant.__class__ == 'x'")),
@@ -303,12 +342,36 @@ def _hostile(sentinel: Path, secret: Path) -> list[tuple[str, str]]:
         ("subscript", _ruleset("applicant['kind'] == 'ocmw'")),
         ("builtins name", _ruleset("__builtins__ == 1")),
         ("globals()", _ruleset("globals() == 1")),
-        ("template __import__", _ruleset(messages=f"pass: {{nl: \"{{__import__('os').system('{touch}')}}\", fr: p, en: p}}\n      fail: {{nl: f, fr: f, en: f}}")),
-        ("template class walk", _ruleset(messages="pass: {nl: \"{applicant.name.__class__.__mro__}\", fr: p, en: p}\n      fail: {nl: f, fr: f, en: f}")),
-        ("template conversion", _ruleset(messages="pass: {nl: \"{applicant.name!r}\", fr: p, en: p}\n      fail: {nl: f, fr: f, en: f}")),
-        ("template nested format", _ruleset(messages="pass: {nl: \"{applicant.name:{applicant.kind}}\", fr: p, en: p}\n      fail: {nl: f, fr: f, en: f}")),
-        ("template open", _ruleset(messages=f"pass: {{nl: \"{{open('{secret}').read()}}\", fr: p, en: p}}\n      fail: {{nl: f, fr: f, en: f}}")),
-        ("template index", _ruleset(messages="pass: {nl: \"{applicant.name[0]}\", fr: p, en: p}\n      fail: {nl: f, fr: f, en: f}")),
+        (
+            "template __import__",
+            _ruleset(
+                messages=f"pass: {{nl: \"{{__import__('os').system('{touch}')}}\", fr: p, en: p}}\n      fail: {{nl: f, fr: f, en: f}}"
+            ),
+        ),
+        (
+            "template class walk",
+            _ruleset(
+                messages='pass: {nl: "{applicant.name.__class__.__mro__}", fr: p, en: p}\n      fail: {nl: f, fr: f, en: f}'
+            ),
+        ),
+        (
+            "template conversion",
+            _ruleset(messages='pass: {nl: "{applicant.name!r}", fr: p, en: p}\n      fail: {nl: f, fr: f, en: f}'),
+        ),
+        (
+            "template nested format",
+            _ruleset(messages='pass: {nl: "{applicant.name:{applicant.kind}}", fr: p, en: p}\n      fail: {nl: f, fr: f, en: f}'),
+        ),
+        (
+            "template open",
+            _ruleset(
+                messages=f"pass: {{nl: \"{{open('{secret}').read()}}\", fr: p, en: p}}\n      fail: {{nl: f, fr: f, en: f}}"
+            ),
+        ),
+        (
+            "template index",
+            _ruleset(messages='pass: {nl: "{applicant.name[0]}", fr: p, en: p}\n      fail: {nl: f, fr: f, en: f}'),
+        ),
         ("extends a path", _ruleset(extra="extends: ../../../../etc/passwd\n")),
         ("extends an absolute path", _ruleset(extra=f"extends: {secret}\n")),
         ("definition with code", _ruleset("evil", extra=f"definitions:\n  evil: \"__import__('os').system('{touch}') == 0\"\n")),
@@ -326,8 +389,9 @@ def traps(tmp_path):
     return sentinel, secret
 
 
-@pytest.mark.parametrize("index", range(len(_hostile(Path("x"), Path("y")))),
-                         ids=[name for name, _ in _hostile(Path("x"), Path("y"))])
+@pytest.mark.parametrize(
+    "index", range(len(_hostile(Path("x"), Path("y")))), ids=[name for name, _ in _hostile(Path("x"), Path("y"))]
+)
 def test_a_ruleset_cannot_run_code_or_read_files(index, traps):
     sentinel, secret = traps
     name, text = _hostile(sentinel, secret)[index]
@@ -344,8 +408,10 @@ def test_dunder_names_are_only_names(traps):
     """A parameter may be called ``__import__``: it is a name of the rule language, bound to
     its value, never Python's function."""
     sentinel, secret = traps
-    text = _ruleset("__import__ > 0 and __class__ == 'x'",
-                    parameters="  __import__: {value: 1, source: s}\n  __class__: {value: x, source: s}\n")
+    text = _ruleset(
+        "__import__ > 0 and __class__ == 'x'",
+        parameters="  __import__: {value: 1, source: s}\n  __class__: {value: x, source: s}\n",
+    )
     with Watch() as watch:
         ruleset = amif_rules.parse_ruleset(text)
         verdicts = [amif_rules.check(ELIGIBLE, ruleset=ruleset, engine=engine) for engine in ENGINES]
@@ -399,8 +465,11 @@ def _partners(count: int) -> dict:
 
 
 def _ruleset_of_rules(count: int) -> str:
-    rules = "".join(f"  - id: r{i}\n    check: form.complete\n    source: s\n"
-                    f"    messages: {{pass: {{nl: p, fr: p, en: p}}, fail: {{nl: f, fr: f, en: f}}}}\n" for i in range(count))
+    rules = "".join(
+        f"  - id: r{i}\n    check: form.complete\n    source: s\n"
+        f"    messages: {{pass: {{nl: p, fr: p, en: p}}, fail: {{nl: f, fr: f, en: f}}}}\n"
+        for i in range(count)
+    )
     return "id: many\nversion: '1'\ntitle: {nl: t, fr: t, en: t}\nsource: s.txt\nrules:\n" + rules
 
 
@@ -423,18 +492,32 @@ DOCUMENT_LIMITS = {
     "MAX_DOCUMENT_BYTES": (lambda n: _text_of_length(n), "", "document too large"),
     "MAX_NESTING": (lambda n: _nested(n), "", "nested too deeply"),
     "MAX_DOCUMENT_VALUES": (lambda n: _values(n), "", "more than"),
-    "MAX_STRING_LENGTH": (lambda n: {**ELIGIBLE, "applicant": {**ELIGIBLE["applicant"], "name": "x" * n}},
-                          "applicant.name", "longer than"),
+    "MAX_STRING_LENGTH": (
+        lambda n: {**ELIGIBLE, "applicant": {**ELIGIBLE["applicant"], "name": "x" * n}},
+        "applicant.name",
+        "longer than",
+    ),
     "MAX_PARTNERS": (lambda n: _partners(n), "partners", "too many"),
     "MAX_PARTICIPANTS": (lambda n: _participants(n), "participants", "too many"),
-    "MAX_NATIONALITIES": (lambda n: {**ELIGIBLE, "participants": [{"id": "P", "residence": "legal", "nationalities":
-                                                                  sorted(testing.THIRD_COUNTRY_CODES)[:n]}]},
-                          "participants[0].nationalities", "too many"),
+    "MAX_NATIONALITIES": (
+        lambda n: {
+            **ELIGIBLE,
+            "participants": [{"id": "P", "residence": "legal", "nationalities": sorted(testing.THIRD_COUNTRY_CODES)[:n]}],
+        },
+        "participants[0].nationalities",
+        "too many",
+    ),
     "MAX_LIST_ITEMS": (lambda n: {**ELIGIBLE, "results": ["r"] * n, "activities": ["buddy"] * n}, "results", "too many"),
-    "MAX_MONEY_EUROS": (lambda n: {**ELIGIBLE, "budget": {**ELIGIBLE["budget"], "amif": f"{n - 1}.99" if n else ""}},
-                        "budget.amif", "implausibly large"),
-    "MAX_POPULATION": (lambda n: {**ELIGIBLE, "applicant": {**ELIGIBLE["applicant"], "municipality": {"population": n}}},
-                       "applicant.municipality.population", "implausibly large"),
+    "MAX_MONEY_EUROS": (
+        lambda n: {**ELIGIBLE, "budget": {**ELIGIBLE["budget"], "amif": f"{n - 1}.99" if n else ""}},
+        "budget.amif",
+        "implausibly large",
+    ),
+    "MAX_POPULATION": (
+        lambda n: {**ELIGIBLE, "applicant": {**ELIGIBLE["applicant"], "municipality": {"population": n}}},
+        "applicant.municipality.population",
+        "implausibly large",
+    ),
     "MAX_DURATION_MONTHS": (lambda n: {**ELIGIBLE, "duration_months": n}, "duration_months", "implausibly large"),
 }
 
@@ -457,15 +540,23 @@ def test_document_limits_hold_at_the_limit_and_refuse_one_beyond(name):
     assert code == 2 and words in err and "Traceback" not in err
 
 
-@pytest.mark.parametrize(("moment", "ok"), [
-    ("1900-01-01T00:00:00+00:00", True), ("1899-12-31T23:59:59+00:00", False),
-    ("2200-12-31T23:59:59+01:00", True), ("2201-01-01T00:00:00+01:00", False),
-])
+@pytest.mark.parametrize(
+    ("moment", "ok"),
+    [
+        ("1900-01-01T00:00:00+00:00", True),
+        ("1899-12-31T23:59:59+00:00", False),
+        ("2200-12-31T23:59:59+01:00", True),
+        ("2201-01-01T00:00:00+01:00", False),
+    ],
+)
 def test_years_hold_at_the_limits_and_refuse_one_beyond(moment, ok):
     year = int(moment[:4])
     assert (limits.MIN_YEAR <= year <= limits.MAX_YEAR) is ok
-    document = {**ELIGIBLE, "submitted_at": moment,
-                "participants": [{"id": "P", "nationalities": ["SY"], "residence": "legal", "birth_date": moment[:10]}]}
+    document = {
+        **ELIGIBLE,
+        "submitted_at": moment,
+        "participants": [{"id": "P", "nationalities": ["SY"], "residence": "legal", "birth_date": moment[:10]}],
+    }
     if ok:
         verdicts = {engine: amif_rules.check(document, engine=engine) for engine in ENGINES}
         assert len({json.dumps({**v.to_dict(), "engine": None}) for v in verdicts.values()}) == 1

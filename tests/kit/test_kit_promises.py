@@ -40,8 +40,10 @@ from amif_rules.yamlsafe import strict_loader
 
 ROOT = Path(__file__).resolve().parents[2]
 #: The instants the contract accepts (docs/contract.md; issue 10, item 7).
-INSTANT = re.compile(r"[ \t\n\r]*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6}0*)?)?"
-                     r"(Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*\Z")
+INSTANT = re.compile(
+    r"[ \t\n\r]*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6}0*)?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?[ \t\n\r]*\Z"
+)
 
 
 def example(name: str) -> dict:
@@ -78,8 +80,7 @@ def test_an_age_stays_settable_while_the_submission_is_frozen(data):
     document = example("flanders-385-eligible-antwerpen.json")
     document["participants"][1]["birth_date"] = "1970-01-01"
     frozen = frozenset({("submitted_at",), ("participants", 0, "birth_date")})
-    searcher = Searcher(data.draw, random.Random(data.draw(st.integers(0, 2**32 - 1))), "385",
-                        frozen=frozen)
+    searcher = Searcher(data.draw, random.Random(data.draw(st.integers(0, 2**32 - 1))), "385", frozen=frozen)
     found = searcher.run(document, _CaseGoal(only=("participant-age", 0)))
     assert found is not None
     assert found[0]["submitted_at"] == document["submitted_at"]
@@ -118,15 +119,22 @@ def test_schema_refuses_is_what_jsonschema_says(case):
 @given(text=testing.instants())
 def test_instants_are_written_as_the_contract_accepts(text):
     assert INSTANT.match(text), text
-    assert testing.strategies.brussels_day(text) == amif_rules.read_application(
-        {"submitted_at": text}).submitted_at.astimezone(strategies.BRUSSELS).date()
+    assert (
+        testing.strategies.brussels_day(text)
+        == amif_rules.read_application({"submitted_at": text}).submitted_at.astimezone(strategies.BRUSSELS).date()
+    )
 
 
 def test_every_way_of_writing_an_instant_is_drawn():
     written = {kit_parts.instant_variant("2019-08-30T14:00:00+02:00", n) for n in range(len(kit_parts.VARIANTS))}
-    assert written == {"2019-08-30T14:00:00+02:00", "2019-08-30 14:00:00+02:00", "2019-08-30T14:00+02:00",
-                       "2019-08-30T14:00:00.000+02:00", "2019-08-30T14:00:00.000000000+02:00",
-                       " 2019-08-30T14:00:00+02:00\n"}
+    assert written == {
+        "2019-08-30T14:00:00+02:00",
+        "2019-08-30 14:00:00+02:00",
+        "2019-08-30T14:00+02:00",
+        "2019-08-30T14:00:00.000+02:00",
+        "2019-08-30T14:00:00.000000000+02:00",
+        " 2019-08-30T14:00:00+02:00\n",
+    }
     assert all(INSTANT.match(text) for text in written)
 
 
@@ -182,13 +190,24 @@ def test_malformed_cases_include_late_births_and_blank_results():
 
 # -- the writers ---------------------------------------------------------------------------------------
 
-_TEXTS = st.one_of(st.text(max_size=20), st.sampled_from(["on", "yes", "0x12", "50:00", "~", "1e3", "null", "true",
-                                                          "- a", "? b", "# c", "'", '"', "\\", "\U0001f600", "\ud800"]))
+_TEXTS = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(
+        ["on", "yes", "0x12", "50:00", "~", "1e3", "null", "true", "- a", "? b", "# c", "'", '"', "\\", "\U0001f600", "\ud800"]
+    ),
+)
 _JSON = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.sampled_from([5000, 4400]).map(lambda n: (-1) ** n * 10**n),
-              st.floats(allow_nan=False, allow_infinity=False), _TEXTS),
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.sampled_from([5000, 4400]).map(lambda n: (-1) ** n * 10**n),
+        st.floats(allow_nan=False, allow_infinity=False),
+        _TEXTS,
+    ),
     lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(_TEXTS, children, max_size=3)),
-    max_leaves=10)
+    max_leaves=10,
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -270,8 +289,11 @@ def test_yaml_and_json_twins_agree_on_generated_documents(document):
 
 
 @settings(max_examples=40, deadline=None)
-@given(case=testing.malformed_cases("42", kinds=["wrong-type", "negative", "huge-number", "bad-format",
-                                                 "unknown-enum", "long-string"]))
+@given(
+    case=testing.malformed_cases(
+        "42", kinds=["wrong-type", "negative", "huge-number", "bad-format", "unknown-enum", "long-string"]
+    )
+)
 def test_yaml_and_json_twins_agree_on_malformed_documents(case):
     if isinstance(case.document, dict) and _schema.json_values(case.document):
         outcome, paths = testing.assert_yaml_json_agree(case.document, engine="python")
@@ -295,14 +317,26 @@ def test_what_the_library_reads_the_schema_accepts(document):
 
 
 _INSTANTS = st.one_of(
-    st.from_regex(r"\A[ \t\n]?[0-9]{4}-?[0-9]{2}-?[0-9]{2}([T t][0-9]{2}(:?[0-9]{2}(:?[0-9]{2}([.,][0-9]{1,12})?)?)?)?"
-                  r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?[ \n]?\Z"),
-    st.sampled_from(["2019-W35-5T14:00", "2019-W35-5T14:00:00+02:00", "2019-242T14:00:00Z", "2019-08-30T14",
-                     "2019-08-30T14:00:00+0200", "20190830T140000Z", "2019-08-30T14:00:00.000000001+02:00"]))
-_AMOUNTS = st.one_of(st.from_regex(r"\A[ ]?[+-]?[0-9]{0,13}([.,][0-9]{0,4})?[ ]?\Z"), st.integers(-5, 10**12),
-                     st.floats(-1, 1e12, allow_nan=False))
-_CODES = st.lists(st.one_of(st.from_regex(r"\A[A-Za-z]{2,3}\Z"), st.sampled_from(["stateless", "GB", "HR", "SY"])),
-                  max_size=3)
+    st.from_regex(
+        r"\A[ \t\n]?[0-9]{4}-?[0-9]{2}-?[0-9]{2}([T t][0-9]{2}(:?[0-9]{2}(:?[0-9]{2}([.,][0-9]{1,12})?)?)?)?"
+        r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?[ \n]?\Z"
+    ),
+    st.sampled_from(
+        [
+            "2019-W35-5T14:00",
+            "2019-W35-5T14:00:00+02:00",
+            "2019-242T14:00:00Z",
+            "2019-08-30T14",
+            "2019-08-30T14:00:00+0200",
+            "20190830T140000Z",
+            "2019-08-30T14:00:00.000000001+02:00",
+        ]
+    ),
+)
+_AMOUNTS = st.one_of(
+    st.from_regex(r"\A[ ]?[+-]?[0-9]{0,13}([.,][0-9]{0,4})?[ ]?\Z"), st.integers(-5, 10**12), st.floats(-1, 1e12, allow_nan=False)
+)
+_CODES = st.lists(st.one_of(st.from_regex(r"\A[A-Za-z]{2,3}\Z"), st.sampled_from(["stateless", "GB", "HR", "SY"])), max_size=3)
 
 
 @settings(max_examples=300, deadline=None)
@@ -311,8 +345,11 @@ def test_the_schema_accepts_every_instant_amount_and_code_the_library_reads(inst
     """The reader's accepted set is inside the schema's, on the values most easily written
     two ways: instants, amounts, country codes (issue 10: the reader accepted week dates)."""
     document = copy.deepcopy(example("call-42-eligible-antwerpen.json"))
-    for changed in ({"submitted_at": instant}, {"budget": dict(document["budget"], amif=amount)},
-                    {"participants": [dict(document["participants"][0], nationalities=codes)]}):
+    for changed in (
+        {"submitted_at": instant},
+        {"budget": dict(document["budget"], amif=amount)},
+        {"participants": [dict(document["participants"][0], nationalities=codes)]},
+    ):
         testing.assert_schema_accepts(dict(document, **changed))
 
 
@@ -325,13 +362,19 @@ def test_assert_schema_accepts_catches_a_stricter_schema(monkeypatch):
         testing.assert_schema_accepts(example("call-42-eligible-antwerpen.json"))
 
 
-@pytest.mark.parametrize("value", [Decimal("1e999999"), 10**5000, -(10**4400), "9" * 5000 + ".00", "x" * 100_000,
-                                   ["SY"] * 5000],
-                         ids=["1e999999", "5001-digits", "minus-4401-digits", "5000-digit-amount", "long-text",
-                              "long-list"])
+@pytest.mark.parametrize(
+    "value",
+    [Decimal("1e999999"), 10**5000, -(10**4400), "9" * 5000 + ".00", "x" * 100_000, ["SY"] * 5000],
+    ids=["1e999999", "5001-digits", "minus-4401-digits", "5000-digit-amount", "long-text", "long-list"],
+)
 def test_an_error_quotes_a_bounded_excerpt(value):
-    for path in (("budget", "amif"), ("duration_months",), ("applicant", "municipality", "population"),
-                 ("participants", 0, "nationalities"), ("applicant", "kind")):
+    for path in (
+        ("budget", "amif"),
+        ("duration_months",),
+        ("applicant", "municipality", "population"),
+        ("participants", 0, "nationalities"),
+        ("applicant", "kind"),
+    ):
         document = malformed.apply(example("call-42-eligible-antwerpen.json"), [(path, value)])
         assert testing.assert_bounded_error(document, max_chars=300) is not None
 
@@ -360,8 +403,9 @@ def test_the_testing_page_documents_every_check_and_schema_refuses():
     for name in testing.__all__:
         if name.startswith("assert_"):
             assert f"`{name}(" in reference, f"docs/testing.md §7 does not list {name}"
-    assert re.search(r"schema_refuses` says whether the published application schema", page.split("## 5.", 1)[0]), \
+    assert re.search(r"schema_refuses` says whether the published application schema", page.split("## 5.", 1)[0]), (
         "schema_refuses is explained in §4"
+    )
 
 
 def test_the_testing_page_says_where_jsonschema_comes_from():

@@ -41,10 +41,12 @@ PARAMETERS = {name: parameter.value for name, parameter in CALL_42.parameters.it
 #: The error rules of call 42 that a document can make fail: all of them.
 FAILABLE_42 = [rule.id for rule in CALL_42.rules if rule.severity == "error"]
 
+
 def slow(examples: int) -> settings:
     """Settings for tests whose examples take a search to draw (a few ms each)."""
-    return settings(max_examples=examples, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    )
 
 
 def verdicts(document, **options) -> dict:
@@ -136,8 +138,11 @@ def test_generated_documents_validate_against_the_application_schema(document):
 
 
 @slow(100)
-@given(case=testing.malformed_cases("42", kinds=["wrong-type", "unknown-enum", "huge-number", "negative",
-                                                  "long-string", "bad-format"]))
+@given(
+    case=testing.malformed_cases(
+        "42", kinds=["wrong-type", "unknown-enum", "huge-number", "negative", "long-string", "bad-format"]
+    )
+)
 def test_the_application_schema_refuses_what_it_can_tell(case):
     """Where JSON Schema can say it, the schema refuses what the reader refuses."""
     with pytest.raises(amif_rules.InputError):
@@ -182,14 +187,22 @@ def test_boundaries_are_those_of_the_parameters():
     """Derived from the compiled comparisons, the boundaries meet the YAML parameters."""
     found = {(b.rule, b.path): b for b in testing.boundaries("42")}
     lead = found[("lead-municipality-large", "applicant.municipality.population")]
-    assert (lead.op, lead.value, lead.holds, lead.breaks) == (">", PARAMETERS["lead_min_population"],
-                                                              PARAMETERS["lead_min_population"] + 1,
-                                                              PARAMETERS["lead_min_population"])
+    assert (lead.op, lead.value, lead.holds, lead.breaks) == (
+        ">",
+        PARAMETERS["lead_min_population"],
+        PARAMETERS["lead_min_population"] + 1,
+        PARAMETERS["lead_min_population"],
+    )
     partner = found[("partner-municipality-small", "partners[].municipality.population")]
-    assert (partner.op, partner.value, partner.holds) == ("<", PARAMETERS["partner_max_population"],
-                                                          PARAMETERS["partner_max_population"] - 1)
+    assert (partner.op, partner.value, partner.holds) == (
+        "<",
+        PARAMETERS["partner_max_population"],
+        PARAMETERS["partner_max_population"] - 1,
+    )
     budget = found[("amif-within-call-budget", "budget.amif")]
-    assert Decimal(budget.value) == PARAMETERS["call_budget"] and Decimal(budget.breaks) == PARAMETERS["call_budget"] + Decimal("0.01")
+    assert Decimal(budget.value) == PARAMETERS["call_budget"] and Decimal(budget.breaks) == PARAMETERS["call_budget"] + Decimal(
+        "0.01"
+    )
     deadline = found[("submitted-before-deadline", "submitted_at")]
     assert dt.datetime.fromisoformat(deadline.holds) == PARAMETERS["deadline"]
     assert dt.datetime.fromisoformat(deadline.breaks) - PARAMETERS["deadline"] == dt.timedelta(microseconds=1)
@@ -199,8 +212,10 @@ def test_boundaries_are_those_of_the_parameters():
 
 @given(total=st.integers(1, 10**10))
 def test_relative_boundaries_are_computed_against_a_document(total):
-    document = {"call": "42", "budget": {"total_eligible_cost": f"{total // 100}.{total % 100:02d}", "amif": "0.00",
-                                         "cofinancing": {"pod_mi": "0.00"}}}
+    document = {
+        "call": "42",
+        "budget": {"total_eligible_cost": f"{total // 100}.{total % 100:02d}", "amif": "0.00", "cofinancing": {"pod_mi": "0.00"}},
+    }
     found = {(b.rule, b.path): b for b in testing.boundaries("42", document)}
     amif = found[("amif-share-max", "budget.amif")]
     share = PARAMETERS["amif_max_share"]
@@ -283,8 +298,7 @@ def test_raising_the_lead_population_makes_an_otherwise_eligible_application_eli
 
 
 @slow(60)
-@given(document=testing.applications("42"), path=st.sampled_from(["budget.amif", "budget.cofinancing.pod_mi"]),
-       data=st.data())
+@given(document=testing.applications("42"), path=st.sampled_from(["budget.amif", "budget.cofinancing.pod_mi"]), data=st.data())
 def test_lowering_the_amif_or_pod_mi_amount_never_hurts(document, path, data):
     before = amif_rules.check(document, engine="python")
     old = _read_value(before, path)
@@ -315,8 +329,7 @@ def test_municipalities_come_from_the_register(municipality):
 
 
 @settings(max_examples=80, deadline=None)
-@given(person=testing.participants(third_country=True, residences=["legal"],
-                                   fields=["birth_date", "gender", "first_language"]))
+@given(person=testing.participants(third_country=True, residences=["legal"], fields=["birth_date", "gender", "first_language"]))
 def test_participants_are_valid_and_as_asked(person):
     application = amif_rules.read_application({"participants": [person]})
     read = application.participants[0]

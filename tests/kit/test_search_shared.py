@@ -20,9 +20,9 @@ import pytest
 import amif_rules
 from amif_rules import catalog, domains
 from amif_rules.compiler import compile_ruleset
+from amif_rules.dates import years_before
 from amif_rules.ruleset import MAX_EXTENDS_DEPTH
 from amif_rules.schema import DATE, INSTANT, MONEY
-from amif_rules.dates import years_before
 from amif_rules.search import PlanKeys, around, document_value, no_eligible_application
 from amif_rules.toolkit import lint as lint_package
 from amif_rules.toolkit.lint import lint

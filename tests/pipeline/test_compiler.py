@@ -56,7 +56,7 @@ def test_money_against_a_money_parameter_is_in_cents():
 
 def test_instants_compare_in_microseconds():
     condition = compiled_check("submitted_at <= deadline")
-    micros = int(dt.datetime(2019, 9, 2, 21, 59, tzinfo=dt.timezone.utc).timestamp()) * 10**6
+    micros = int(dt.datetime(2019, 9, 2, 21, 59, tzinfo=dt.UTC).timestamp()) * 10**6
     assert condition == ir.Linear(((1, "submitted_at"),), -micros, "<=")
 
 
@@ -79,16 +79,23 @@ def test_overflowing_comparisons_are_refused_at_load():
 def test_encoding_units():
     assert encode_value(Decimal("1320069.53"), FieldType("money")) == 132006953
     assert encode_value(dt.date(1, 1, 1), FieldType("date")) == 1
-    moment = dt.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=dt.timezone.utc)
+    moment = dt.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=dt.UTC)
     assert encode_value(moment, FieldType("instant")) == 1
-    before = dt.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)
+    before = dt.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC)
     assert encode_value(before, FieldType("instant")) == -1
 
 
-@pytest.mark.parametrize(("a", "b", "and_", "or_"), [
-    (True, True, True, True), (True, False, False, True), (True, None, None, True),
-    (False, False, False, False), (False, None, False, None), (None, None, None, None),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "and_", "or_"),
+    [
+        (True, True, True, True),
+        (True, False, False, True),
+        (True, None, None, True),
+        (False, False, False, False),
+        (False, None, False, None),
+        (None, None, None, None),
+    ],
+)
 def test_kleene_logic(a, b, and_, or_):
     def atom(value):
         return ir.Const(True) if value is True else ir.Const(False) if value is False else ir.IsTrue("missing")
@@ -101,7 +108,9 @@ def test_kleene_logic(a, b, and_, or_):
 
 
 def test_element_facts_carry_the_root_keys_their_rules_read():
-    plan = compile_ruleset(amif_rules.parse_ruleset(HEAD + rule("item.kind == \"ocmw\" and submitted_at <= deadline", for_each="partners")))
+    plan = compile_ruleset(
+        amif_rules.parse_ruleset(HEAD + rule('item.kind == "ocmw" and submitted_at <= deadline', for_each="partners"))
+    )
     application = read_application({"submitted_at": "2019-09-01T10:00:00+02:00", "partners": [{"kind": "ocmw"}, {}]})
     encoded = plan.encode(build_facts(application))
     assert [sorted(fact) for fact in encoded.items["partners"]] == [["item.kind", "submitted_at"], ["submitted_at"]]

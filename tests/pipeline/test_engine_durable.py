@@ -17,8 +17,8 @@ pytest.importorskip("durable.engine")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from amif_rules.engines import get_engine  # noqa: E402
 from amif_rules.engines import durable as durable_module  # noqa: E402
+from amif_rules.engines import get_engine  # noqa: E402
 from amif_rules.engines.durable import DurableEngine  # noqa: E402
 from amif_rules.engines.python import PythonEngine  # noqa: E402
 from amif_rules.errors import EngineError  # noqa: E402
@@ -176,9 +176,7 @@ def test_three_valued_logic(check, root, expected):
 def test_deep_condition_is_split_into_several_durable_rules():
     """More than 15 and/or in one pattern is more than durable takes; it must still work."""
     atoms = [Linear(((1, f"k{i}"),), -i, ">=") for i in range(17)]
-    check = And(
-        tuple(Or((atoms[i], Not(atoms[i + 1]), CompareConst("s", "==", f"v{i}"))) for i in range(16))
-    )
+    check = And(tuple(Or((atoms[i], Not(atoms[i + 1]), CompareConst("s", "==", f"v{i}"))) for i in range(16)))
     compiled = ruleset(root_rule(check))
     full = {f"k{i}": i for i in range(17)}
     assert both(compiled, EncodedFacts({**full, "s": "v0"}, {}))[0].outcome == "pass"
@@ -408,9 +406,7 @@ def test_many_rules_are_spread_over_groups():
 def test_a_wide_member_is_spread_over_several_durable_rules():
     """600 values under one condition would be a node wider than durable allows (511)."""
     values = tuple(f"v{i}" for i in range(600))
-    compiled = ruleset(
-        root_rule(Member("s", values)), root_rule(Member("s", values, negated=True), index=1)
-    )
+    compiled = ruleset(root_rule(Member("s", values)), root_rule(Member("s", values, negated=True), index=1))
     for text, expected in (("v0", "pass"), ("v599", "pass"), ("v600", "fail"), (None, "unknown")):
         results = both(compiled, EncodedFacts({} if text is None else {"s": text}, {}))
         assert results[0].outcome == expected
@@ -431,9 +427,7 @@ def test_too_many_fields_per_fact_is_refused_clearly():
         DURABLE.evaluate(ruleset(root_rule(check)), EncodedFacts({}, {}))
 
 
-@pytest.mark.parametrize(
-    ("value", "error"), [(1.5, TypeError), (None, None), ([1], TypeError), (2**63, ValueError)]
-)
+@pytest.mark.parametrize(("value", "error"), [(1.5, TypeError), (None, None), ([1], TypeError), (2**63, ValueError)])
 def test_fact_values_outside_the_contract(value, error):
     compiled = ruleset(root_rule(Linear(((1, "x"),), 0, ">")))
     facts = EncodedFacts({"x": value}, {})
@@ -526,10 +520,7 @@ def test_threads_give_the_single_threaded_results():
 
 
 def test_threads_compiling_different_rulesets_at_once():
-    rulesets = [
-        ruleset(root_rule(Linear(((1, "x"),), -threshold, ">")), scopes=("threads",))
-        for threshold in range(16)
-    ]
+    rulesets = [ruleset(root_rule(Linear(((1, "x"),), -threshold, ">")), scopes=("threads",)) for threshold in range(16)]
     results: dict[int, str] = {}
 
     def work(threshold: int) -> None:
@@ -626,10 +617,7 @@ def rulesets_and_facts(draw):
         CompiledRule(index, f"r{index}", draw(scope), draw(conditions), draw(conditions))
         for index in range(draw(st.integers(1, 4)))
     )
-    documents = [
-        EncodedFacts(draw(facts_dicts()), {"items": tuple(draw(st.lists(facts_dicts(), max_size=3)))})
-        for _ in range(3)
-    ]
+    documents = [EncodedFacts(draw(facts_dicts()), {"items": tuple(draw(st.lists(facts_dicts(), max_size=3)))}) for _ in range(3)]
     return ruleset(*rules, scopes=("items",)), documents
 
 

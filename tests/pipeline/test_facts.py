@@ -39,10 +39,15 @@ def test_the_register_date_selects_the_year():
 
 def test_partners_are_filled_with_their_own_path_in_provenance():
     """Partner municipalities are filled too; provenance names the full input path."""
-    result = facts({"partners": [
-        {"municipality": {"nis_code": "12025", "population": 5, "name": "X"}},
-        {"municipality": {"nis_code": "12025"}},
-    ]}, register_date=Y2019)
+    result = facts(
+        {
+            "partners": [
+                {"municipality": {"nis_code": "12025", "population": 5, "name": "X"}},
+                {"municipality": {"nis_code": "12025"}},
+            ]
+        },
+        register_date=Y2019,
+    )
     first, second = result.items["partners"]
     assert first["municipality.population"] == 5 and first["municipality.name"] == "X"
     assert second["municipality.population"] == 86_616 and second["municipality.name"] == "Mechelen"
@@ -143,13 +148,16 @@ def test_missing_values_are_absent_keys():
 
 def test_flat_root_facts():
     """Root facts are flat paths; enums are their string values; money stays Decimal."""
-    result = facts({
-        "call": "42",
-        "form": {"complete": True, "signed": False},
-        "applicant": {"name": "OCMW Gent", "kind": "ocmw", "municipality": {"nis_code": "44021", "population": 262_219}},
-        "budget": {"total_eligible_cost": "400000.00", "amif": 300000, "cofinancing": {"pod_mi": 60000.5}},
-        "duration_months": 24,
-    }, register_date=Y2019)
+    result = facts(
+        {
+            "call": "42",
+            "form": {"complete": True, "signed": False},
+            "applicant": {"name": "OCMW Gent", "kind": "ocmw", "municipality": {"nis_code": "44021", "population": 262_219}},
+            "budget": {"total_eligible_cost": "400000.00", "amif": 300000, "cofinancing": {"pod_mi": 60000.5}},
+            "duration_months": 24,
+        },
+        register_date=Y2019,
+    )
     root = result.root
     assert root["call"] == "42"
     assert root["form.complete"] is True and root["form.signed"] is False
@@ -164,11 +172,15 @@ def test_flat_root_facts():
 
 def test_list_elements_are_flat_dicts():
     """Partners and participants become flat element dicts with relative paths."""
-    result = facts({
-        "partners": [{"name": "OCMW Mechelen", "kind": "ocmw", "role": "coaching"}],
-        "participants": [{"id": "P-1", "nationalities": ["SY"], "residence": "legal", "birth_date": "1990-05-17"},
-                         {"id": "P-2"}],
-    })
+    result = facts(
+        {
+            "partners": [{"name": "OCMW Mechelen", "kind": "ocmw", "role": "coaching"}],
+            "participants": [
+                {"id": "P-1", "nationalities": ["SY"], "residence": "legal", "birth_date": "1990-05-17"},
+                {"id": "P-2"},
+            ],
+        }
+    )
     assert result.items["partners"] == ({"name": "OCMW Mechelen", "kind": "ocmw", "role": "coaching"},)
     assert result.items["participants"] == (
         {"id": "P-1", "nationalities": ("SY",), "residence": "legal", "birth_date": dt.date(1990, 5, 17)},

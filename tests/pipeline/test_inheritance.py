@@ -14,7 +14,6 @@ import pytest
 
 import amif_rules
 from amif_rules import catalog
-from conftest import ENGINES
 
 MESSAGES = "messages: {pass: {nl: p, fr: p, en: p}, fail: {nl: f, fr: f, en: f}}"
 
@@ -72,7 +71,7 @@ def test_a_base_with_an_unset_parameter_leaves_its_rule_out(tmp_path):
 
 
 def test_a_child_sets_the_parameter_and_the_rule_comes_alive(tmp_path):
-    ruleset = amif_rules.load_ruleset(child(tmp_path, "parameters:\n  share: {value: \"0.5\", source: \"x.txt, c\"}\n"))
+    ruleset = amif_rules.load_ruleset(child(tmp_path, 'parameters:\n  share: {value: "0.5", source: "x.txt, c"}\n'))
     assert ruleset.extends == ("base",)
     assert [r.id for r in ruleset.rules] == ["first", "second", "third"]
     assert ruleset.parameters["share"].value == amif_rules.ruleset.Decimal("0.5")
@@ -130,13 +129,17 @@ def test_remove_rules(tmp_path):
 
 
 def test_a_missing_parent_is_named_with_where_it_was_looked_for(tmp_path):
-    path = write(tmp_path, "lonely", """
+    path = write(
+        tmp_path,
+        "lonely",
+        """
     id: lonely
     version: "1"
     extends: nowhere
     title: {nl: c, fr: c, en: c}
     source: x.txt
-    """)
+    """,
+    )
     with pytest.raises(amif_rules.RulesetError) as caught:
         amif_rules.load_ruleset(path)
     problem = caught.value.problems[0]
@@ -153,12 +156,16 @@ def test_extends_cycles_are_refused(tmp_path):
 
 def test_an_error_in_the_parent_is_located_in_the_parent(tmp_path):
     write(tmp_path, "base", BASE.replace("form.signed", "form.sined"))
-    path = write(tmp_path, "kid", """
+    path = write(
+        tmp_path,
+        "kid",
+        """
     id: kid
     version: "1"
     extends: base
     title: {nl: c, fr: c, en: c}
-    """)
+    """,
+    )
     with pytest.raises(amif_rules.RulesetError) as caught:
         amif_rules.load_ruleset(path)
     problem = caught.value.problems[0]
@@ -177,7 +184,11 @@ def test_the_bundled_bases_and_call_42():
     base = amif_rules.load_ruleset(catalog.rulesets_dir() / "amif-2014-2020-base.yaml")
     assert base.abstract and base.extends == ("amif-base",)
     assert {rule_id for rule_id, _ in base.inactive} == {
-        "participant-legal-residence", "amif-share-max", "amif-within-call-budget", "submitted-before-deadline"}
+        "participant-legal-residence",
+        "amif-share-max",
+        "amif-within-call-budget",
+        "submitted-before-deadline",
+    }
     call42 = amif_rules.load_ruleset(catalog.rulesets_dir() / "call-42.yaml")
     assert call42.extends == ("amif-base", "amif-2014-2020-base")
     assert call42.inactive == ()
@@ -185,29 +196,31 @@ def test_the_bundled_bases_and_call_42():
 
 # -- dated parameter values ---------------------------------------------------------------------
 
-DATED = f"""
+DATED = """
 id: dated
 version: "1"
 call: "dated"
-title: {{nl: d, fr: d, en: d}}
+title: {nl: d, fr: d, en: d}
 source: x.txt
 parameters:
   ceiling:
     type: money
     source: "x.txt, a"
     values:
-      - {{value: "100.00", until: 2019-12-31}}
-      - {{value: "200.00", from: 2020-01-01}}
+      - {value: "100.00", until: 2019-12-31}
+      - {value: "200.00", from: 2020-01-01}
 rules:
   - id: within
     check: budget.amif <= ceiling
     source: x.txt, a
-    messages: {{pass: {{nl: "{{ceiling}}", fr: p, en: p}}, fail: {{nl: "{{ceiling}}", fr: f, en: f}}}}
+    messages: {pass: {nl: "{ceiling}", fr: p, en: p}, fail: {nl: "{ceiling}", fr: f, en: f}}
 """
 
 
-@pytest.mark.parametrize(("submitted_at", "expected"), [
-    ("2019-12-31T23:00:00+01:00", "fail"), ("2020-01-01T00:00:00+01:00", "pass"), ("2019-12-31T23:30:00Z", "pass")])
+@pytest.mark.parametrize(
+    ("submitted_at", "expected"),
+    [("2019-12-31T23:00:00+01:00", "fail"), ("2020-01-01T00:00:00+01:00", "pass"), ("2019-12-31T23:30:00Z", "pass")],
+)
 def test_dated_values_follow_the_reference_date(tmp_path, engine, submitted_at, expected):
     ruleset = amif_rules.load_ruleset(write(tmp_path, "dated", DATED))
     verdict = amif_rules.check({"submitted_at": submitted_at, "budget": {"amif": "150.00"}}, ruleset=ruleset, engine=engine)
@@ -235,9 +248,11 @@ def test_overlapping_periods_are_refused(tmp_path):
 
 def version(number: int, valid_from: str | None, valid_until: str | None, status: str = "published") -> str:
     dates = (f"valid_from: {valid_from}\n" if valid_from else "") + (f"valid_until: {valid_until}\n" if valid_until else "")
-    return (f"id: v{number}\nversion: \"{number}\"\ncall: \"88\"\nstatus: {status}\n{dates}"
-            f"title: {{nl: v, fr: v, en: v}}\nsource: x.txt\n"
-            f"rules:\n  - id: r\n    check: form.signed\n    source: x.txt, a\n    {MESSAGES}\n")
+    return (
+        f'id: v{number}\nversion: "{number}"\ncall: "88"\nstatus: {status}\n{dates}'
+        f"title: {{nl: v, fr: v, en: v}}\nsource: x.txt\n"
+        f"rules:\n  - id: r\n    check: form.signed\n    source: x.txt, a\n    {MESSAGES}\n"
+    )
 
 
 @pytest.fixture
@@ -251,8 +266,9 @@ def versions(tmp_path, monkeypatch):
     catalog.reset()
 
 
-@pytest.mark.parametrize(("on", "expected"), [
-    ("2018-06-01", "1"), ("2019-01-01", "2"), ("2017-01-01", "1"), ("2021-01-01", "2"), (None, "2")])
+@pytest.mark.parametrize(
+    ("on", "expected"), [("2018-06-01", "1"), ("2019-01-01", "2"), ("2017-01-01", "1"), ("2021-01-01", "2"), (None, "2")]
+)
 def test_the_version_in_force_is_chosen(versions, on, expected):
     day = dt.date.fromisoformat(on) if on else None
     verdict = amif_rules.check({"call": "88", "form": {"signed": True}}, on=day, engine="python")
@@ -266,8 +282,12 @@ def test_the_submission_date_chooses_the_version(versions):
 
 def test_calls_on_a_date_lists_the_open_calls():
     def open_on(day: str) -> list[str]:
-        result = subprocess.run([sys.executable, "-m", "amif_rules", "calls", "--on", day, "--format", "json"],
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "amif_rules", "calls", "--on", day, "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 0, result.stderr
         return [row["id"] for row in json.loads(result.stdout)]
 
@@ -316,7 +336,7 @@ def test_a_fixed_register_date_must_be_in_the_register(tmp_path):
 
 
 def test_a_date_in_a_gap_takes_the_value_of_the_period_before(tmp_path):
-    text = DATED.replace('until: 2019-12-31}', 'until: 2019-06-30}')
+    text = DATED.replace("until: 2019-12-31}", "until: 2019-06-30}")
     ruleset = amif_rules.load_ruleset(write(tmp_path, "dated", text))
     gap = amif_rules.check({"budget": {"amif": "150.00"}}, ruleset=ruleset, engine="python", on=dt.date(2019, 9, 1))
     assert gap.rule("within").outcome == "fail"  # the 100.00 of the period before the gap
@@ -325,7 +345,11 @@ def test_a_date_in_a_gap_takes_the_value_of_the_period_before(tmp_path):
 def test_a_broken_ruleset_given_with_ruleset_is_a_usage_error(tmp_path):
     path = write(tmp_path, "broken", "id: broken\nversion: '1'\n")
     example = Path(__file__).resolve().parents[2] / "examples" / "call-42-eligible-antwerpen.json"
-    result = subprocess.run([sys.executable, "-m", "amif_rules", "check", str(example), "--ruleset", str(path)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "amif_rules", "check", str(example), "--ruleset", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "broken.yaml" in result.stderr and "missing required key 'title'" in result.stderr

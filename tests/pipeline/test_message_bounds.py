@@ -21,8 +21,8 @@ import glob
 import json
 import re
 from decimal import ROUND_FLOOR, Decimal
-from functools import lru_cache
-from typing import Any, Optional
+from functools import cache
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, reject, settings
@@ -39,7 +39,7 @@ from conftest import ENGINES, EXAMPLES, ROOT
 ANTWERPEN = json.loads((EXAMPLES / "call-42-eligible-antwerpen.json").read_text(encoding="utf-8"))
 
 
-def budget(total: str, amif: Optional[str] = None, pod_mi: Optional[str] = None) -> dict:
+def budget(total: str, amif: str | None = None, pod_mi: str | None = None) -> dict:
     """The Antwerpen example with its budget changed."""
     document = copy.deepcopy(ANTWERPEN)
     document["budget"]["total_eligible_cost"] = total
@@ -50,7 +50,7 @@ def budget(total: str, amif: Optional[str] = None, pod_mi: Optional[str] = None)
     return document
 
 
-def result(verdict, rule_id: str, item: Optional[str] = None):
+def result(verdict, rule_id: str, item: str | None = None):
     return next(r for r in verdict.rules if r.id == rule_id and r.item == item)
 
 
@@ -70,8 +70,10 @@ def test_the_pod_mi_maximum_shown_passes(engine):
     verdict = amif_rules.check(budget("1999.99", pod_mi="300.00"), lang="en", engine=engine)
     failed = result(verdict, "pod-mi-share-max")
     assert failed.outcome == "fail"
-    assert failed.message == ("The co-financing asked of the POD Maatschappelijke Integratie (€300.00) is 15.01% of the "
-                              "total eligible cost; the maximum is 15% (€299.99).")
+    assert failed.message == (
+        "The co-financing asked of the POD Maatschappelijke Integratie (€300.00) is 15.01% of the "
+        "total eligible cost; the maximum is 15% (€299.99)."
+    )
     maximum = amounts_in(failed.message)[-1]
     passing = amif_rules.check(budget("1999.99", pod_mi=f"{maximum:.2f}"), lang="en", engine=engine)
     assert result(passing, "pod-mi-share-max").outcome == "pass"
@@ -85,8 +87,9 @@ def test_the_amif_maximum_shown_passes(engine):
     verdict = amif_rules.check(budget("1000.01", amif="750.01"), lang="en", engine=engine)
     failed = result(verdict, "amif-share-max")
     assert failed.outcome == "fail"
-    assert failed.message == ("The AMIF grant (€750.01) is 75.01% of the total eligible cost (€1,000.01); "
-                              "the maximum is 75% (€750.00).")
+    assert failed.message == (
+        "The AMIF grant (€750.01) is 75.01% of the total eligible cost (€1,000.01); the maximum is 75% (€750.00)."
+    )
     maximum = amounts_in(failed.message)[-1]
     passing = amif_rules.check(budget("1000.01", amif=f"{maximum:.2f}"), lang="en", engine=engine)
     assert result(passing, "amif-share-max").outcome == "pass"
@@ -104,14 +107,17 @@ def test_a_total_of_zero_is_not_missing(engine, lang):
         assert failed.outcome == "fail"
         assert MISSING[lang] not in failed.message
         assert UNDEFINED[lang] in failed.message
-    assert result(verdict, "amif-share-max").message == {
-        "en": "The AMIF grant (€300,000.00) is (undefined: division by zero) of the total eligible cost (€0.00); "
-              "the maximum is 75% (€0.00).",
-        "nl": "De AMIF-toelage (€\xa0300.000,00) is (onbepaald: deling door nul) van de totale betoelaagbare kost "
-              "(€\xa00,00); het maximum is 75% (€\xa00,00).",
-        "fr": "La subvention AMIF (300\u202f000,00\xa0€) représente (indéfini : division par zéro) du coût total "
-              "éligible (0,00\xa0€) ; le maximum est de 75% (0,00\xa0€).",
-    }[lang]
+    assert (
+        result(verdict, "amif-share-max").message
+        == {
+            "en": "The AMIF grant (€300,000.00) is (undefined: division by zero) of the total eligible cost (€0.00); "
+            "the maximum is 75% (€0.00).",
+            "nl": "De AMIF-toelage (€\xa0300.000,00) is (onbepaald: deling door nul) van de totale betoelaagbare kost "
+            "(€\xa00,00); het maximum is 75% (€\xa00,00).",
+            "fr": "La subvention AMIF (300\u202f000,00\xa0€) représente (indéfini : division par zéro) du coût total "
+            "éligible (0,00\xa0€) ; le maximum est de 75% (0,00\xa0€).",
+        }[lang]
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -142,8 +148,10 @@ rules:
 """
 
 
-def one_rule(check: str, message: str, fail: Optional[str] = None) -> amif_rules.Ruleset:
-    text = _HEADER + f"""
+def one_rule(check: str, message: str, fail: str | None = None) -> amif_rules.Ruleset:
+    text = (
+        _HEADER
+        + f"""
   - id: the-rule
     check: {json.dumps(check)}
     source: test
@@ -151,6 +159,7 @@ def one_rule(check: str, message: str, fail: Optional[str] = None) -> amif_rules
       pass: {{nl: {json.dumps(message)}, fr: {json.dumps(message)}, en: {json.dumps(message)}}}
       fail: {{nl: {json.dumps(fail or message)}, fr: {json.dumps(fail or message)}, en: {json.dumps(fail or message)}}}
 """
+    )
     return parse_ruleset(text, "bounds-test.yaml")
 
 
@@ -160,44 +169,50 @@ def rounding(check: str, placeholder: str, outcome: str = "pass") -> str:
     return part.rounding
 
 
-@pytest.mark.parametrize("check, placeholder, expected", [
-    # the right side of <= and < is the largest value of the left that passes: down
-    ("budget.amif <= share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", DOWN),
-    ("budget.amif < share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", DOWN),
-    # of >= and >, the smallest: up
-    ("budget.amif >= share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", UP),
-    ("budget.amif > share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", UP),
-    # the left side, seen from the right, the other way round
-    ("share * budget.total_eligible_cost <= budget.amif", "share * budget.total_eligible_cost:money", UP),
-    ("share * budget.total_eligible_cost >= budget.amif", "share * budget.total_eligible_cost:money", DOWN),
-    # not turns the comparison around
-    ("not (budget.amif <= share * budget.total_eligible_cost)", "share * budget.total_eligible_cost:money", UP),
-    ("not not (budget.amif <= share * budget.total_eligible_cost)", "share * budget.total_eligible_cost:money", DOWN),
-    # under and / or, a side is a side
-    ("form.signed and budget.amif <= share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", DOWN),
-    ("form.signed or budget.amif <= share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", DOWN),
-    # == and != : exactly
-    ("budget.amif == share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", EXACT),
-    ("budget.amif != share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", EXACT),
-    # operands of * in another order, and a definition, are the same side
-    ("budget.amif <= share * budget.total_eligible_cost", "budget.total_eligible_cost * share:money", DOWN),
-    ("budget.amif <= ceiling", "share * budget.total_eligible_cost:money", DOWN),
-    ("budget.amif <= share * budget.total_eligible_cost", "ceiling:money", DOWN),
-    # the share a / x of a <= k * x is the smallest k that passes: up
-    ("budget.amif <= share * budget.total_eligible_cost", "budget.amif / budget.total_eligible_cost:percent", UP),
-    ("share * budget.total_eligible_cost >= budget.amif", "budget.amif / budget.total_eligible_cost:percent", UP),
-    ("budget.amif >= share * budget.total_eligible_cost", "budget.amif / budget.total_eligible_cost:percent", DOWN),
-    # sides in two directions: exactly
-    ("budget.amif <= share * budget.total_eligible_cost and budget.grant >= share * budget.total_eligible_cost",
-     "share * budget.total_eligible_cost:money", EXACT),
-    # not a side: a plain value, to the nearest (no promise)
-    ("budget.amif <= share * budget.total_eligible_cost", "0.15 * budget.total_eligible_cost:money", NEAREST),
-    ("budget.amif <= share * budget.total_eligible_cost", "budget.grant / budget.total_eligible_cost:percent", NEAREST),
-    ("form.signed", "share * budget.total_eligible_cost:money", NEAREST),
-    # parameters and literals: always exactly
-    ("form.signed", "odd_share:percent", EXACT),
-    ("budget.amif <= share * budget.total_eligible_cost", "share:percent", EXACT),
-])
+@pytest.mark.parametrize(
+    "check, placeholder, expected",
+    [
+        # the right side of <= and < is the largest value of the left that passes: down
+        ("budget.amif <= share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", DOWN),
+        ("budget.amif < share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", DOWN),
+        # of >= and >, the smallest: up
+        ("budget.amif >= share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", UP),
+        ("budget.amif > share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", UP),
+        # the left side, seen from the right, the other way round
+        ("share * budget.total_eligible_cost <= budget.amif", "share * budget.total_eligible_cost:money", UP),
+        ("share * budget.total_eligible_cost >= budget.amif", "share * budget.total_eligible_cost:money", DOWN),
+        # not turns the comparison around
+        ("not (budget.amif <= share * budget.total_eligible_cost)", "share * budget.total_eligible_cost:money", UP),
+        ("not not (budget.amif <= share * budget.total_eligible_cost)", "share * budget.total_eligible_cost:money", DOWN),
+        # under and / or, a side is a side
+        ("form.signed and budget.amif <= share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", DOWN),
+        ("form.signed or budget.amif <= share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", DOWN),
+        # == and != : exactly
+        ("budget.amif == share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", EXACT),
+        ("budget.amif != share * budget.total_eligible_cost", "share * budget.total_eligible_cost:money", EXACT),
+        # operands of * in another order, and a definition, are the same side
+        ("budget.amif <= share * budget.total_eligible_cost", "budget.total_eligible_cost * share:money", DOWN),
+        ("budget.amif <= ceiling", "share * budget.total_eligible_cost:money", DOWN),
+        ("budget.amif <= share * budget.total_eligible_cost", "ceiling:money", DOWN),
+        # the share a / x of a <= k * x is the smallest k that passes: up
+        ("budget.amif <= share * budget.total_eligible_cost", "budget.amif / budget.total_eligible_cost:percent", UP),
+        ("share * budget.total_eligible_cost >= budget.amif", "budget.amif / budget.total_eligible_cost:percent", UP),
+        ("budget.amif >= share * budget.total_eligible_cost", "budget.amif / budget.total_eligible_cost:percent", DOWN),
+        # sides in two directions: exactly
+        (
+            "budget.amif <= share * budget.total_eligible_cost and budget.grant >= share * budget.total_eligible_cost",
+            "share * budget.total_eligible_cost:money",
+            EXACT,
+        ),
+        # not a side: a plain value, to the nearest (no promise)
+        ("budget.amif <= share * budget.total_eligible_cost", "0.15 * budget.total_eligible_cost:money", NEAREST),
+        ("budget.amif <= share * budget.total_eligible_cost", "budget.grant / budget.total_eligible_cost:percent", NEAREST),
+        ("form.signed", "share * budget.total_eligible_cost:money", NEAREST),
+        # parameters and literals: always exactly
+        ("form.signed", "odd_share:percent", EXACT),
+        ("budget.amif <= share * budget.total_eligible_cost", "share:percent", EXACT),
+    ],
+)
 def test_which_way_a_placeholder_is_rounded(check, placeholder, expected):
     """The rounding table of docs/ruleset-language.md, decided at load time."""
     assert rounding(check, placeholder) == expected
@@ -215,8 +230,10 @@ def money(text: str) -> Decimal:
 def test_a_bound_is_rounded_toward_passing_and_a_plain_value_to_the_nearest():
     """15% of 1999.99 is 299.9985: the bound shows €299.99, the same product that is not a
     side of the check €300.00 (half to even, as before)."""
-    ruleset = one_rule("budget.amif <= share * budget.total_eligible_cost",
-                       "{share * budget.total_eligible_cost:money} / {0.15 * budget.total_eligible_cost:money}")
+    ruleset = one_rule(
+        "budget.amif <= share * budget.total_eligible_cost",
+        "{share * budget.total_eligible_cost:money} / {0.15 * budget.total_eligible_cost:money}",
+    )
     assert render(ruleset, {"budget.total_eligible_cost": money("1999.99"), "budget.amif": money("1")}) == "€299.99 / €300.00"
     lower = one_rule("budget.amif >= share * budget.total_eligible_cost", "{share * budget.total_eligible_cost:money}")
     assert render(lower, {"budget.total_eligible_cost": money("1999.99"), "budget.amif": money("1")}) == "€300.00"
@@ -254,8 +271,7 @@ def test_the_day_of_a_compared_instant_is_a_loading_error():
 def test_missing_and_undefined_are_told_apart(lang):
     """(missing) only when a value the placeholder reads is absent; (undefined: division by
     zero) when every input is there."""
-    template = messages.parse_template("{budget.amif / budget.total_eligible_cost:percent}",
-                                       expr.Scope({}))
+    template = messages.parse_template("{budget.amif / budget.total_eligible_cost:percent}", expr.Scope({}))
     write = messages.renderer(template, lang)
     assert write({"budget.amif": money("1"), "budget.total_eligible_cost": money("0.00")}, {}, None, ()) == UNDEFINED[lang]
     assert write({"budget.amif": money("0"), "budget.total_eligible_cost": money("0")}, {}, None, ()) == UNDEFINED[lang]
@@ -266,9 +282,11 @@ def test_missing_and_undefined_are_told_apart(lang):
 
 def test_shown_reports_what_the_message_writes():
     """messages.shown gives each placeholder's exact value, the value shown and its text."""
-    ruleset = one_rule("budget.amif <= share * budget.total_eligible_cost",
-                       "{budget.amif / budget.total_eligible_cost:percent} of {budget.total_eligible_cost}, "
-                       "max {share * budget.total_eligible_cost:money}")
+    ruleset = one_rule(
+        "budget.amif <= share * budget.total_eligible_cost",
+        "{budget.amif / budget.total_eligible_cost:percent} of {budget.total_eligible_cost}, "
+        "max {share * budget.total_eligible_cost:money}",
+    )
     template = ruleset.rule("the-rule").messages.template("fail", "en")
     root = {"budget.amif": money("300.00"), "budget.total_eligible_cost": money("1999.99")}
     share, total, maximum = shown(template, "en", root)
@@ -287,7 +305,7 @@ def _with_call(document: Any) -> bool:
     return isinstance(document, dict) and "call" in document
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_documents() -> tuple[str, ...]:
     """Every application of the bundled examples and ruleset tests, as JSON text, that gets a verdict."""
     documents: list[Any] = []
@@ -331,14 +349,15 @@ def _explainer(rule, outcome: str, lang: str):
     return _EXPLAINERS[key][1]
 
 
-def elements(rule, facts) -> list[tuple[dict, Optional[str], Optional[int]]]:
+def elements(rule, facts) -> list[tuple[dict, str | None, int | None]]:
     """(element values, item label, index) for each place a rule is rendered."""
     if rule.for_each is None:
         return [({}, None, None)]
     from amif_rules.verdict import item_label
 
-    return [(element, item_label(rule.for_each, index), index)
-            for index, element in enumerate(facts.items.get(rule.for_each, ()))]
+    return [
+        (element, item_label(rule.for_each, index), index) for index, element in enumerate(facts.items.get(rule.for_each, ()))
+    ]
 
 
 # -- property (b): a present value is never shown as missing ------------------------------------------------------
@@ -414,12 +433,12 @@ def shown_at(template, lang: str, root: dict, element: dict, index: int) -> mess
 _GENERATED = {MONEY, INT, DECIMAL, DATE, INSTANT}
 
 
-@lru_cache(maxsize=None)
+@cache
 def bundled_ruleset(file: str) -> amif_rules.Ruleset:
     return amif_rules.load_ruleset(file)
 
 
-@lru_cache(maxsize=None)
+@cache
 def bound_placeholders() -> tuple[tuple[str, str, str, str, int], ...]:
     """(ruleset file, rule id, outcome, lang, placeholder index) of every placeholder of a
     bundled ruleset that shows a side of its rule's check."""
@@ -432,8 +451,11 @@ def bound_placeholders() -> tuple[tuple[str, str, str, str, int], ...]:
             for outcome, templates in rule.messages.by_outcome.items():
                 for lang, template in templates.items():
                     for index, part in enumerate(template.placeholders):
-                        numeric = part.node is not None and part.node.type.kind in _GENERATED and all(
-                            p.type.kind in _GENERATED for p in expr.paths(part.node))
+                        numeric = (
+                            part.node is not None
+                            and part.node.type.kind in _GENERATED
+                            and all(p.type.kind in _GENERATED for p in expr.paths(part.node))
+                        )
                         if part.bounds and numeric:
                             found.append((str(path), rule.id, outcome, lang, index))
     return tuple(found)
@@ -443,13 +465,18 @@ def test_the_bundled_rulesets_show_bounds():
     """The property below has something to hold: the share, budget, population, duration and
     age rules of the bundled rulesets show sides of their checks, computed ones among them."""
     rules = {(file.rsplit("/", 1)[-1], rule) for file, rule, *_ in bound_placeholders()}
-    for expected in [("call-42.yaml", "amif-share-max"), ("call-42.yaml", "pod-mi-share-max"),
-                     ("call-42.yaml", "lead-municipality-large"), ("flanders-385.yaml", "participant-age"),
-                     ("buurtstewards.yaml", "grant-max-gent"), ("integration-projects-2013.yaml", "duration-max")]:
+    for expected in [
+        ("call-42.yaml", "amif-share-max"),
+        ("call-42.yaml", "pod-mi-share-max"),
+        ("call-42.yaml", "lead-municipality-large"),
+        ("flanders-385.yaml", "participant-age"),
+        ("buurtstewards.yaml", "grant-max-gent"),
+        ("integration-projects-2013.yaml", "duration-max"),
+    ]:
         assert expected in rules
 
 
-def _value(kind: str, draw, near: Optional[Decimal] = None) -> Any:
+def _value(kind: str, draw, near: Decimal | None = None) -> Any:
     if kind == MONEY:
         if near is not None:
             cents = int((near * 100).to_integral_value(ROUND_FLOOR)) + draw(st.integers(-3, 3))
@@ -461,7 +488,7 @@ def _value(kind: str, draw, near: Optional[Decimal] = None) -> Any:
     if kind == DATE:
         return draw(st.dates(dt.date(1950, 1, 1), dt.date(2030, 12, 31)))
     if kind == INSTANT:
-        return draw(st.datetimes(dt.datetime(2015, 1, 1), dt.datetime(2025, 1, 1), timezones=st.just(dt.timezone.utc)))
+        return draw(st.datetimes(dt.datetime(2015, 1, 1), dt.datetime(2025, 1, 1), timezones=st.just(dt.UTC)))
     raise AssertionError(kind)
 
 
@@ -499,8 +526,8 @@ def test_every_bound_a_bundled_message_shows_passes(data):
     assert written.text == messages.format_cached(written.shown, node.type.kind, field, lang, part.format, True)
 
 
-@lru_cache(maxsize=None)
-def document_cases() -> tuple[tuple[str, str, Optional[int], int, str], ...]:
+@cache
+def document_cases() -> tuple[tuple[str, str, int | None, int, str], ...]:
     """(document, rule id, element index, placeholder index, outcome) for each bound of a
     bundled rule whose other side is a field of the document (an amount or a count), with a
     bundled application on which the rule is decided: what a test can put the shown value into."""
@@ -511,14 +538,20 @@ def document_cases() -> tuple[tuple[str, str, Optional[int], int, str], ...]:
         ruleset, facts = facts_of(document)
         verdict = amif_rules.check(document, engine="python")
         for rule in ruleset.rules:
-            for element, label, item in elements(rule, facts):
+            for _element, label, item in elements(rule, facts):
                 decided = result(verdict, rule.id, label).outcome
                 if decided not in ("pass", "fail"):
                     continue
                 template = rule.messages.template(decided, "en")
                 for index, part in enumerate(template.placeholders):
-                    other = next((b.other for b in part.bounds if isinstance(b.other, expr.Path)
-                                  and b.other.type.kind in (MONEY, INT) and b.op != "!="), None)
+                    other = next(
+                        (
+                            b.other
+                            for b in part.bounds
+                            if isinstance(b.other, expr.Path) and b.other.type.kind in (MONEY, INT) and b.op != "!="
+                        ),
+                        None,
+                    )
                     reads_money_only = all(p.scope is None and p.type.kind == MONEY for p in expr.paths(part.node))
                     key = (ruleset.id, rule.id, part.text, decided)
                     if other is not None and reads_money_only and key not in seen:
@@ -527,7 +560,7 @@ def document_cases() -> tuple[tuple[str, str, Optional[int], int, str], ...]:
     return tuple(cases)
 
 
-def _put(document: dict, path: str, value: Any, scope: Optional[str] = None, item: Optional[int] = None) -> None:
+def _put(document: dict, path: str, value: Any, scope: str | None = None, item: int | None = None) -> None:
     target = document[scope][item] if scope is not None else document
     *parents, last = path.split(".")
     for name in parents:
@@ -541,8 +574,15 @@ def _json(value: Any, kind: str) -> Any:
 
 def test_there_are_documents_to_put_bounds_into():
     rules = {rule for _, rule, *_ in document_cases()}
-    assert {"amif-share-max", "pod-mi-share-max", "amif-within-call-budget", "lead-municipality-large",
-            "partner-municipality-small", "duration-max", "grant-max-gent"} <= rules
+    assert {
+        "amif-share-max",
+        "pod-mi-share-max",
+        "amif-within-call-budget",
+        "lead-municipality-large",
+        "partner-municipality-small",
+        "duration-max",
+        "grant-max-gent",
+    } <= rules
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -577,7 +617,7 @@ def test_the_bound_shown_put_into_the_document_passes(engine, data):
     strict_and_exact = bound.op in ("<", ">") and written.shown == written.value
     label = None if item is None else f"{rule.for_each}[{item}]"
 
-    def outcome_with(value: Decimal) -> Optional[str]:
+    def outcome_with(value: Decimal) -> str | None:
         changed = copy.deepcopy(document)
         _put(changed, other.path, _json(value, other.type.kind), other.scope, item)
         try:

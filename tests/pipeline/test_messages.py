@@ -24,8 +24,9 @@ PARAMS = {
     "share": Param("share", Decimal("0.75"), FieldType("decimal")),
     "call_budget": Param("call_budget", Decimal("1320069.53"), FieldType("money")),
     "lead_min_population": Param("lead_min_population", 150000, FieldType("int")),
-    "deadline": Param("deadline", dt.datetime(2019, 9, 2, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=2))),
-                      FieldType("instant")),
+    "deadline": Param(
+        "deadline", dt.datetime(2019, 9, 2, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=2))), FieldType("instant")
+    ),
 }
 
 
@@ -34,8 +35,15 @@ def spaces(text: str) -> str:
     return text.replace("\u202f", " ").replace("\xa0", " ")
 
 
-def fill(text: str, lang: str, root: dict | None = None, item: dict | None = None, scope: str | None = None,
-         item_path: str | None = None, missing: tuple[str, ...] = ()) -> str:
+def fill(
+    text: str,
+    lang: str,
+    root: dict | None = None,
+    item: dict | None = None,
+    scope: str | None = None,
+    item_path: str | None = None,
+    missing: tuple[str, ...] = (),
+) -> str:
     """Parse ``text`` as a template and render it in ``lang``."""
     template = parse_template(text, Scope(PARAMS, scope))
     root, item = root or {}, item or {}
@@ -127,7 +135,7 @@ def test_dates_in_three_languages():
 
 def test_date_times_are_shown_in_brussels_time():
     """22:30 UTC on 2 September 2019 is 00:30 on 3 September in Brussels."""
-    root = {"submitted_at": dt.datetime(2019, 9, 2, 22, 30, tzinfo=dt.timezone.utc)}
+    root = {"submitted_at": dt.datetime(2019, 9, 2, 22, 30, tzinfo=dt.UTC)}
     for text, day in zip(each("{submitted_at}", root=root), ("3 september 2019", "3 septembre 2019", "3 September 2019")):
         assert day in text
         assert "00:30" in text
@@ -136,7 +144,7 @@ def test_date_times_are_shown_in_brussels_time():
 
 def test_winter_date_times_are_shown_in_cet():
     """12:00 UTC on 2 December is 13:00 in Brussels (CET)."""
-    root = {"submitted_at": dt.datetime(2019, 12, 2, 12, 0, tzinfo=dt.timezone.utc)}
+    root = {"submitted_at": dt.datetime(2019, 12, 2, 12, 0, tzinfo=dt.UTC)}
     for text in each("{submitted_at}", root=root):
         assert "13:00" in text
         assert "2019" in text
@@ -151,7 +159,7 @@ def test_instant_parameter_with_an_offset_is_shown_in_brussels_time():
 
 def test_date_format_of_an_instant_is_the_brussels_date():
     """{submitted_at:date} is the Brussels calendar date, not the UTC one."""
-    root = {"submitted_at": dt.datetime(2019, 9, 2, 22, 30, tzinfo=dt.timezone.utc)}
+    root = {"submitted_at": dt.datetime(2019, 9, 2, 22, 30, tzinfo=dt.UTC)}
     assert each("{submitted_at:date}", root=root) == ("3 september 2019", "3 septembre 2019", "3 September 2019")
 
 
@@ -164,10 +172,18 @@ def test_date_format_of_an_instant_is_the_brussels_date():
         ("{item.role}", "partners", {"role": "co_applicant"}, ("mede-aanvrager", "codemandeur", "co-applicant")),
         ("{item.role}", "partners", {"role": "coaching"}, ("coachingpartner", "partenaire de coaching", "coaching partner")),
         ("{item.kind}", "partners", {"kind": "nonprofit"}, ("vzw", "asbl", "non-profit association")),
-        ("{item.residence}", "participants", {"residence": "international_protection"},
-         ("internationale bescherming", "protection internationale", "international protection")),
-        ("{item.residence}", "participants", {"residence": "irregular"},
-         ("geen legaal verblijf", "sans séjour légal", "no legal residence")),
+        (
+            "{item.residence}",
+            "participants",
+            {"residence": "international_protection"},
+            ("internationale bescherming", "protection internationale", "international protection"),
+        ),
+        (
+            "{item.residence}",
+            "participants",
+            {"residence": "irregular"},
+            ("geen legaal verblijf", "sans séjour légal", "no legal residence"),
+        ),
     ],
 )
 def test_enum_values_are_shown_by_their_translated_label(template, scope, item, expected):
@@ -178,7 +194,10 @@ def test_enum_values_are_shown_by_their_translated_label(template, scope, item, 
 def test_applicant_kind_label():
     """applicant.kind ocmw: OCMW / CPAS / public social welfare centre (OCMW/CPAS)."""
     assert each("{applicant.kind}", root={"applicant.kind": "ocmw"}) == (
-        "OCMW", "CPAS", "public social welfare centre (OCMW/CPAS)")
+        "OCMW",
+        "CPAS",
+        "public social welfare centre (OCMW/CPAS)",
+    )
 
 
 @pytest.mark.parametrize("field, enum_type", [("kind", OrganisationKind), ("role", PartnerRole), ("residence", Residence)])
@@ -199,20 +218,32 @@ def test_countries_format():
     """{item.nationalities:countries} names countries in the language; stateless is translated."""
     item = {"nationalities": ("SY", "stateless")}
     assert each("{item.nationalities:countries}", item=item, scope="participants") == (
-        "Syrië, staatloos", "Syrie, apatride", "Syria, stateless")
+        "Syrië, staatloos",
+        "Syrie, apatride",
+        "Syria, stateless",
+    )
 
 
 def test_missing_values_are_marked_missing():
     """A placeholder whose value is missing shows (ontbreekt) / (manquant) / (missing)."""
     assert each("{applicant.municipality.population} inwoners") == (
-        "(ontbreekt) inwoners", "(manquant) inwoners", "(missing) inwoners")
+        "(ontbreekt) inwoners",
+        "(manquant) inwoners",
+        "(missing) inwoners",
+    )
 
 
 def test_item_and_missing_placeholders():
     """{item} is the element's path; {missing} lists the missing fields."""
-    assert each("{item}: {missing}", scope="partners", item_path="partners[1]",
-                missing=("partners[1].municipality.population", "reference_date")) == (
-        "partners[1]: partners[1].municipality.population, reference_date",) * 3
+    assert (
+        each(
+            "{item}: {missing}",
+            scope="partners",
+            item_path="partners[1]",
+            missing=("partners[1].municipality.population", "reference_date"),
+        )
+        == ("partners[1]: partners[1].municipality.population, reference_date",) * 3
+    )
 
 
 def test_missing_placeholder_without_missing_fields():
@@ -266,8 +297,9 @@ def test_unknown_item_field_is_a_parse_error():
     template_error("{item}", scope=None)
 
 
-@pytest.mark.parametrize("text", ["{ unclosed", "close }", "a } b", "{}", "{1 +}", "{__import__('os')}",
-                                  "{applicant}", "{budget.amif.__class__}"])
+@pytest.mark.parametrize(
+    "text", ["{ unclosed", "close }", "a } b", "{}", "{1 +}", "{__import__('os')}", "{applicant}", "{budget.amif.__class__}"]
+)
 def test_malformed_placeholders_are_parse_errors(text):
     """Unclosed braces, stray }, empty or invalid placeholders are ExpressionError."""
     template_error(text)
@@ -292,5 +324,7 @@ def test_default_unknown_message_lists_the_missing_fields():
 
 def test_default_empty_list_message_names_the_list():
     """The default message for an empty list names the list in the language."""
-    assert default_message("empty_list", "nl", scope="participants") == "Niet van toepassing: de aanvraag vermeldt geen deelnemers."
+    assert (
+        default_message("empty_list", "nl", scope="participants") == "Niet van toepassing: de aanvraag vermeldt geen deelnemers."
+    )
     assert default_message("empty_list", "en", scope="partners") == "Not applicable: the application lists no partners."

@@ -84,17 +84,85 @@ def test_junk_documents_are_never_read_differently(document):
 
 #: Values put in place of one field (or added under a new key) by the mutation test:
 #: every type the full reader meets, and values just inside and outside its bounds.
-TRICKY = st.sampled_from([
-    None, "", " ", "42", " 12.50", "12.5", "12.345", "-1", "1e3", "0", "0.00", "99999999999.99", "100000000000",
-    "2019-09-02", "2019-09-02T23:59:00", "2019-09-02T23:59:00+02:00", "2019-10-27T02:30:00", "2019-03-31T02:30:00",
-    "1899-12-31T12:00:00+00:00", "2019-02-30", "1990-05-17", "SY", "sy", "GB", "stateless", "ocmw", "OCMW", "coaching",
-    "legal", "irregular", "female", "nl", "NL", "xx", "11002", "1100", "x" * 1000, "x" * 1001, "é", "\ud800",
-    0, 1, -1, 12, 150000, 10**8, 10**8 + 1, 1200, 1201, 10**20, True, False, 1.5, 2.0, float("nan"),
-    Decimal("12.50"), Decimal("12.345"), Decimal("NaN"), Decimal("3"), dt.date(2019, 1, 1),
-    dt.datetime(2019, 9, 2, 23, 59, tzinfo=dt.timezone.utc), dt.datetime(2019, 9, 2, 23, 59),
-    [], ["SY"], ["SY", "SY"], ["stateless", "SY"], ["SY", None], [1], ("SY",), {}, {"a": 1}, {"a": {"b": 1}},
-    {1: "x"}, [{}], [None],
-])
+TRICKY = st.sampled_from(
+    [
+        None,
+        "",
+        " ",
+        "42",
+        " 12.50",
+        "12.5",
+        "12.345",
+        "-1",
+        "1e3",
+        "0",
+        "0.00",
+        "99999999999.99",
+        "100000000000",
+        "2019-09-02",
+        "2019-09-02T23:59:00",
+        "2019-09-02T23:59:00+02:00",
+        "2019-10-27T02:30:00",
+        "2019-03-31T02:30:00",
+        "1899-12-31T12:00:00+00:00",
+        "2019-02-30",
+        "1990-05-17",
+        "SY",
+        "sy",
+        "GB",
+        "stateless",
+        "ocmw",
+        "OCMW",
+        "coaching",
+        "legal",
+        "irregular",
+        "female",
+        "nl",
+        "NL",
+        "xx",
+        "11002",
+        "1100",
+        "x" * 1000,
+        "x" * 1001,
+        "é",
+        "\ud800",
+        0,
+        1,
+        -1,
+        12,
+        150000,
+        10**8,
+        10**8 + 1,
+        1200,
+        1201,
+        10**20,
+        True,
+        False,
+        1.5,
+        2.0,
+        float("nan"),
+        Decimal("12.50"),
+        Decimal("12.345"),
+        Decimal("NaN"),
+        Decimal("3"),
+        dt.date(2019, 1, 1),
+        dt.datetime(2019, 9, 2, 23, 59, tzinfo=dt.UTC),
+        dt.datetime(2019, 9, 2, 23, 59),
+        [],
+        ["SY"],
+        ["SY", "SY"],
+        ["stateless", "SY"],
+        ["SY", None],
+        [1],
+        ("SY",),
+        {},
+        {"a": 1},
+        {"a": {"b": 1}},
+        {1: "x"},
+        [{}],
+        [None],
+    ]
+)
 
 
 def _leaves(value, path=()):
@@ -145,7 +213,8 @@ def test_a_document_with_more_values_than_allowed_is_left_to_the_full_reader():
     """Each participant may carry unknown plain fields; together they can pass the bound on
     values in one document, which the full reader enforces."""
     document = dataset.generate(1, seed=5)[0][1]
-    document["participants"] = [dict({f"note{k}": k for k in range(62)}, nationalities=["SY"], residence="legal")
-                                for _ in range(8_000)]
+    document["participants"] = [
+        dict({f"note{k}": k for k in range(62)}, nationalities=["SY"], residence="legal") for _ in range(8_000)
+    ]
     assert isinstance(long_way(document), InputError)
     assert quick_flat(document) is None

@@ -28,9 +28,9 @@ from hypothesis import strategies as st
 
 import amif_rules
 from amif_rules import catalog, testing
+from amif_rules.api import prepare
 from amif_rules.documents import BRUSSELS, parse_text, read_application
 from amif_rules.engines import get_engine
-from amif_rules.api import prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINES = testing.available_engines()
@@ -61,20 +61,29 @@ def encoded(document) -> tuple:
 def generated_documents() -> st.SearchStrategy[list]:
     """Call-42 documents of every kind: eligible, failing each rule, incomplete, partial."""
     rules = [rule.id for rule in catalog.for_call("42").ruleset.rules if rule.severity == "error"]
-    parts = ([testing.applications("42", eligible=True)] * 3 + [testing.applications("42", incomplete=True)] * 3
-             + [testing.applications("42", ineligible_for=rule) for rule in rules] + [testing.applications("42")] * 6)
+    parts = (
+        [testing.applications("42", eligible=True)] * 3
+        + [testing.applications("42", incomplete=True)] * 3
+        + [testing.applications("42", ineligible_for=rule) for rule in rules]
+        + [testing.applications("42")] * 6
+    )
     return st.tuples(*parts).map(list)
 
 
-ONCE = settings(max_examples=1, deadline=None, phases=(Phase.generate,), database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+ONCE = settings(
+    max_examples=1,
+    deadline=None,
+    phases=(Phase.generate,),
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _no_session_left() -> None:
     """durable-rules holds no session of any ruleset it compiled (error 309: no such session)."""
-    from amif_rules.engines import durable
-
     import durable_rules_engine
+
+    from amif_rules.engines import durable
 
     for plan in durable.PLANS.values():
         with pytest.raises(durable_rules_engine.error, match="309"):
@@ -103,8 +112,10 @@ def test_soak_durable(request):
             mismatches += 1
     growth = resident_mb() - start_mb
     elapsed = time.perf_counter() - start
-    print(f"\nsoak: {engine.name} {evaluations:,} evaluations in {elapsed:.1f} s "
-          f"({evaluations / elapsed:,.0f}/s), RSS {start_mb:.1f} MB -> {start_mb + growth:.1f} MB")
+    print(
+        f"\nsoak: {engine.name} {evaluations:,} evaluations in {elapsed:.1f} s "
+        f"({evaluations / elapsed:,.0f}/s), RSS {start_mb:.1f} MB -> {start_mb + growth:.1f} MB"
+    )
     assert mismatches == 0
     assert growth < GROWTH_LIMIT_MB, f"resident memory grew {growth:.1f} MB over {evaluations:,} evaluations"
     if engine.name == "durable":
@@ -178,8 +189,9 @@ def test_eight_threads_compiling_one_new_ruleset_get_one_plan():
     """The first use of a ruleset compiles it; 8 threads doing that at once must agree."""
     text = (ROOT / "rulesets" / "call-42.yaml").read_text(encoding="utf-8")
     version = f"threads-{os.getpid()}-{time.time_ns()}"
-    ruleset = amif_rules.parse_ruleset(text.replace('version: "1"', f'version: "{version}"', 1),
-                                       str(ROOT / "rulesets" / "call-42.yaml"))
+    ruleset = amif_rules.parse_ruleset(
+        text.replace('version: "1"', f'version: "{version}"', 1), str(ROOT / "rulesets" / "call-42.yaml")
+    )
     document = EXAMPLES[0]
     barrier = threading.Barrier(THREADS)
 

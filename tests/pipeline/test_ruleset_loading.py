@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CALL_42_RULES
-
 from amif_rules import catalog
 from amif_rules.errors import RulesetError
 from amif_rules.ruleset import load_ruleset, parse_ruleset
+from conftest import CALL_42_RULES
 
 CALL_42 = Path(__file__).parents[2] / "rulesets" / "call-42.yaml"
 
@@ -42,7 +41,7 @@ rules:
       fail: {nl: "nee", fr: "non", en: "no"}
 """
 CHECK_LINE = "    check: applicant.municipality.population > min_pop\n"
-SECOND_RULE = BASE[BASE.index("  - id: big"):]
+SECOND_RULE = BASE[BASE.index("  - id: big") :]
 
 
 def edit(old: str, new: str, text: str = BASE) -> str:
@@ -119,18 +118,14 @@ def test_column_in_a_double_quoted_scalar_skips_the_quote():
 def test_error_on_the_second_line_of_a_folded_expression_points_at_that_line():
     """In a folded block (`check: >-`, as call-42.yaml uses) the error is located where it is
     written: line 13, column 11 (the `a` of `applicant`), not at the `>-` indicator."""
-    text = edit(CHECK_LINE, "    check: >-\n"
-                            "      form.complete\n"
-                            "      and applicant.municipality.populaton > min_pop\n")
+    text = edit(CHECK_LINE, "    check: >-\n      form.complete\n      and applicant.municipality.populaton > min_pop\n")
     assert at(the_problem(text, "unknown field")) == ("x.yaml", 13, 11)
 
 
 def test_error_on_the_second_line_of_a_literal_block_points_at_that_line():
     """In a literal block (`check: |`) the error on its second content line is located on
     file line 13, at the column where the field is written (12)."""
-    text = edit(CHECK_LINE, "    check: |\n"
-                            "      (form.complete\n"
-                            "       and applicant.municipality.populaton > min_pop)\n")
+    text = edit(CHECK_LINE, "    check: |\n      (form.complete\n       and applicant.municipality.populaton > min_pop)\n")
     assert at(the_problem(text, "unknown field")) == ("x.yaml", 13, 12)
 
 
@@ -166,7 +161,7 @@ def test_syntax_error_in_an_expression_is_located():
 
 def test_when_is_checked_like_check():
     """`when:` expressions are checked too."""
-    text = edit(CHECK_LINE, "    for_each: partners\n    when: item.rol == \"coaching\"\n    check: item.kind == \"ocmw\"\n")
+    text = edit(CHECK_LINE, '    for_each: partners\n    when: item.rol == "coaching"\n    check: item.kind == "ocmw"\n')
     problem = the_problem(text, "no field")
     assert problem.location.line == 12
     assert "item.role" in problem.hint
@@ -227,7 +222,9 @@ def test_a_rule_without_pass_or_fail_message():
 
 def test_a_rule_without_messages():
     """A rule without messages: is refused at the rule, with an example in the hint."""
-    text = edit('    messages:\n      pass: {nl: "ok {min_pop}", fr: "ok", en: "ok"}\n      fail: {nl: "nee", fr: "non", en: "no"}\n', "")
+    text = edit(
+        '    messages:\n      pass: {nl: "ok {min_pop}", fr: "ok", en: "ok"}\n      fail: {nl: "nee", fr: "non", en: "no"}\n', ""
+    )
     problem = the_problem(text, "messages:")
     assert problem.location.line == 10
     assert "pass" in problem.hint
@@ -286,7 +283,7 @@ def test_duplicate_rule_ids():
     [
         ("    check:", "    chek: x\n    check:", 11, 5, "check"),
         ("rules:\n", "rulez: []\nrules:\n", 9, 1, "rules"),
-        ("    source: \"call.txt, A\"\nrules", "    sorce: \"call.txt, A\"\nrules", 8, 5, "source"),
+        ('    source: "call.txt, A"\nrules', '    sorce: "call.txt, A"\nrules', 8, 5, "source"),
         ("    messages:\n", "    mesages: {}\n    messages:\n", 13, 5, "messages"),
     ],
 )
@@ -405,10 +402,8 @@ def test_parameter_name_must_be_snake_case():
         ("[legal, applicant]", None, ("legal", "applicant")),
         ("true", None, True),
         ("2019-09-02", "date", dt.date(2019, 9, 2)),
-        ('"2019-09-02T23:59:00+02:00"', "instant",
-         dt.datetime(2019, 9, 2, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
-        ("2019-09-02T23:59:00+02:00", "instant",
-         dt.datetime(2019, 9, 2, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
+        ('"2019-09-02T23:59:00+02:00"', "instant", dt.datetime(2019, 9, 2, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
+        ("2019-09-02T23:59:00+02:00", "instant", dt.datetime(2019, 9, 2, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
     ],
 )
 def test_parameter_values_are_typed_exactly(value, type_name, expected):
@@ -447,9 +442,11 @@ def test_python_tag_on_a_sequence_is_refused():
 def test_python_tags_never_run_code(tmp_path):
     """Whatever a tag asks for, loading never runs it."""
     marker = tmp_path / "executed"
-    for tagged in (f'source: !!python/object/apply:os.system ["touch {marker}"]',
-                   f'source: !!python/object/new:os.system ["touch {marker}"]',
-                   f'source: !!python/object/apply:subprocess.call [["touch", "{marker}"]]'):
+    for tagged in (
+        f'source: !!python/object/apply:os.system ["touch {marker}"]',
+        f'source: !!python/object/new:os.system ["touch {marker}"]',
+        f'source: !!python/object/apply:subprocess.call [["touch", "{marker}"]]',
+    ):
         with pytest.raises(RulesetError):
             parse_ruleset(edit("source: call.txt", tagged), "x.yaml")
     assert not marker.exists()
@@ -545,7 +542,6 @@ def test_digest_identifies_the_content():
 # -- the bundled call-42 ruleset ---------------------------------------------------------------------------------------------
 
 
-
 @pytest.fixture(scope="module")
 def call_42():
     return load_ruleset(CALL_42)
@@ -577,7 +573,7 @@ def test_call_42_parameters_have_exact_values(call_42):
     assert values["eligible_residence"] == ("legal", "international_protection", "resettled", "relocated", "applicant")
     assert values["eea_swiss_are_third_country"] is True
     deadline = values["deadline"]
-    assert deadline == dt.datetime(2019, 9, 2, 21, 59, tzinfo=dt.timezone.utc)
+    assert deadline == dt.datetime(2019, 9, 2, 21, 59, tzinfo=dt.UTC)
     assert deadline.utcoffset() == dt.timedelta(hours=2)
     assert call_42.parameters["amif_max_share"].type_name == "share"
     assert call_42.parameters["call_budget"].type_name == "money"
@@ -595,9 +591,14 @@ def test_call_42_rule_shapes(call_42):
     """Scopes, when-conditions, severities and messages of call-42."""
     scopes = {rule.id: rule.for_each for rule in call_42.rules}
     assert {r for r, s in scopes.items() if s == "partners"} == {
-        "partner-is-ocmw", "partner-municipality-small", "partner-role-coaching"}
+        "partner-is-ocmw",
+        "partner-municipality-small",
+        "partner-role-coaching",
+    }
     assert {r for r, s in scopes.items() if s == "participants"} == {
-        "participant-third-country-national", "participant-legal-residence"}
+        "participant-third-country-national",
+        "participant-legal-residence",
+    }
     assert [r.id for r in call_42.rules if r.severity == "warning"] == ["partner-role-coaching"]
     assert [r.id for r in call_42.rules if r.when is not None] == ["partner-is-ocmw", "partner-municipality-small"]
     for rule in call_42.rules:

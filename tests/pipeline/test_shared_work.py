@@ -38,14 +38,14 @@ def test_to_dict_is_the_same_whether_or_not_the_results_were_read_first(path, la
 
 
 def _british(submitted_at: str) -> dict:
-    return eligible(submitted_at=submitted_at,
-                    participants=[{"id": "P1", "nationalities": ["GB"], "residence": "legal"}])
+    return eligible(submitted_at=submitted_at, participants=[{"id": "P1", "nationalities": ["GB"], "residence": "legal"}])
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_remembered_derived_value_is_never_taken_for_another_date(engine):
     """union_citizen(item.nationalities, reference_date) is remembered by the nationalities,
     per reference date: a British national is an EU citizen in 2019, not after January 2020."""
+
     def outcome(submitted_at: str) -> str:
         verdict = amif_rules.check(_british(submitted_at), engine=engine)
         return verdict.rule("participant-third-country-national", "participants[0]").outcome
@@ -70,13 +70,13 @@ def test_the_same_instant_written_with_two_offsets_keeps_each_documents_own_text
 def test_shared_outcome_objects_follow_the_number_of_elements():
     """The built-in engine shares RuleOutcome objects per rule and element; a long list
     after a short one (and the other way) gets every element's own outcome."""
+
     def people(count: int, bad: set[int]) -> list[dict]:
         return [{"id": f"P{i}", "nationalities": ["FR" if i in bad else "SY"], "residence": "legal"} for i in range(count)]
 
     for count, bad in [(3, {1}), (300, {0, 150, 299}), (2, set()), (40, {39})]:
         verdict = amif_rules.check(eligible(participants=people(count, bad)), engine="python")
-        outcomes = {item: outcome for rule, item, outcome in verdict.outcomes()
-                    if rule == "participant-third-country-national"}
+        outcomes = {item: outcome for rule, item, outcome in verdict.outcomes() if rule == "participant-third-country-national"}
         assert outcomes == {f"participants[{i}]": "fail" if i in bad else "pass" for i in range(count)}
 
 

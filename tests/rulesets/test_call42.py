@@ -41,11 +41,14 @@ def test_a_rule_for_each_partner_gives_one_result_without_an_item_when_there_are
 
 
 def test_lead_message_shows_the_values_in_each_language(engine):
-    document = patched("applicant", {"name": "OCMW Leuven", "kind": "ocmw",
-                                     "municipality": {"nis_code": "24062", "name": "Leuven", "population": 102275}})
+    document = patched(
+        "applicant",
+        {"name": "OCMW Leuven", "kind": "ocmw", "municipality": {"nis_code": "24062", "name": "Leuven", "population": 102275}},
+    )
     nl = amif_rules.check(document, engine=engine).rule("lead-municipality-large")
-    assert nl.message == ("Leuven heeft 102.275 inwoners; deze oproep staat enkel open voor OCMW's van gemeenten "
-                          "met meer dan 150.000 inwoners.")
+    assert nl.message == (
+        "Leuven heeft 102.275 inwoners; deze oproep staat enkel open voor OCMW's van gemeenten met meer dan 150.000 inwoners."
+    )
     assert nl.fields == {"applicant.municipality.population": 102275}
     assert nl.source.startswith("call-42-social-activation.nl.txt, Eindbegunstigden")
     fr = amif_rules.check(document, engine=engine, lang="fr").rule("lead-municipality-large").message
@@ -75,7 +78,10 @@ def test_reference_date_can_be_given_explicitly(engine):
 
 
 def test_amounts_as_json_numbers_are_exact(engine):
-    text = json.dumps(patched("budget", ...))[:-1] + ', "budget": {"total_eligible_cost": 400000.00, "amif": 300000.01, "cofinancing": {"pod_mi": 60000}}}'
+    text = (
+        json.dumps(patched("budget", ...))[:-1]
+        + ', "budget": {"total_eligible_cost": 400000.00, "amif": 300000.01, "cofinancing": {"pod_mi": 60000}}}'
+    )
     verdict = amif_rules.check(text, engine=engine)
     assert verdict.rule("amif-share-max").outcome == "fail"
     assert verdict.rule("amif-share-max").fields == {"budget.amif": "300000.01", "budget.total_eligible_cost": "400000.00"}

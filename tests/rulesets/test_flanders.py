@@ -17,7 +17,6 @@ import copy
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -75,8 +74,15 @@ SUBMITTED = "2018-06-01T10:00:00+02:00"  # reference date: Friday 1 June 2018
 #: young children, Arabic-speaking and highly educated (the fields are independent inputs;
 #: each call reads only its own).
 PARTICIPANT = {
-    "id": "P-001", "nationalities": ["SY"], "residence": "international_protection", "birth_date": "2000-01-01",
-    "gender": "female", "low_literate": True, "young_children": True, "first_language": "ar", "education_level": "high",
+    "id": "P-001",
+    "nationalities": ["SY"],
+    "residence": "international_protection",
+    "birth_date": "2000-01-01",
+    "gender": "female",
+    "low_literate": True,
+    "young_children": True,
+    "first_language": "ar",
+    "education_level": "high",
 }
 
 
@@ -140,7 +146,10 @@ def rule_ids(verdict) -> list[str]:
 
 
 def test_every_flemish_ruleset_file_is_covered():
-    files = {p.stem for p in RULESETS.glob("flanders-*.yaml") if not p.name.endswith(".tests.yaml")} - {"flanders-amif-2014-2020-base", "flanders-321"}
+    files = {p.stem for p in RULESETS.glob("flanders-*.yaml") if not p.name.endswith(".tests.yaml")} - {
+        "flanders-amif-2014-2020-base",
+        "flanders-321",
+    }
     assert files == {ruleset_id for ruleset_id, _, _, _ in CALLS.values()}
 
 
@@ -162,8 +171,9 @@ def test_ruleset_loads_with_its_call_code_and_amounts(code):
     assert ruleset.parameters["flemish_cofinancing"].type_name == "money"
     assert [rule.id for rule in ruleset.rules] == BASE_RULES + own
     for lang in ("nl", "fr", "en"):
-        assert ruleset.title.get(lang).startswith(("AMIF-oproep 4", "AMIF-oproep 3", "Appel AMIF 3", "Appel AMIF 4",
-                                                   "AMIF call 3", "AMIF call 4"))
+        assert ruleset.title.get(lang).startswith(
+            ("AMIF-oproep 4", "AMIF-oproep 3", "Appel AMIF 3", "Appel AMIF 4", "AMIF call 3", "AMIF call 4")
+        )
         assert ruleset.description is not None and ruleset.description.get(lang).strip()
 
 
@@ -220,7 +230,9 @@ def test_385_damaged_cofinancing_figure_is_quoted_as_printed():
 def test_women_rules_cite_their_call(code):
     ruleset = load_ruleset(RULESETS / f"flanders-{code}.yaml")
     for rule in WOMEN:
-        assert f"{code} " in ruleset.rule(rule).source and "laaggeletterde vrouwen met jonge kinderen" in ruleset.rule(rule).source
+        assert (
+            f"{code} " in ruleset.rule(rule).source and "laaggeletterde vrouwen met jonge kinderen" in ruleset.rule(rule).source
+        )
 
 
 # -- the values each rule reports having read -------------------------------------------------
@@ -247,41 +259,49 @@ def test_a_missing_amount_is_reported_as_none(engine, code, field):
 
 
 @pytest.mark.parametrize("code", ["320", "384"])
-@pytest.mark.parametrize(("field", "value", "rule"), [
-    ("gender", "female", "participant-woman"),
-    ("gender", "male", "participant-woman"),
-    ("gender", "other", "participant-woman"),
-    ("gender", ..., "participant-woman"),
-    ("low_literate", True, "participant-low-literate"),
-    ("low_literate", False, "participant-low-literate"),
-    ("low_literate", ..., "participant-low-literate"),
-    ("young_children", True, "participant-young-children"),
-    ("young_children", False, "participant-young-children"),
-    ("young_children", ..., "participant-young-children"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "rule"),
+    [
+        ("gender", "female", "participant-woman"),
+        ("gender", "male", "participant-woman"),
+        ("gender", "other", "participant-woman"),
+        ("gender", ..., "participant-woman"),
+        ("low_literate", True, "participant-low-literate"),
+        ("low_literate", False, "participant-low-literate"),
+        ("low_literate", ..., "participant-low-literate"),
+        ("young_children", True, "participant-young-children"),
+        ("young_children", False, "participant-young-children"),
+        ("young_children", ..., "participant-young-children"),
+    ],
+)
 def test_each_target_group_rule_reads_its_own_field(engine, code, field, value, rule):
     verdict = amif_rules.check(with_participant(code, **{field: value}), engine=engine)
     assert verdict.rule(rule, "participants[0]").fields == {f"participants[0].{field}": None if value is ... else value}
 
 
-@pytest.mark.parametrize("birth_date", ["2003-06-02", "2003-06-01", "2003-05-31", "1999-06-02", "1999-06-01",
-                                        "1998-06-02", "1998-06-01", "1998-05-31"])
+@pytest.mark.parametrize(
+    "birth_date", ["2003-06-02", "2003-06-01", "2003-05-31", "1999-06-02", "1999-06-01", "1998-06-02", "1998-06-01", "1998-05-31"]
+)
 def test_385_age_reports_the_birth_date_and_the_submission_time(engine, birth_date):
     result = amif_rules.check(with_participant("385", birth_date=birth_date), engine=engine).rule(
-        "participant-age", "participants[0]")
+        "participant-age", "participants[0]"
+    )
     assert result.fields == {"participants[0].birth_date": birth_date, "submitted_at": SUBMITTED}
 
 
 @pytest.mark.parametrize("language", ["nl", "ar", "fr", "en", ...])
 def test_327_first_language_reports_the_value_it_read(engine, language):
     result = amif_rules.check(with_participant("327", first_language=language), engine=engine).rule(
-        "participant-other-first-language", "participants[0]")
+        "participant-other-first-language", "participants[0]"
+    )
     assert result.fields == {"participants[0].first_language": None if language is ... else language}
 
 
 # -- examples -------------------------------------------------------------------------------
 
-EXAMPLE_NAME = re.compile(r"^flanders-(?P<call>\d{3}(?:-dissemination)?)-(?P<outcome>eligible|ineligible|incomplete)-[a-z0-9-]+\.json$")
+EXAMPLE_NAME = re.compile(
+    r"^flanders-(?P<call>\d{3}(?:-dissemination)?)-(?P<outcome>eligible|ineligible|incomplete)-[a-z0-9-]+\.json$"
+)
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("flanders-*.json"))
 
 

@@ -33,24 +33,58 @@ RULESETS = ROOT / "rulesets"
 #: file -> (id, call code, status, valid_from, valid_until, extends, rule ids in order)
 EXPECTED = {
     "buurtstewards.yaml": (
-        "buurtstewards", "buurtstewards", "published", dt.date(2016, 1, 1), dt.date(2021, 12, 31), (),
-        ["applicant-kind", "city-is-beneficiary", "commission-is-vgc", "grant-max-gent", "grant-max-sint-niklaas",
-         "grant-max-antwerpen", "grant-max-vgc"],
+        "buurtstewards",
+        "buurtstewards",
+        "published",
+        dt.date(2016, 1, 1),
+        dt.date(2021, 12, 31),
+        (),
+        [
+            "applicant-kind",
+            "city-is-beneficiary",
+            "commission-is-vgc",
+            "grant-max-gent",
+            "grant-max-sint-niklaas",
+            "grant-max-antwerpen",
+            "grant-max-vgc",
+        ],
     ),
     "integration-projects-2013.yaml": (
-        "integration-projects-2013", "integration-projects", "published", dt.date(2013, 6, 7), None, (),
+        "integration-projects-2013",
+        "integration-projects",
+        "published",
+        dt.date(2013, 6, 7),
+        None,
+        (),
         ["theme-integration", "duration-positive", "duration-max", "results-stated"],
     ),
     "amif-2021-2027-flanders.yaml": (
-        "amif-2021-2027-flanders", "amif-2021-2027-flanders", "draft", dt.date(2021, 1, 1), dt.date(2027, 12, 31),
+        "amif-2021-2027-flanders",
+        "amif-2021-2027-flanders",
+        "draft",
+        dt.date(2021, 1, 1),
+        dt.date(2027, 12, 31),
         ("amif-base",),
         ["participant-third-country-national", "theme-integration", "social-networking-focus"],
     ),
     "routing.yaml": (
-        "routing", "routing", "published", None, None, (),
-        ["route-federal", "route-integration-flanders", "route-integration-wallonia",
-         "route-integration-brussels-flemish", "route-integration-brussels-french", "route-social-activation",
-         "route-union-action", "theme-has-route", "brussels-community-has-route"],
+        "routing",
+        "routing",
+        "published",
+        None,
+        None,
+        (),
+        [
+            "route-federal",
+            "route-integration-flanders",
+            "route-integration-wallonia",
+            "route-integration-brussels-flemish",
+            "route-integration-brussels-french",
+            "route-social-activation",
+            "route-union-action",
+            "theme-has-route",
+            "brussels-community-has-route",
+        ],
     ),
 }
 ROUTES = [rule for rule in EXPECTED["routing.yaml"][6] if rule.startswith("route-")]
@@ -109,20 +143,36 @@ def test_the_draft_is_marked_as_such_and_extends_the_amif_base():
 
 #: beneficiary -> (applicant, yearly amount, its rule)
 BENEFICIARIES = {
-    "gent": ({"name": "Stad Gent", "kind": "municipality", "municipality": {"nis_code": "44021", "name": "Gent"}},
-             "300000.00", "grant-max-gent"),
-    "sint-niklaas": ({"name": "Stad Sint-Niklaas", "kind": "municipality",
-                      "municipality": {"nis_code": "46021", "name": "Sint-Niklaas"}}, "100000.00", "grant-max-sint-niklaas"),
-    "antwerpen": ({"name": "Stad Antwerpen", "kind": "municipality",
-                   "municipality": {"nis_code": "11002", "name": "Antwerpen"}}, "200000.00", "grant-max-antwerpen"),
-    "vgc": ({"name": "Vlaamse Gemeenschapscommissie", "kind": "community_commission", "commission": "vgc"},
-            "200000.00", "grant-max-vgc"),
+    "gent": (
+        {"name": "Stad Gent", "kind": "municipality", "municipality": {"nis_code": "44021", "name": "Gent"}},
+        "300000.00",
+        "grant-max-gent",
+    ),
+    "sint-niklaas": (
+        {"name": "Stad Sint-Niklaas", "kind": "municipality", "municipality": {"nis_code": "46021", "name": "Sint-Niklaas"}},
+        "100000.00",
+        "grant-max-sint-niklaas",
+    ),
+    "antwerpen": (
+        {"name": "Stad Antwerpen", "kind": "municipality", "municipality": {"nis_code": "11002", "name": "Antwerpen"}},
+        "200000.00",
+        "grant-max-antwerpen",
+    ),
+    "vgc": (
+        {"name": "Vlaamse Gemeenschapscommissie", "kind": "community_commission", "commission": "vgc"},
+        "200000.00",
+        "grant-max-vgc",
+    ),
 }
 
 
 def buurtstewards(applicant: dict, grant: str | None = "100000.00") -> dict:
-    document = {"call": "buurtstewards", "submitted_at": "2018-05-14T11:20:00+02:00",
-                "applicant": copy.deepcopy(applicant), "budget": {}}
+    document = {
+        "call": "buurtstewards",
+        "submitted_at": "2018-05-14T11:20:00+02:00",
+        "applicant": copy.deepcopy(applicant),
+        "budget": {},
+    }
     if grant is not None:
         document["budget"]["grant"] = grant
     return document
@@ -186,8 +236,7 @@ def test_a_federal_route_reads_only_the_theme(engine):
     assert verdict.rule("route-federal").fields == {"theme": "asylum"}
 
 
-THEMES = [None, "asylum", "reception", "return", "legal_migration", "integration", "social_activation",
-          "union_action", "other"]
+THEMES = [None, "asylum", "reception", "return", "legal_migration", "integration", "social_activation", "union_action", "other"]
 REGIONS = [None, "flanders", "wallonia", "brussels"]
 COMMUNITIES = [None, "flemish", "french", "german"]
 
@@ -211,8 +260,9 @@ def test_the_outcome_says_whether_a_route_was_found(engine, theme):
             assert verdict.outcome == "incomplete" and unknown, where
             assert verdict.missing, where
             assert set(verdict.missing) <= {"theme", "region", "community"}, where
-        assert all(r.outcome != "fail" or r.id in ("theme-has-route", "brussels-community-has-route")
-                   for r in verdict.rules), where
+        assert all(r.outcome != "fail" or r.id in ("theme-has-route", "brussels-community-has-route") for r in verdict.rules), (
+            where
+        )
 
 
 # -- validity ------------------------------------------------------------------------------------
@@ -225,19 +275,22 @@ def calls_on(day: str, capsys) -> set[str]:
     return {row["id"] for row in json.loads(capsys.readouterr().out)} & MINE
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    ("2013-06-06", set()),
-    ("2013-06-07", {"integration-projects-2013"}),
-    ("2015-12-31", {"integration-projects-2013"}),
-    ("2016-01-01", {"integration-projects-2013", "buurtstewards"}),
-    ("2018-06-01", {"integration-projects-2013", "buurtstewards"}),
-    ("2020-12-31", {"integration-projects-2013", "buurtstewards"}),
-    ("2021-01-01", {"integration-projects-2013", "buurtstewards", "amif-2021-2027-flanders"}),
-    ("2021-12-31", {"integration-projects-2013", "buurtstewards", "amif-2021-2027-flanders"}),
-    ("2022-01-01", {"integration-projects-2013", "amif-2021-2027-flanders"}),
-    ("2027-12-31", {"integration-projects-2013", "amif-2021-2027-flanders"}),
-    ("2028-01-01", {"integration-projects-2013"}),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2013-06-06", set()),
+        ("2013-06-07", {"integration-projects-2013"}),
+        ("2015-12-31", {"integration-projects-2013"}),
+        ("2016-01-01", {"integration-projects-2013", "buurtstewards"}),
+        ("2018-06-01", {"integration-projects-2013", "buurtstewards"}),
+        ("2020-12-31", {"integration-projects-2013", "buurtstewards"}),
+        ("2021-01-01", {"integration-projects-2013", "buurtstewards", "amif-2021-2027-flanders"}),
+        ("2021-12-31", {"integration-projects-2013", "buurtstewards", "amif-2021-2027-flanders"}),
+        ("2022-01-01", {"integration-projects-2013", "amif-2021-2027-flanders"}),
+        ("2027-12-31", {"integration-projects-2013", "amif-2021-2027-flanders"}),
+        ("2028-01-01", {"integration-projects-2013"}),
+    ],
+)
 def test_calls_on_a_date(capsys, day, expected):
     assert calls_on(day, capsys) == expected
 
@@ -253,19 +306,31 @@ def test_calls_without_a_date_lists_all_four(capsys):
 
 
 def test_the_calls_command_on_2018_06_01():
-    result = subprocess.run([sys.executable, "-m", "amif_rules", "calls", "--on", "2018-06-01", "--format", "json"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "amif_rules", "calls", "--on", "2018-06-01", "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     ids = {row["id"] for row in json.loads(result.stdout)}
     assert {"buurtstewards", "integration-projects-2013"} <= ids
     assert not ids & {"amif-2021-2027-flanders", "routing"}
 
 
-@pytest.mark.parametrize(("name", "inside", "outside"), [
-    ("buurtstewards.yaml", [dt.date(2016, 1, 1), dt.date(2021, 12, 31)], [dt.date(2015, 12, 31), dt.date(2022, 1, 1)]),
-    ("integration-projects-2013.yaml", [dt.date(2013, 6, 7), dt.date(2040, 1, 1)], [dt.date(2013, 6, 6)]),
-    ("amif-2021-2027-flanders.yaml", [dt.date(2021, 1, 1), dt.date(2027, 12, 31)], [dt.date(2020, 12, 31), dt.date(2028, 1, 1)]),
-])
+@pytest.mark.parametrize(
+    ("name", "inside", "outside"),
+    [
+        ("buurtstewards.yaml", [dt.date(2016, 1, 1), dt.date(2021, 12, 31)], [dt.date(2015, 12, 31), dt.date(2022, 1, 1)]),
+        ("integration-projects-2013.yaml", [dt.date(2013, 6, 7), dt.date(2040, 1, 1)], [dt.date(2013, 6, 6)]),
+        (
+            "amif-2021-2027-flanders.yaml",
+            [dt.date(2021, 1, 1), dt.date(2027, 12, 31)],
+            [dt.date(2020, 12, 31), dt.date(2028, 1, 1)],
+        ),
+    ],
+)
 def test_valid_on(name, inside, outside):
     ruleset = amif_rules.load_ruleset(RULESETS / name)
     assert all(ruleset.valid_on(day) for day in inside)
@@ -310,8 +375,12 @@ EXPECTED_EXAMPLES = {
     "routing-incomplete-brussels-no-community.json": "incomplete",
     "routing-incomplete-no-theme.json": "incomplete",
 }
-PREFIXES = {"buurtstewards-": "buurtstewards", "integration-projects-": "integration-projects",
-            "amif-2021-2027-": "amif-2021-2027-flanders", "routing-": "routing"}
+PREFIXES = {
+    "buurtstewards-": "buurtstewards",
+    "integration-projects-": "integration-projects",
+    "amif-2021-2027-": "amif-2021-2027-flanders",
+    "routing-": "routing",
+}
 
 
 def test_every_example_is_listed_and_named_by_its_outcome():

@@ -11,16 +11,14 @@ import struct
 import subprocess
 import sys
 import zlib
-from pathlib import Path
 
 import pytest
 
 import amif_rules
 from amif_rules.batch import Progress
-from amif_rules.reference.municipalities import register
 from amif_rules.cli import impact as impact_cli
+from amif_rules.reference.municipalities import register
 from amif_rules.toolkit.impact import (
-    ABSENT,
     ImpactReport,
     Side,
     impact,
@@ -31,7 +29,6 @@ from amif_rules.toolkit.impact import (
     with_parameter,
 )
 from amif_rules.toolkit.portfolio import applicant_name, sample_portfolio, write_portfolio
-
 from conftest import ENGINES, ROOT, eligible
 
 BASE = ROOT / "rulesets" / "call-42.yaml"
@@ -61,8 +58,7 @@ def report(request) -> ImpactReport:
 
 @pytest.fixture(scope="module")
 def swept() -> ImpactReport:
-    return impact(BASE, DRAFT, SAMPLE, lang="en", engine="python",
-                  sweep=("lead_min_population", range(50_000, 200_001, 10_000)))
+    return impact(BASE, DRAFT, SAMPLE, lang="en", engine="python", sweep=("lead_min_population", range(50_000, 200_001, 10_000)))
 
 
 # -- the sample portfolio ---------------------------------------------------------------------------
@@ -75,7 +71,8 @@ def test_the_sample_portfolio_is_the_register_one_ocmw_each():
     assert write_portfolio(buffer) == 581
     assert buffer.getvalue() == SAMPLE.read_text(encoding="utf-8"), (
         "the bundled sample is out of date: regenerate it with "
-        "amif-rules portfolio --output examples/portfolios/call-42-all-ocmws.jsonl")
+        "amif-rules portfolio --output examples/portfolios/call-42-all-ocmws.jsonl"
+    )
     documents = [json.loads(line) for line in lines]
     assert [d["applicant"]["municipality"]["nis_code"] for d in documents] == [r.nis_code for r in _records()]
     assert all("population" not in d["applicant"]["municipality"] for d in documents)
@@ -149,15 +146,36 @@ def test_text_names_the_ocmws_with_their_populations(report):
 
 def test_json_structure(report):
     data = json.loads(report.to_json())
-    assert set(data) == {"base", "draft", "parameters", "rules_added", "rules_removed", "rules_modified", "portfolio",
-                         "outcomes", "changed", "unchanged_with_rule_changes", "causes", "flips", "rules", "errors",
-                         "sweep", "lang"}
+    assert set(data) == {
+        "base",
+        "draft",
+        "parameters",
+        "rules_added",
+        "rules_removed",
+        "rules_modified",
+        "portfolio",
+        "outcomes",
+        "changed",
+        "unchanged_with_rule_changes",
+        "causes",
+        "flips",
+        "rules",
+        "errors",
+        "sweep",
+        "lang",
+    }
     assert data["base"]["id"] == "call-42" and data["draft"] == {
-        "id": "call-42-threshold-100000", "version": "1-draft", "status": "draft", "call": "42", "file": str(DRAFT)}
+        "id": "call-42-threshold-100000",
+        "version": "1-draft",
+        "status": "draft",
+        "call": "42",
+        "file": str(DRAFT),
+    }
     assert data["portfolio"] == {"source": str(SAMPLE), "documents": 581, "checked": 581, "errors": 0}
     assert data["outcomes"]["before"]["eligible"] == 5 and data["changed"] == 5
-    assert data["parameters"] == [{"name": "lead_min_population", "type": "integer", "base": 150000, "draft": 100000,
-                                   "changed": True}]
+    assert data["parameters"] == [
+        {"name": "lead_min_population", "type": "integer", "base": 150000, "draft": 100000, "changed": True}
+    ]
     (cause,) = data["causes"]
     assert cause["cause"] == "lead-municipality-large: fail → pass" and cause["count"] == 5
     assert cause["rules"] == [{"id": "lead-municipality-large", "before": "fail", "after": "pass"}]
@@ -165,8 +183,19 @@ def test_json_structure(report):
     flip = data["flips"][0]
     assert set(flip) == {"document", "applicant", "municipality", "before", "after", "cause", "rules"}
     (rule,) = flip["rules"]
-    assert set(rule) == {"id", "item", "before", "after", "severity_before", "severity_after", "decisive", "fields",
-                         "parameters", "message_before", "message_after"}
+    assert set(rule) == {
+        "id",
+        "item",
+        "before",
+        "after",
+        "severity_before",
+        "severity_after",
+        "decisive",
+        "fields",
+        "parameters",
+        "message_before",
+        "message_after",
+    }
     assert rule["decisive"] is True and rule["severity_before"] == rule["severity_after"] == "error"
     assert rule["fields"] == {"applicant.municipality.population": _expected_flips()[flip["applicant"]]}
     assert rule["parameters"][0]["base"] == 150000 and rule["parameters"][0]["draft"] == 100000
@@ -214,8 +243,14 @@ def test_sweep_values_and_their_errors():
 
     assert sweep_values("0.70..0.80:0.05", "share") == [Decimal("0.70"), Decimal("0.75"), Decimal("0.80")]
     assert parse_sweep("lead_min_population=1..2:1") == ("lead_min_population", "1..2:1")
-    for bad, message in [("5..1:1", "less than FROM"), ("1..5:0", "more than 0"), ("1-5:1", "FROM..TO:STEP"),
-                         ("1.5..3:1", "whole number"), ("x..3:1", "number"), ("0..10000000:1", "at most")]:
+    for bad, message in [
+        ("5..1:1", "less than FROM"),
+        ("1..5:0", "more than 0"),
+        ("1-5:1", "FROM..TO:STEP"),
+        ("1.5..3:1", "whole number"),
+        ("x..3:1", "number"),
+        ("0..10000000:1", "at most"),
+    ]:
         with pytest.raises(ValueError, match=message):
             sweep_values(bad, "integer")
     with pytest.raises(ValueError, match="at most two decimals"):
@@ -268,9 +303,9 @@ def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     chunks, offset = [], 8
     while offset < len(data):
-        (length,) = struct.unpack(">I", data[offset:offset + 4])
-        kind, body = data[offset + 4:offset + 8], data[offset + 8:offset + 8 + length]
-        (crc,) = struct.unpack(">I", data[offset + 8 + length:offset + 12 + length])
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind, body = data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length])
         assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF
         chunks.append((kind, body))
         offset += 12 + length
@@ -285,7 +320,7 @@ def test_png_is_a_valid_png(swept):
     assert (width, height, depth, color) == (900, 500, 8, 2)
     raw = zlib.decompress(chunks[1][1])
     assert len(raw) == height * (1 + 3 * width)
-    pixels = {raw[i:i + 3] for row in range(height) for i in range(row * (1 + 3 * width) + 1, (row + 1) * (1 + 3 * width), 3)}
+    pixels = {raw[i : i + 3] for row in range(height) for i in range(row * (1 + 3 * width) + 1, (row + 1) * (1 + 3 * width), 3)}
     assert bytes.fromhex("1f5fbf") in pixels and bytes.fromhex("d9480f") in pixels  # the series, the draft's marker
     assert data == swept.sweep.to_png("en")  # deterministic
 
@@ -293,7 +328,8 @@ def test_png_is_a_valid_png(swept):
 def test_the_chart_in_the_docs_is_the_one_the_code_draws(swept):
     assert DOCS_IMAGE.read_bytes() == swept.sweep.to_png("en"), (
         "docs/images/call-42-lead-threshold-sweep.png is out of date; regenerate it with the sweep command of "
-        "docs/tutorial-draft-impact.md")
+        "docs/tutorial-draft-impact.md"
+    )
 
 
 # -- portfolios: streams, folders, bad input -------------------------------------------------------------
@@ -304,8 +340,11 @@ def _lines(count: int) -> list[str]:
 
 
 def test_streaming_from_jsonl_a_folder_an_iterable_and_stdin(tmp_path):
-    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines()
-             if json.loads(line)["applicant"]["municipality"]["nis_code"] in ("24062", "31005", "11002", "11001")]
+    lines = [
+        line
+        for line in SAMPLE.read_text(encoding="utf-8").splitlines()
+        if json.loads(line)["applicant"]["municipality"]["nis_code"] in ("24062", "31005", "11002", "11001")
+    ]
     jsonl = tmp_path / "four.jsonl"
     jsonl.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
     folder = tmp_path / "four"
@@ -323,9 +362,25 @@ def test_streaming_from_jsonl_a_folder_an_iterable_and_stdin(tmp_path):
     assert [flip.document for flip in from_jsonl.flips] == [f"{jsonl}:3", f"{jsonl}:4"]
     assert sorted(flip.document for flip in from_folder.flips) == [str(folder / "2.json"), str(folder / "3.json")]
     assert [flip.document for flip in from_iterable.flips] == ["#3", "#4"]
-    completed = subprocess.run([sys.executable, "-m", "amif_rules.cli", "impact", "call-42",
-                                "call-42-threshold-100000", "-", "--format", "json", "--engine", "python"],
-                               input="\n".join(lines).encode(), capture_output=True, env=_env(), timeout=120)
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "amif_rules.cli",
+            "impact",
+            "call-42",
+            "call-42-threshold-100000",
+            "-",
+            "--format",
+            "json",
+            "--engine",
+            "python",
+        ],
+        input="\n".join(lines).encode(),
+        capture_output=True,
+        env=_env(),
+        timeout=120,
+    )
     assert completed.returncode == 0, completed.stderr.decode()
     data = json.loads(completed.stdout)
     assert data["portfolio"]["source"] == "stdin" and data["changed"] == 2
@@ -342,8 +397,7 @@ def test_input_errors_are_counted_and_listed_not_fatal(tmp_path):
         json.dumps({**json.loads(good[0]), "applicant": {"kind": "OCMW"}}),
     ]
     portfolio = tmp_path / "mixed.jsonl"
-    portfolio.write_text("\n".join([good[0], bad[0], good[1], bad[1], leuven, bad[2], good[2], bad[3]]) + "\n",
-                         encoding="utf-8")
+    portfolio.write_text("\n".join([good[0], bad[0], good[1], bad[1], leuven, bad[2], good[2], bad[3]]) + "\n", encoding="utf-8")
     result = impact(BASE, DRAFT, portfolio, lang="en", engine="python")
     assert result.documents == 8 and result.errors == 4 and result.checked == 4
     assert [bad.document for bad in result.bad_documents] == [f"{portfolio}:{n}" for n in (2, 4, 6, 8)]
@@ -424,7 +478,9 @@ def test_a_draft_that_adds_changes_and_removes_rules(tmp_path, engine):
     }
     first = result.flips[0]
     assert [(c.rule, c.before, c.after, c.decisive) for c in first.changes] == [
-        ("duration-max", "absent", "fail", True), ("form-complete", "pass", "absent", False)]
+        ("duration-max", "absent", "fail", True),
+        ("form-complete", "pass", "absent", False),
+    ]
     change = first.changes[0]
     assert change.fields == {"duration_months": 24} and change.message_before is None
     assert change.message_after == "24 months, more than 12"
@@ -488,8 +544,19 @@ def test_progress_only_on_a_terminal():
 def test_the_command_shows_progress_on_a_terminal_and_not_in_a_pipe(tmp_path):
     import pty
 
-    command = [sys.executable, "-m", "amif_rules.cli", "impact", "call-42", str(DRAFT), str(SAMPLE),
-               "--engine", "python", "--output", str(tmp_path / "report.txt")]
+    command = [
+        sys.executable,
+        "-m",
+        "amif_rules.cli",
+        "impact",
+        "call-42",
+        str(DRAFT),
+        str(SAMPLE),
+        "--engine",
+        "python",
+        "--output",
+        str(tmp_path / "report.txt"),
+    ]
     master, slave = pty.openpty()
     try:
         completed = subprocess.run(command, stderr=slave, stdout=subprocess.DEVNULL, env=_env(), timeout=120)
@@ -519,17 +586,34 @@ def _env() -> dict:
 
 
 def _cli(argv: list[str], stdin: str = "") -> tuple[str, str, int]:
-    completed = subprocess.run([sys.executable, "-m", "amif_rules.cli", *argv], capture_output=True,
-                               text=True, input=stdin, env=_env(), timeout=120)
+    completed = subprocess.run(
+        [sys.executable, "-m", "amif_rules.cli", *argv], capture_output=True, text=True, input=stdin, env=_env(), timeout=120
+    )
     return completed.stdout, completed.stderr, completed.returncode
 
 
 def test_the_command_writes_text_json_html_and_png(tmp_path):
     html_file, png = tmp_path / "impact.html", tmp_path / "sweep.png"
-    out, err, status = _cli(["impact", "rulesets/call-42.yaml", "rulesets/drafts/call-42-threshold-100000.yaml",
-                             "examples/portfolios/call-42-all-ocmws.jsonl", "--lang", "en", "--engine", "python",
-                             "--sweep", "lead_min_population=50000..200000:10000", "--format", "html",
-                             "--output", str(html_file), "--png", str(png)])
+    out, err, status = _cli(
+        [
+            "impact",
+            "rulesets/call-42.yaml",
+            "rulesets/drafts/call-42-threshold-100000.yaml",
+            "examples/portfolios/call-42-all-ocmws.jsonl",
+            "--lang",
+            "en",
+            "--engine",
+            "python",
+            "--sweep",
+            "lead_min_population=50000..200000:10000",
+            "--format",
+            "html",
+            "--output",
+            str(html_file),
+            "--png",
+            str(png),
+        ]
+    )
     assert status == 0, err
     assert out == "" and err == f"amif-rules: wrote {html_file}\namif-rules: wrote {png}\n"
     assert '<table id="flips">' in html_file.read_text(encoding="utf-8")
@@ -540,16 +624,19 @@ def test_the_command_writes_text_json_html_and_png(tmp_path):
     assert status == 0 and json.loads(out)["changed"] == 5
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["impact", "call-42", "nosuch-draft", str(SAMPLE)], "no ruleset file 'nosuch-draft'"),
-    (["impact", "call-42", str(DRAFT), "nosuch.jsonl"], "no portfolio 'nosuch.jsonl'"),
-    (["impact", "call-42", str(DRAFT), str(SAMPLE), "--png", "x.png"], "--png draws the chart of a sweep"),
-    (["impact", "call-42", str(DRAFT), str(SAMPLE), "--sweep", "lead_min_population=9..1:1"], "less than FROM"),
-    (["impact", "call-42", str(DRAFT), str(SAMPLE), "--sweep", "nothing=1..2:1"], "has no parameter 'nothing'"),
-    (["impact", "call-42", str(DRAFT), str(SAMPLE), "--sweep", "deadline=1..2:1"], "a sweep varies a number"),
-    (["impact", "call-42", str(DRAFT), str(SAMPLE), "--format", "pdf"], "invalid choice: 'pdf'"),
-    (["impact", "call-42", str(DRAFT)], "the following arguments are required: PORTFOLIO"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["impact", "call-42", "nosuch-draft", str(SAMPLE)], "no ruleset file 'nosuch-draft'"),
+        (["impact", "call-42", str(DRAFT), "nosuch.jsonl"], "no portfolio 'nosuch.jsonl'"),
+        (["impact", "call-42", str(DRAFT), str(SAMPLE), "--png", "x.png"], "--png draws the chart of a sweep"),
+        (["impact", "call-42", str(DRAFT), str(SAMPLE), "--sweep", "lead_min_population=9..1:1"], "less than FROM"),
+        (["impact", "call-42", str(DRAFT), str(SAMPLE), "--sweep", "nothing=1..2:1"], "has no parameter 'nothing'"),
+        (["impact", "call-42", str(DRAFT), str(SAMPLE), "--sweep", "deadline=1..2:1"], "a sweep varies a number"),
+        (["impact", "call-42", str(DRAFT), str(SAMPLE), "--format", "pdf"], "invalid choice: 'pdf'"),
+        (["impact", "call-42", str(DRAFT)], "the following arguments are required: PORTFOLIO"),
+    ],
+)
 def test_usage_errors_exit_2_without_a_traceback(argv, message):
     out, err, status = _cli(argv)
     assert status == 2 and message in err and "Traceback" not in err and out == ""
@@ -557,8 +644,7 @@ def test_usage_errors_exit_2_without_a_traceback(argv, message):
 
 def test_a_draft_with_a_mistake_is_a_usage_error(tmp_path):
     broken = tmp_path / "broken.yaml"
-    broken.write_text(DRAFT.read_text(encoding="utf-8").replace("extends: call-42", "extends: call-24"),
-                      encoding="utf-8")
+    broken.write_text(DRAFT.read_text(encoding="utf-8").replace("extends: call-42", "extends: call-24"), encoding="utf-8")
     out, err, status = _cli(["impact", "call-42", str(broken), str(SAMPLE)])
     assert status == 2 and "the ruleset cannot be loaded" in err and "no ruleset 'call-24' to extend" in err
     assert "Traceback" not in err
@@ -625,10 +711,10 @@ def test_the_tutorial_shows_the_real_output(command, expected, tmp_path):
     expected = [line.replace(image, str(tmp_path / "sweep.png")) for line in expected]
     words = command.split()
     assert words[0] == "amif-rules"
-    completed = subprocess.run([sys.executable, "-m", "amif_rules.cli", *words[1:]], capture_output=True, text=True,
-                               cwd=ROOT, env=_env(), timeout=300)
+    completed = subprocess.run(
+        [sys.executable, "-m", "amif_rules.cli", *words[1:]], capture_output=True, text=True, cwd=ROOT, env=_env(), timeout=300
+    )
     actual = (completed.stdout + completed.stderr).rstrip("\n").split("\n")
     assert _matches(expected, actual), "\n".join(["expected:", *expected, "got:", *actual])
     if (tmp_path / "sweep.png").exists():
         assert (tmp_path / "sweep.png").read_bytes() == DOCS_IMAGE.read_bytes()
-

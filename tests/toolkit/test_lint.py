@@ -33,8 +33,15 @@ source: call-42-social-activation.nl.txt
 MESSAGES = 'messages: {pass: {nl: ja, fr: oui, en: "yes"}, fail: {nl: nee, fr: non, en: "no"}}'
 
 
-def rule(rule_id: str, check: str, *, when: str | None = None, for_each: str | None = None,
-         severity: str | None = None, source: str = "call-42-social-activation.nl.txt, Budget") -> str:
+def rule(
+    rule_id: str,
+    check: str,
+    *,
+    when: str | None = None,
+    for_each: str | None = None,
+    severity: str | None = None,
+    source: str = "call-42-social-activation.nl.txt, Budget",
+) -> str:
     lines = [f"  - id: {rule_id}"]
     if for_each:
         lines.append(f"    for_each: {for_each}")
@@ -89,8 +96,10 @@ def test_call_42_reports_the_150000_gap_with_a_counterexample_that_fails_both_ru
     assert {r.id for r in verdict.rules if r.outcome == "fail"} == {"lead-municipality-large", "partner-municipality-small"}
     # What the finding says it shows is what the check gives.
     assert gap.shows["outcome"] == "ineligible"
-    assert {(r["id"], r["outcome"]) for r in gap.shows["rules"]} == {("lead-municipality-large", "fail"),
-                                                                    ("partner-municipality-small", "fail")}
+    assert {(r["id"], r["outcome"]) for r in gap.shows["rules"]} == {
+        ("lead-municipality-large", "fail"),
+        ("partner-municipality-small", "fail"),
+    }
     assert gap.changes == {"applicant.municipality.population": 150000, f"partners[{index}].municipality.population": 150000}
     assert gap.based_on.endswith("call-42-eligible-antwerpen.json")
     # The values on both sides are accepted: 150,001 can lead, 149,999 can coach.
@@ -110,7 +119,9 @@ def test_the_text_of_the_gap_finding_shows_the_counterexample_and_its_check():
 
 
 def test_a_draft_that_widens_the_gap_reports_the_whole_interval(tmp_path):
-    draft = write(tmp_path, """\
+    draft = write(
+        tmp_path,
+        """\
 id: narrow-partners
 version: "1"
 extends: call-42
@@ -121,7 +132,9 @@ parameters:
   partner_max_population:
     value: 100000
     source: 'call-42-social-activation.nl.txt, Doelstellingen: "andere OCMW’s van een gemeente met minder dan 150.000 inwoners"'
-""", "narrow-partners.yaml")
+""",
+        "narrow-partners.yaml",
+    )
     gap = only(lint(draft), "AR301")
     assert "municipality.population from 100,000 to 150,000 is accepted by no rule" in gap.message
     verdict = amif_rules.check(gap.counterexample, ruleset=amif_rules.load_ruleset(draft), engine="python")
@@ -130,7 +143,9 @@ parameters:
 
 
 def test_a_draft_that_closes_the_gap_has_no_gap(tmp_path):
-    draft = write(tmp_path, """\
+    draft = write(
+        tmp_path,
+        """\
 id: lower-lead
 version: "1"
 extends: call-42
@@ -141,7 +156,9 @@ parameters:
   lead_min_population:
     value: 100000
     source: 'call-42-social-activation.nl.txt, Eindbegunstigden: "grote OCMW’s van gemeenten met meer dan 150.000 inwoners"'
-""", "lower-lead.yaml")
+""",
+        "lower-lead.yaml",
+    )
     assert "AR301" not in codes(lint(draft))
 
 
@@ -170,19 +187,26 @@ def test_the_contradictory_draft_is_reported_unsatisfiable():
 
 
 def test_the_conflict_named_is_minimal(tmp_path):
-    text = HEAD + "rules:\n" + rule("big", "applicant.municipality.population > 200000") \
-        + rule("signed", "form.signed") \
-        + rule("small", "applicant.municipality.population < 100000") \
+    text = (
+        HEAD
+        + "rules:\n"
+        + rule("big", "applicant.municipality.population > 200000")
+        + rule("signed", "form.signed")
+        + rule("small", "applicant.municipality.population < 100000")
         + rule("short", "duration_months <= 36")
+    )
     finding = only(lint(write(tmp_path, text)), "AR310")
     assert "'big' and 'small' contradict each other" in finding.message
     assert "signed" not in finding.message and "short" not in finding.message
 
 
 def test_an_empty_list_is_a_way_out_but_is_reported(tmp_path):
-    text = HEAD + "rules:\n" \
-        + rule("young", "age_on(item.birth_date, reference_date) < 30", for_each="participants") \
+    text = (
+        HEAD
+        + "rules:\n"
+        + rule("young", "age_on(item.birth_date, reference_date) < 30", for_each="participants")
         + rule("old", "age_on(item.birth_date, reference_date) > 40", for_each="participants")
+    )
     findings = lint(write(tmp_path, text))
     assert "AR310" not in codes(findings)  # an application without participants is eligible
     finding = only(findings, "AR312")
@@ -192,20 +216,27 @@ def test_an_empty_list_is_a_way_out_but_is_reported(tmp_path):
 
 
 def test_a_bounded_search_does_not_claim_certainty(tmp_path):
-    text = HEAD + "rules:\n" \
-        + rule("share", "budget.amif <= 0.75 * budget.total_eligible_cost") \
+    text = (
+        HEAD
+        + "rules:\n"
+        + rule("share", "budget.amif <= 0.75 * budget.total_eligible_cost")
         + rule("over", "budget.amif > budget.total_eligible_cost + budget.cofinancing.own")
+    )
     finding = only(lint(write(tmp_path, text)), "AR310")
     assert finding.severity == "warning" and finding.certain is False
     assert re.search(r"no eligible application found among [\d,]+ candidates", finding.message)
 
 
 def test_a_satisfiable_ruleset_gives_an_eligible_application_when_verbose(tmp_path):
-    text = HEAD + "rules:\n" + rule("large", "applicant.municipality.population > 150000") \
-        + rule("share", "budget.amif <= 0.75 * budget.total_eligible_cost") \
-        + rule("adult", "age_on(item.birth_date, reference_date) >= 18", for_each="participants") \
-        + rule("third-country", "not union_citizen(item.nationalities, reference_date)", for_each="participants") \
+    text = (
+        HEAD
+        + "rules:\n"
+        + rule("large", "applicant.municipality.population > 150000")
+        + rule("share", "budget.amif <= 0.75 * budget.total_eligible_cost")
+        + rule("adult", "age_on(item.birth_date, reference_date) >= 18", for_each="participants")
+        + rule("third-country", "not union_citizen(item.nationalities, reference_date)", for_each="participants")
         + rule("on-time", "local_date(submitted_at) == reference_date")
+    )
     path = write(tmp_path, text)
     assert "AR311" not in codes(lint(path))
     witness = only(lint(path, verbose=True), "AR311")
@@ -220,10 +251,13 @@ def test_a_satisfiable_ruleset_gives_an_eligible_application_when_verbose(tmp_pa
 
 
 def test_a_rule_that_can_never_fail_and_one_that_can_never_pass(tmp_path):
-    text = HEAD + "rules:\n" \
-        + rule("duration-not-negative", "duration_months >= 0") \
-        + rule("duration-contradictory", "duration_months > 10 and duration_months < 5", severity="warning") \
+    text = (
+        HEAD
+        + "rules:\n"
+        + rule("duration-not-negative", "duration_months >= 0")
+        + rule("duration-contradictory", "duration_months > 10 and duration_months < 5", severity="warning")
         + rule("short", "duration_months <= 36")
+    )
     path = write(tmp_path, text)
     findings = lint(path)
     never_fails = only(findings, "AR302")
@@ -242,8 +276,7 @@ def test_a_rule_that_can_never_fail_and_one_that_can_never_pass(tmp_path):
 
 
 def test_an_error_rule_that_can_never_pass_is_an_error(tmp_path):
-    text = HEAD + "rules:\n" + rule("never", "duration_months > 10 and duration_months < 5",
-                                    when="applicant.kind == \"ocmw\"")
+    text = HEAD + "rules:\n" + rule("never", "duration_months > 10 and duration_months < 5", when='applicant.kind == "ocmw"')
     findings = lint(write(tmp_path, text))
     finding = only(findings, "AR303")
     assert finding.severity == "error"
@@ -258,8 +291,15 @@ def test_a_rule_that_refuses_everything_makes_the_ruleset_unsatisfiable(tmp_path
 
 
 def test_a_rule_that_never_applies(tmp_path):
-    text = HEAD + "rules:\n" + rule("never-applies", "form.signed",
-                                    when="applicant.municipality.population > 200000 and applicant.municipality.population < 100")
+    text = (
+        HEAD
+        + "rules:\n"
+        + rule(
+            "never-applies",
+            "form.signed",
+            when="applicant.municipality.population > 200000 and applicant.municipality.population < 100",
+        )
+    )
     finding = only(lint(write(tmp_path, text)), "AR304")
     assert finding.rule == "never-applies" and finding.location.endswith(":8:11")
 
@@ -279,38 +319,50 @@ def test_never_fails_over_several_fields_is_not_claimed_certain(tmp_path):
 
 # -- loading problems: one code per kind, with where ----------------------------------------------------
 
-VALID = HEAD + """\
+VALID = (
+    HEAD
+    + """\
 parameters:
   max_duration: {value: 36, type: integer, source: 'call-42-social-activation.nl.txt, Budget'}
 rules:
-""" + rule("short", "duration_months <= max_duration")
+"""
+    + rule("short", "duration_months <= max_duration")
+)
 
 
-@pytest.mark.parametrize(("name", "old", "new", "code", "line"), [
-    ("unknown field path", "duration_months <= max_duration", "duration_month <= max_duration", "AR103", 10),
-    ("type error", "duration_months <= max_duration", 'duration_months <= "36"', "AR104", 10),
-    ("missing translation", "title: {nl: t, fr: t, en: t}", "title: {nl: t, fr: t}", "AR105", 4),
-    ("rule without source", "    source: 'call-42-social-activation.nl.txt, Budget'\n", "", "AR106", 9),
-    ("parameter without source", "type: integer, source: 'call-42-social-activation.nl.txt, Budget'}", "type: integer}", "AR106", 7),
-    ("duplicate id", "rules:\n", "rules:\n" + rule("short", "form.signed"), "AR107", 13),
-    ("unknown key", "    check:", "    chek: x\n    check:", "AR101", 10),
-    ("bad parameter value", "{value: 36, type: integer", "{value: \"36\", type: integer", "AR108", 7),
-    ("bad severity", "    check:", "    severity: blocking\n    check:", "AR109", 10),
-    ("expression syntax", "duration_months <= max_duration", "duration_months <=", "AR110", 10),
-    ("bad placeholder", 'en: "yes"}', 'en: "{duration_months:procent}"}', "AR111", 12),
-    ("missing check", "    check: duration_months <= max_duration\n", "", "AR102", 9),
-    ("not YAML", "rules:\n", "rules:\n  - id: [unclosed\n", "AR001", 10),
-    ("bad id", "id: tiny", "id: Tiny Call", "AR109", 1),
-    ("extends nothing", "call: \"99\"", "call: \"99\"\nextends: no-such-base", "AR112", 4),
-])
+@pytest.mark.parametrize(
+    ("name", "old", "new", "code", "line"),
+    [
+        ("unknown field path", "duration_months <= max_duration", "duration_month <= max_duration", "AR103", 10),
+        ("type error", "duration_months <= max_duration", 'duration_months <= "36"', "AR104", 10),
+        ("missing translation", "title: {nl: t, fr: t, en: t}", "title: {nl: t, fr: t}", "AR105", 4),
+        ("rule without source", "    source: 'call-42-social-activation.nl.txt, Budget'\n", "", "AR106", 9),
+        (
+            "parameter without source",
+            "type: integer, source: 'call-42-social-activation.nl.txt, Budget'}",
+            "type: integer}",
+            "AR106",
+            7,
+        ),
+        ("duplicate id", "rules:\n", "rules:\n" + rule("short", "form.signed"), "AR107", 13),
+        ("unknown key", "    check:", "    chek: x\n    check:", "AR101", 10),
+        ("bad parameter value", "{value: 36, type: integer", '{value: "36", type: integer', "AR108", 7),
+        ("bad severity", "    check:", "    severity: blocking\n    check:", "AR109", 10),
+        ("expression syntax", "duration_months <= max_duration", "duration_months <=", "AR110", 10),
+        ("bad placeholder", 'en: "yes"}', 'en: "{duration_months:procent}"}', "AR111", 12),
+        ("missing check", "    check: duration_months <= max_duration\n", "", "AR102", 9),
+        ("not YAML", "rules:\n", "rules:\n  - id: [unclosed\n", "AR001", 10),
+        ("bad id", "id: tiny", "id: Tiny Call", "AR109", 1),
+        ("extends nothing", 'call: "99"', 'call: "99"\nextends: no-such-base', "AR112", 4),
+    ],
+)
 def test_each_loader_problem_has_its_code_and_location(tmp_path, name, old, new, code, line):
     assert old in VALID
     path = write(tmp_path, VALID.replace(old, new, 1))
     findings = lint(path)
     found = [f for f in findings if f.code == code]
     assert found, f"{name}: expected {code}, got:\n" + "\n".join(f.to_text() for f in findings)
-    assert any(re.fullmatch(rf"{re.escape(str(path))}:{line}:\d+", f.location) for f in found), \
-        [f.location for f in found]
+    assert any(re.fullmatch(rf"{re.escape(str(path))}:{line}:\d+", f.location) for f in found), [f.location for f in found]
     assert all(f.severity == "error" for f in found)
     assert exit_status(findings) == 1
     assert "AR199" not in codes(findings)
@@ -321,8 +373,9 @@ def test_the_valid_template_is_clean(tmp_path):
 
 
 def test_definition_problems(tmp_path):
-    text = VALID.replace("rules:\n", "definitions:\n  loop: loop and true\nrules:\n") \
-        .replace("duration_months <= max_duration", "loop")
+    text = VALID.replace("rules:\n", "definitions:\n  loop: loop and true\nrules:\n").replace(
+        "duration_months <= max_duration", "loop"
+    )
     assert "AR113" in codes(lint(write(tmp_path, text)))
 
 
@@ -369,8 +422,15 @@ BROKEN = {
     "unknown parameter type": {"parameters": {"x": {"value": 1, "type": "number", "source": "s"}}},
     "parameter without source": {"parameters": {"x": {"value": 1, "type": "integer"}}},
     "instant without offset": {"parameters": {"x": {"value": "2019-09-02T23:59:00", "type": "instant", "source": "s"}}},
-    "rule without check": {"rules": [{"id": "r", "source": "s", "messages": {"pass": {"nl": "a", "fr": "a", "en": "a"},
-                                                                              "fail": {"nl": "a", "fr": "a", "en": "a"}}}]},
+    "rule without check": {
+        "rules": [
+            {
+                "id": "r",
+                "source": "s",
+                "messages": {"pass": {"nl": "a", "fr": "a", "en": "a"}, "fail": {"nl": "a", "fr": "a", "en": "a"}},
+            }
+        ]
+    },
     "unknown rule key": {"rules": [{"id": "r", "chek": "form.signed"}]},
     "bad severity": {"rules": [{"id": "r", "severity": "blocking"}]},
     "bad for_each": {"rules": [{"id": "r", "for_each": "partner"}]},
@@ -384,8 +444,14 @@ BROKEN = {
 def test_the_schema_rejects_broken_rulesets(change):
     data = _data(CALL_42)
     data.pop("extends")  # a ruleset of its own: everything must be there
-    data["rules"] = [{"id": "form-signed", "check": "form.signed", "source": "s",
-                      "messages": {"pass": {"nl": "a", "fr": "a", "en": "a"}, "fail": {"nl": "a", "fr": "a", "en": "a"}}}]
+    data["rules"] = [
+        {
+            "id": "form-signed",
+            "check": "form.signed",
+            "source": "s",
+            "messages": {"pass": {"nl": "a", "fr": "a", "en": "a"}, "fail": {"nl": "a", "fr": "a", "en": "a"}},
+        }
+    ]
     validator = jsonschema.Draft202012Validator(ruleset_schema())
     assert not list(validator.iter_errors(data))
     for key, value in change.items():
@@ -403,8 +469,9 @@ def test_a_schema_violation_the_loader_does_not_explain_is_reported_with_its_pla
     points at the exact key: both are reported, each once."""
     path = write(tmp_path, VALID.replace("    check:", "    title: {nl: t, fr: t, en: t, de: t}\n    check:"))
     findings = lint(path)
-    assert any(f.code in ("AR101", "AR002") and f.location.startswith(f"{path}:10:") for f in findings), \
-        [f.to_text() for f in findings]
+    assert any(f.code in ("AR101", "AR002") and f.location.startswith(f"{path}:10:") for f in findings), [
+        f.to_text() for f in findings
+    ]
 
 
 # -- every bundled ruleset lints without errors ---------------------------------------------------------
@@ -421,8 +488,7 @@ def test_every_bundled_ruleset_lints_without_errors(path):
 def test_a_base_reports_the_rules_it_leaves_out():
     findings = lint(ROOT / "rulesets" / "amif-2014-2020-base.yaml")
     left_out = {f.rule for f in findings if f.code == "AR201"}
-    assert left_out == {"participant-legal-residence", "amif-share-max", "amif-within-call-budget",
-                        "submitted-before-deadline"}
+    assert left_out == {"participant-legal-residence", "amif-share-max", "amif-within-call-budget", "submitted-before-deadline"}
     assert all(f.severity == "info" for f in findings if f.code == "AR201")
 
 
@@ -431,7 +497,9 @@ def test_a_base_reports_the_rules_it_leaves_out():
 
 def test_unused_parameters_and_definitions(tmp_path):
     text = VALID.replace("rules:\n", "definitions:\n  unused_def: duration_months > 1\nrules:\n").replace(
-        "parameters:\n", "parameters:\n  unused_param: {value: 3, type: integer, source: 'call-42-social-activation.nl.txt, Budget'}\n")
+        "parameters:\n",
+        "parameters:\n  unused_param: {value: 3, type: integer, source: 'call-42-social-activation.nl.txt, Budget'}\n",
+    )
     path = write(tmp_path, text)
     findings = lint(path)
     assert only(findings, "AR202").location == f"{path}:7:3"
@@ -446,9 +514,13 @@ def test_citations_of_missing_source_texts(tmp_path):
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "call-42-social-activation.nl.txt").write_text("Budget\nHet budget bedraagt 10 euro.\n", encoding="utf-8")
-    text = HEAD + "rules:\n" + rule("a", "form.signed", source='call-42-social-activation.nl.txt, Budget: "bedraagt 10 euro"') \
-        + rule("b", "form.complete", source="no-such-text.txt, Budget") \
+    text = (
+        HEAD
+        + "rules:\n"
+        + rule("a", "form.signed", source='call-42-social-activation.nl.txt, Budget: "bedraagt 10 euro"')
+        + rule("b", "form.complete", source="no-such-text.txt, Budget")
         + rule("c", "duration_months <= 36", source='call-42-social-activation.nl.txt, Budget: "bedraagt 20 euro"')
+    )
     path = write(tmp_path, text)
     findings = lint(path, sources=sources)
     missing = only(findings, "AR204")
@@ -551,8 +623,11 @@ def _doc_blocks() -> list[tuple[str, str]]:
 
 def test_the_outputs_in_the_docs_are_real(monkeypatch, capsys):
     blocks = _doc_blocks()
-    pairs = [(blocks[i][1].strip(), blocks[i + 1][1]) for i in range(len(blocks) - 1)
-             if blocks[i][0] == "sh" and blocks[i][1].count("\n") == 1 and blocks[i + 1][0] == "text"]
+    pairs = [
+        (blocks[i][1].strip(), blocks[i + 1][1])
+        for i in range(len(blocks) - 1)
+        if blocks[i][0] == "sh" and blocks[i][1].count("\n") == 1 and blocks[i + 1][0] == "text"
+    ]
     assert len(pairs) == 2
     monkeypatch.chdir(ROOT)
     for command, expected in pairs:
@@ -574,7 +649,7 @@ def test_the_loading_problems_in_the_docs_are_real(tmp_path, monkeypatch, capsys
 
 
 def test_the_json_excerpt_in_the_docs_is_real(monkeypatch, capsys):
-    expected = next(body for info, body in _doc_blocks() if info == "text" and body.startswith("{\n  \"files\""))
+    expected = next(body for info, body in _doc_blocks() if info == "text" and body.startswith('{\n  "files"'))
     monkeypatch.chdir(ROOT)
     _command("rulesets/call-42.yaml", "--format", "json")
     assert capsys.readouterr().out.startswith(expected)
@@ -589,7 +664,9 @@ def test_without_jsonschema_the_schema_check_is_skipped_and_said(monkeypatch, tm
 
 
 def test_a_conflict_over_a_choice_names_the_values(tmp_path):
-    draft = write(tmp_path, """\
+    draft = write(
+        tmp_path,
+        """\
 id: municipalities-only
 version: "1"
 extends: call-42
@@ -600,7 +677,10 @@ rules:
   - id: lead-is-municipality
     check: applicant.kind in ["municipality", "province"]
     source: 'call-42-social-activation.nl.txt, Eindbegunstigden'
-""" + f"    {MESSAGES}\n", "municipalities-only.yaml")
+"""
+        + f"    {MESSAGES}\n",
+        "municipalities-only.yaml",
+    )
     finding = only(lint(draft), "AR310")
     assert "'lead-is-ocmw' and 'lead-is-municipality' contradict each other" in finding.message
     assert 'lead-is-ocmw accepts applicant.kind = "ocmw"' in finding.details

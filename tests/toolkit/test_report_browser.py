@@ -33,13 +33,21 @@ import pytest
 from amif_rules.reference.municipalities import register
 from amif_rules.toolkit.impact import impact
 from amif_rules.toolkit.portfolio import applicant_name
-
 from conftest import ROOT
 
 BROWSERS = ("chromium", "chromium-browser")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-         "--hide-scrollbars", "--window-size=1280,2600")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-extensions",
+    "--hide-scrollbars",
+    "--window-size=1280,2600",
+)
 
 
 def _browser() -> str:
@@ -49,16 +57,23 @@ def _browser() -> str:
         found = shutil.which(name)
         if found:
             return found
-    pytest.fail("no headless browser to open the HTML report: install Chromium (Debian/Ubuntu: "
-                "apt-get install -y chromium), or set AMIF_NO_BROWSER=1 to skip this test explicitly",
-                pytrace=False)
+    pytest.fail(
+        "no headless browser to open the HTML report: install Chromium (Debian/Ubuntu: "
+        "apt-get install -y chromium), or set AMIF_NO_BROWSER=1 to skip this test explicitly",
+        pytrace=False,
+    )
 
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory) -> Path:
-    report = impact(ROOT / "rulesets" / "call-42.yaml", ROOT / "rulesets" / "drafts" / "call-42-threshold-100000.yaml",
-                    ROOT / "examples" / "portfolios" / "call-42-all-ocmws.jsonl", lang="en", engine="python",
-                    sweep=("lead_min_population", range(50_000, 200_001, 10_000)))
+    report = impact(
+        ROOT / "rulesets" / "call-42.yaml",
+        ROOT / "rulesets" / "drafts" / "call-42-threshold-100000.yaml",
+        ROOT / "examples" / "portfolios" / "call-42-all-ocmws.jsonl",
+        lang="en",
+        engine="python",
+        sweep=("lead_min_population", range(50_000, 200_001, 10_000)),
+    )
     folder = tmp_path_factory.mktemp("report")
     path = folder / "impact.html"
     path.write_text(report.to_html(), encoding="utf-8")
@@ -68,14 +83,14 @@ def page(tmp_path_factory) -> Path:
 def _expected() -> dict[str, int]:
     import datetime as dt
 
-    return {applicant_name(r)[0]: r.population for r in register.on(dt.date(2019, 1, 1))
-            if 100_000 < r.population <= 150_000}
+    return {applicant_name(r)[0]: r.population for r in register.on(dt.date(2019, 1, 1)) if 100_000 < r.population <= 150_000}
 
 
 def _run(browser: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
-    completed = subprocess.run([browser, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True,
-                               timeout=180, cwd=tmp_path)
+    completed = subprocess.run(
+        [browser, *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True, timeout=180, cwd=tmp_path
+    )
     assert completed.returncode == 0, completed.stderr.decode(errors="replace")[-2000:]
     return completed
 
@@ -173,11 +188,12 @@ def test_the_table_and_the_chart_are_laid_out(page, tmp_path):
     text = page.read_text(encoding="utf-8")
     start = text.index('<meta http-equiv="Content-Security-Policy"')
     measured_page = tmp_path / "measured.html"
-    measured_page.write_text(text[:start] + text[text.index(">", start) + 1:].replace("</body>", _MEASURE + "</body>"),
-                             encoding="utf-8")
+    measured_page.write_text(
+        text[:start] + text[text.index(">", start) + 1 :].replace("</body>", _MEASURE + "</body>"), encoding="utf-8"
+    )
     dom = _run(browser, tmp_path, "--dump-dom", measured_page.as_uri()).stdout.decode("utf-8")
     start = dom.index('<pre id="measured">') + len('<pre id="measured">')
-    result = json.loads(html.unescape(dom[start:dom.index("</pre>", start)]))
+    result = json.loads(html.unescape(dom[start : dom.index("</pre>", start)]))
     assert result["table"]["w"] > 600 and result["table"]["h"] > 100
     assert len(result["rows"]) == 5
     for row in result["rows"]:
@@ -200,8 +216,8 @@ def _decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     offset, idat, header = 8, b"", None
     while offset < len(data):
-        (length,) = struct.unpack(">I", data[offset:offset + 4])
-        kind, body = data[offset + 4:offset + 8], data[offset + 8:offset + 8 + length]
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind, body = data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
         if kind == b"IHDR":
             header = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
@@ -216,7 +232,7 @@ def _decode_png(data: bytes) -> tuple[int, int, int, bytes]:
     rows, previous = [], bytearray(stride)
     for y in range(height):
         kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             left = line[i - bpp] if i >= bpp else 0
             up = previous[i]
@@ -242,7 +258,7 @@ def test_a_screenshot_shows_the_table_and_the_chart(page, tmp_path):
     _run(browser, tmp_path, f"--screenshot={shot}", page.as_uri())
     width, height, bpp, pixels = _decode_png(shot.read_bytes())
     assert (width, height) == (1280, 2600)
-    colours = {pixels[i:i + 3] for i in range(0, len(pixels), bpp)}
+    colours = {pixels[i : i + 3] for i in range(0, len(pixels), bpp)}
     assert bytes.fromhex("fff7e0") in colours, "the cause row of the flips table is not on the screenshot"
     assert bytes.fromhex("1f5fbf") in colours, "the points of the sweep chart are not on the screenshot"
     assert len(colours) > 50  # text, not a blank page

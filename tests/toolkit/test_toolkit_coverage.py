@@ -29,7 +29,6 @@ from amif_rules.cli import test as test_cli
 from amif_rules.toolkit import cases, coverage
 from amif_rules.toolkit.coverage import reachable_outcomes, render, rule_sides, trace
 
-
 ROOT = Path(__file__).resolve().parents[2]
 RULESETS = ROOT / "rulesets"
 EXAMPLES = ROOT / "examples"
@@ -69,13 +68,17 @@ def rule(check: str, when: str | None = None, for_each: str | None = None) -> am
 CONDITIONS = [
     "form.signed and form.complete",
     "form.signed or form.complete",
-    "form.signed and (form.complete or not applicant.kind == \"ocmw\")",
+    'form.signed and (form.complete or not applicant.kind == "ocmw")',
     "not (form.signed and form.complete) or applicant.municipality.population > threshold",
     "form.signed and flag",
-    "(form.signed or form.complete) and (applicant.kind == \"ocmw\" or not form.signed)",
+    '(form.signed or form.complete) and (applicant.kind == "ocmw" or not form.signed)',
 ]
-VALUES = {"form.signed": (True, False, None), "form.complete": (True, False, None),
-          "applicant.kind": ("ocmw", "municipality", None), "applicant.municipality.population": (150001, 150000, None)}
+VALUES = {
+    "form.signed": (True, False, None),
+    "form.complete": (True, False, None),
+    "applicant.kind": ("ocmw", "municipality", None),
+    "applicant.municipality.population": (150001, 150000, None),
+}
 
 
 @pytest.mark.parametrize("condition", CONDITIONS)
@@ -108,24 +111,40 @@ def test_the_tracer_gives_the_value_of_expr_evaluate_and_the_decisive_sides(cond
 
 def test_decisive_sides_of_a_and_b():
     node = rule("form.signed and form.complete").check
-    values = {(True, True): {(0,): True, (1,): True}, (False, True): {(0,): False}, (True, False): {(1,): False},
-              (False, False): {}, (False, None): {(0,): False}, (None, True): {}}
+    values = {
+        (True, True): {(0,): True, (1,): True},
+        (False, True): {(0,): False},
+        (True, False): {(1,): False},
+        (False, False): {},
+        (False, None): {(0,): False},
+        (None, True): {},
+    }
     for (signed, complete), expected in values.items():
         facts = {"form.signed": signed, "form.complete": complete}
-        assert trace(node, lambda scope, path: facts.get(path))[1] == expected, (signed, complete)
+        assert trace(node, lambda scope, path, facts=facts: facts.get(path))[1] == expected, (signed, complete)
 
 
 def test_render_writes_conditions_back_as_text():
-    assert render(rule("form.signed and (form.complete or not applicant.kind == \"ocmw\")").check) == \
-        'form.signed and (form.complete or not applicant.kind == "ocmw")'
-    assert render(rule("budget.amif <= 0.75 * budget.total_eligible_cost").check) == \
-        "budget.amif <= 0.75 * budget.total_eligible_cost"
-    assert render(rule("item.residence in [\"legal\", \"applicant\"]", for_each="participants").check) == \
-        'item.residence in ["legal", "applicant"]'
-    assert render(rule("not has_any(item.nationalities, EEA_EFTA_SWISS)", for_each="participants").check) == \
-        "not has_any(item.nationalities, EEA_EFTA_SWISS)"
-    assert render(rule("16 <= age_on(item.birth_date, reference_date) <= 18", for_each="participants").check) == \
-        "16 <= age_on(item.birth_date, reference_date) and age_on(item.birth_date, reference_date) <= 18"
+    assert (
+        render(rule('form.signed and (form.complete or not applicant.kind == "ocmw")').check)
+        == 'form.signed and (form.complete or not applicant.kind == "ocmw")'
+    )
+    assert (
+        render(rule("budget.amif <= 0.75 * budget.total_eligible_cost").check)
+        == "budget.amif <= 0.75 * budget.total_eligible_cost"
+    )
+    assert (
+        render(rule('item.residence in ["legal", "applicant"]', for_each="participants").check)
+        == 'item.residence in ["legal", "applicant"]'
+    )
+    assert (
+        render(rule("not has_any(item.nationalities, EEA_EFTA_SWISS)", for_each="participants").check)
+        == "not has_any(item.nationalities, EEA_EFTA_SWISS)"
+    )
+    assert (
+        render(rule("16 <= age_on(item.birth_date, reference_date) <= 18", for_each="participants").check)
+        == "16 <= age_on(item.birth_date, reference_date) and age_on(item.birth_date, reference_date) <= 18"
+    )
 
 
 # -- what can happen at all -------------------------------------------------------------------------------
@@ -133,17 +152,25 @@ def test_render_writes_conditions_back_as_text():
 
 def test_outcomes_that_can_happen():
     assert reachable_outcomes(rule("form.signed")) == ("pass", "fail", "unknown")
-    assert reachable_outcomes(rule("form.signed", when="applicant.kind == \"ocmw\"")) == (
-        "pass", "fail", "unknown", "not_applicable")
-    assert reachable_outcomes(rule("item.kind == \"ocmw\"", for_each="partners")) == (
-        "pass", "fail", "unknown", "not_applicable")  # an empty list: not applicable
-    assert reachable_outcomes(rule("true", when="theme == \"asylum\"")) == ("pass", "unknown", "not_applicable")
+    assert reachable_outcomes(rule("form.signed", when='applicant.kind == "ocmw"')) == (
+        "pass",
+        "fail",
+        "unknown",
+        "not_applicable",
+    )
+    assert reachable_outcomes(rule('item.kind == "ocmw"', for_each="partners")) == (
+        "pass",
+        "fail",
+        "unknown",
+        "not_applicable",
+    )  # an empty list: not applicable
+    assert reachable_outcomes(rule("true", when='theme == "asylum"')) == ("pass", "unknown", "not_applicable")
     assert reachable_outcomes(rule("flag or form.signed")) == ("pass",)
     assert reachable_outcomes(rule("form.signed", when="false")) == ("not_applicable",)
 
 
 def test_sides_that_can_decide():
-    sides = {side.text: side for side in rule_sides(rule("form.signed and form.complete", when="flag or theme == \"asylum\""))}
+    sides = {side.text: side for side in rule_sides(rule("form.signed and form.complete", when='flag or theme == "asylum"'))}
     assert sides["form.signed"].reachable == {True, False}
     assert sides["form.complete"].reachable == {True, False}
     assert sides["flag"].reachable == frozenset() and sides["flag"].why_not == "fixed: always true"
@@ -197,9 +224,10 @@ def test_call_42_reaches_every_outcome_that_can_happen():
 def test_gaps_name_the_outcomes_and_sides_no_case_reaches(tmp_path):
     path = tmp_path / "buurtstewards.tests.yaml"
     shutil.copy(RULESETS / "buurtstewards.yaml", tmp_path / "buurtstewards.yaml")
-    path.write_text(textwrap.dedent(f"""\
+    path.write_text(
+        textwrap.dedent(f"""\
         examples:
-          gent: {{file: {EXAMPLES / 'buurtstewards-eligible-gent.json'}}}
+          gent: {{file: {EXAMPLES / "buurtstewards-eligible-gent.json"}}}
         cases:
           - name: Gent
             example: gent
@@ -208,15 +236,16 @@ def test_gaps_name_the_outcomes_and_sides_no_case_reaches(tmp_path):
             example: gent
             patch: {{applicant.municipality.nis_code: "11002", budget.grant: "1.00"}}
             outcome: eligible
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     (measured,) = coverage.measure([run(path)])
     gaps = measured.gaps()
     assert "rule applicant-kind: no case reaches fail, unknown" in gaps
     assert "rule commission-is-vgc: no case reaches pass, fail, unknown" in gaps
     assert "rule grant-max-gent: no case reaches fail, unknown" in gaps
     # decided true (Gent) and false by the NIS code (Antwerpen), never false by the kind alone:
-    assert ('rule grant-max-gent, when: no case where `applicant.kind == "municipality"`, being false, alone decided it'
-            in gaps)
+    assert 'rule grant-max-gent, when: no case where `applicant.kind == "municipality"`, being false, alone decided it' in gaps
     assert not any("nis_code == nis_gent" in gap and "grant-max-gent," in gap for gap in gaps)
     # not applicable cannot happen to applicant-kind (no when): never listed as a gap
     assert not any(gap.startswith("rule applicant-kind") and "not_applicable" in gap for gap in gaps)
@@ -287,21 +316,24 @@ def test_without_a_rulesets_folder_the_command_runs_the_bundled_tests(capsys, tm
     assert status == 0
     bundled = sorted(amif_rules.catalog.rulesets_dir().glob("*.tests.yaml"))
     assert len(bundled) >= 17
-    assert out.splitlines()[-1].endswith(f"in {len(bundled)} files: "
-                                         f"{out.splitlines()[-1].split(' cases')[0]} passed, 0 failed")
+    assert out.splitlines()[-1].endswith(f"in {len(bundled)} files: {out.splitlines()[-1].split(' cases')[0]} passed, 0 failed")
 
 
 def test_a_failing_case_exits_1_and_says_why(capsys, tmp_path):
     path = tmp_path / "call-42.tests.yaml"
     text = (RULESETS / "call-42.tests.yaml").read_text(encoding="utf-8").replace("../examples/", f"{EXAMPLES}/")
-    text = text.replace('      lead-municipality-large: {outcome: fail, message: "heeft 150.000 inwoners"}\n',
-                        "      lead-municipality-large: pass\n")
+    text = text.replace(
+        '      lead-municipality-large: {outcome: fail, message: "heeft 150.000 inwoners"}\n',
+        "      lead-municipality-large: pass\n",
+    )
     path.write_text(text, encoding="utf-8")
     shutil.copy(RULESETS / "call-42.yaml", tmp_path / "call-42.yaml")
     status, out, _ = command(capsys, str(path), "--engine", "python")
     assert status == 1
-    assert ("  ✘ exactly 150,000 cannot lead: rule lead-municipality-large: expected pass, got fail — "
-            "applicant.municipality.population = 150000 (Antwerpen heeft 150.000 inwoners;") in out
+    assert (
+        "  ✘ exactly 150,000 cannot lead: rule lead-municipality-large: expected pass, got fail — "
+        "applicant.municipality.population = 150000 (Antwerpen heeft 150.000 inwoners;"
+    ) in out
     assert out.splitlines()[-1] == "81 cases in 1 file: 80 passed, 1 failed"
     status, out, _ = command(capsys, str(path), "--engine", "python", "--format", "json")
     data = json.loads(out)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from .. import __version__
 from . import calls, check, exits, impact, lint, test
@@ -35,7 +35,10 @@ _BY_NAME = {command.name: command for command in COMMANDS}
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``amif-rules`` parser with every sub-command."""
-    parser = Parser(prog="amif-rules", description="Check applications for AMIF project calls in Belgium against the call's rules, with explained verdicts.")
+    parser = Parser(
+        prog="amif-rules",
+        description="Check applications for AMIF project calls in Belgium against the call's rules, with explained verdicts.",
+    )
     parser.add_argument("--version", action="version", version=f"amif-rules {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for command in COMMANDS:
@@ -43,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run ``amif-rules`` with ``argv`` (default: the process's arguments); the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)

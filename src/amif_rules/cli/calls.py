@@ -42,11 +42,15 @@ def execute(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return exits.OK
     for row in rows:
-        validity = (f"{row['valid_from'] or '…'} – {row['valid_until'] or '…'}"
-                    if row["valid_from"] or row["valid_until"] else _NO_DATES[args.lang])
+        validity = (
+            f"{row['valid_from'] or '…'} – {row['valid_until'] or '…'}"
+            if row["valid_from"] or row["valid_until"]
+            else _NO_DATES[args.lang]
+        )
         titles = [args.lang] + [lang for lang in LANGUAGES if lang != args.lang]
-        sys.stdout.write(f"{row['call'] or '-':>16}  {row['id']}  v{row['version']}  {row['status']}  {validity}"
-                         f"  ({row['rules']} rules)\n")
+        sys.stdout.write(
+            f"{row['call'] or '-':>16}  {row['id']}  v{row['version']}  {row['status']}  {validity}  ({row['rules']} rules)\n"
+        )
         for lang in titles:
             sys.stdout.write(f"{'':>18}{lang}: {row['title'][lang]}\n")
     if args.on is not None:
@@ -69,17 +73,19 @@ def _rows(args: argparse.Namespace) -> tuple[list[dict], int]:
                 continue
             if not is_open:
                 continue
-        rows.append({
-            "call": ruleset.call,
-            "id": ruleset.id,
-            "version": ruleset.version,
-            "status": "base" if ruleset.abstract else ruleset.status,
-            "title": {lang: ruleset.title.get(lang) for lang in LANGUAGES},
-            "valid_from": ruleset.valid_from.isoformat() if ruleset.valid_from else None,
-            "valid_until": ruleset.valid_until.isoformat() if ruleset.valid_until else None,
-            "extends": list(ruleset.extends),
-            "rules": len(ruleset.rules),
-        })
+        rows.append(
+            {
+                "call": ruleset.call,
+                "id": ruleset.id,
+                "version": ruleset.version,
+                "status": "base" if ruleset.abstract else ruleset.status,
+                "title": {lang: ruleset.title.get(lang) for lang in LANGUAGES},
+                "valid_from": ruleset.valid_from.isoformat() if ruleset.valid_from else None,
+                "valid_until": ruleset.valid_until.isoformat() if ruleset.valid_until else None,
+                "extends": list(ruleset.extends),
+                "rules": len(ruleset.rules),
+            }
+        )
     rows.sort(key=lambda row: (row["call"] is None, len(row["call"] or ""), row["call"] or "", row["id"]))
     return rows, undated
 

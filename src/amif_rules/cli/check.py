@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from .. import batch
 from ..api import check
@@ -28,23 +28,31 @@ EXIT_CODES = {"eligible": exits.OK, "ineligible": exits.FAILED, "incomplete": ex
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
     """Add ``check`` to the ``amif-rules`` sub-commands."""
-    parser = commands.add_parser("check", help="check one application document and explain the verdict",
-                                 description="Check one application (JSON or YAML; - for standard input). "
-                                 "Exit status: 0 eligible, 1 ineligible, 3 incomplete, 2 input or usage error.")
-    parser.add_argument("application", metavar="APPLICATION", nargs="+",
-                        help="path of a JSON or YAML document, or - for standard input; several paths, a folder "
-                        "or a glob pattern check many documents and print one JSON verdict per line")
-    parser.add_argument("--call", help="call code (default: the document's \"call\")")
+    parser = commands.add_parser(
+        "check",
+        help="check one application document and explain the verdict",
+        description="Check one application (JSON or YAML; - for standard input). "
+        "Exit status: 0 eligible, 1 ineligible, 3 incomplete, 2 input or usage error.",
+    )
+    parser.add_argument(
+        "application",
+        metavar="APPLICATION",
+        nargs="+",
+        help="path of a JSON or YAML document, or - for standard input; several paths, a folder "
+        "or a glob pattern check many documents and print one JSON verdict per line",
+    )
+    parser.add_argument("--call", help='call code (default: the document\'s "call")')
     add_lang(parser, help="language of the messages (default nl)")
     add_format(parser, help="text (default) or the JSON verdict")
     add_engine(parser)
     add_on(parser, help="evaluate as of this date (default: the submission date)")
-    parser.add_argument("--jsonl", action="store_true",
-                        help="the input is JSON Lines (one document per line; - for standard input)")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N",
-                        help="check a batch in N processes (default 1)")
-    parser.add_argument("--ruleset", metavar="FILE",
-                        help="evaluate this ruleset file (a draft, say) instead of the bundled one for the call")
+    parser.add_argument(
+        "--jsonl", action="store_true", help="the input is JSON Lines (one document per line; - for standard input)"
+    )
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="check a batch in N processes (default 1)")
+    parser.add_argument(
+        "--ruleset", metavar="FILE", help="evaluate this ruleset file (a draft, say) instead of the bundled one for the call"
+    )
     return parser
 
 
@@ -99,7 +107,7 @@ def _read(name: str) -> Any:
     return parse_text(data)
 
 
-def _user_ruleset(path: Optional[str]) -> Optional[Ruleset]:
+def _user_ruleset(path: str | None) -> Ruleset | None:
     """The ruleset file given with --ruleset: its problems are the user's input errors (exit 2)."""
     if path is None:
         return None

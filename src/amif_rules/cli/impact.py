@@ -17,8 +17,9 @@ import argparse
 import datetime as dt
 import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from ..errors import AmifRulesError, RulesetError, UsageError
 from . import exits
@@ -36,21 +37,32 @@ EXIT_INTERNAL = exits.INTERNAL
 def add_impact_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``impact`` to the ``amif-rules`` sub-commands."""
     parser = subparsers.add_parser(
-        "impact", help="what a draft ruleset changes for a portfolio of applications",
+        "impact",
+        help="what a draft ruleset changes for a portfolio of applications",
         description="Evaluate every application of PORTFOLIO under BASE and under DRAFT and report which "
         "applications change outcome, because of which rules, with the values involved. Exit status: 0 when "
-        "the report is made, 2 for a usage or input error.")
-    parser.add_argument("base", metavar="BASE", help="the published ruleset: a ruleset file, a bundled ruleset id "
-                        "(call-42) or a call code (42)")
-    parser.add_argument("draft", metavar="DRAFT", help="the draft: a ruleset file (rulesets/drafts/...yaml) or a "
-                        "bundled ruleset id")
-    parser.add_argument("portfolio", metavar="PORTFOLIO", help="a folder of JSON/YAML applications, a JSON Lines "
-                        "file (.jsonl: one application per line), or - for JSON Lines on standard input")
+        "the report is made, 2 for a usage or input error.",
+    )
+    parser.add_argument(
+        "base", metavar="BASE", help="the published ruleset: a ruleset file, a bundled ruleset id (call-42) or a call code (42)"
+    )
+    parser.add_argument(
+        "draft", metavar="DRAFT", help="the draft: a ruleset file (rulesets/drafts/...yaml) or a bundled ruleset id"
+    )
+    parser.add_argument(
+        "portfolio",
+        metavar="PORTFOLIO",
+        help="a folder of JSON/YAML applications, a JSON Lines "
+        "file (.jsonl: one application per line), or - for JSON Lines on standard input",
+    )
     add_format(parser, ("text", "json", "html"), help="text (default), json, or a self-contained html page")
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE (default: standard output)")
-    parser.add_argument("--sweep", metavar="PARAM=FROM..TO:STEP",
-                        help="also count the outcomes for each value of one numeric parameter of the draft, e.g. "
-                        "lead_min_population=50000..200000:10000 (a chart in the html report)")
+    parser.add_argument(
+        "--sweep",
+        metavar="PARAM=FROM..TO:STEP",
+        help="also count the outcomes for each value of one numeric parameter of the draft, e.g. "
+        "lead_min_population=50000..200000:10000 (a chart in the html report)",
+    )
     parser.add_argument("--png", metavar="FILE", help="with --sweep: write the sweep chart as a PNG image")
     add_lang(parser, help="language of the report (default nl)")
     add_engine(parser)
@@ -61,12 +73,19 @@ def add_impact_parser(subparsers: Any) -> argparse.ArgumentParser:
 def add_portfolio_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``portfolio`` to the ``amif-rules`` sub-commands."""
     parser = subparsers.add_parser(
-        "portfolio", help="write the sample portfolio: one call-42 application per Belgian OCMW",
+        "portfolio",
+        help="write the sample portfolio: one call-42 application per Belgian OCMW",
         description="Write the bundled sample portfolio (examples/portfolios/call-42-all-ocmws.jsonl) from the "
         "municipality register: one hypothetical call-42 application from the OCMW of every municipality, "
-        "every field set to pass but the population, which comes from the register.")
-    parser.add_argument("--date", type=date, default=SAMPLE_DATE, metavar="DATE",
-                        help=f"the register date whose municipalities to take (default {SAMPLE_DATE.isoformat()})")
+        "every field set to pass but the population, which comes from the register.",
+    )
+    parser.add_argument(
+        "--date",
+        type=date,
+        default=SAMPLE_DATE,
+        metavar="DATE",
+        help=f"the register date whose municipalities to take (default {SAMPLE_DATE.isoformat()})",
+    )
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (default: standard output)")
     return parser
 
@@ -107,8 +126,9 @@ def _impact(args: argparse.Namespace) -> int:
         sweep = (name, impact_module.sweep_values(spec, parameter.type_name))
     if args.portfolio != "-" and not Path(args.portfolio).exists():
         raise UsageError(f"no portfolio {args.portfolio!r}: give a folder of applications, a JSON Lines file, or -")
-    report = impact_module.impact(base, draft, args.portfolio, lang=args.lang, engine=args.engine,
-                                  progress=Progress(sys.stderr), on=args.on, sweep=sweep)
+    report = impact_module.impact(
+        base, draft, args.portfolio, lang=args.lang, engine=args.engine, progress=Progress(sys.stderr), on=args.on, sweep=sweep
+    )
     if report.documents == 0:
         raise UsageError(f"no applications found in {args.portfolio}")
     if args.format == "json":
@@ -167,5 +187,5 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     return run(build_parser().parse_args(argv))

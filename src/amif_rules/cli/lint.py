@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any
 
 from ..errors import UsageError
 from . import exits
@@ -36,16 +37,23 @@ DESCRIPTION = (
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``lint`` subcommand to ``subparsers`` (the result of ``add_subparsers``)."""
-    parser = subparsers.add_parser("lint", help="find errors, holes and contradictions in ruleset files",
-                                   description=DESCRIPTION)
-    parser.add_argument("paths", metavar="PATH", nargs="+",
-                        help="a ruleset file, or a folder: every *.yaml in it except *.tests.yaml (not its subfolders)")
+    parser = subparsers.add_parser("lint", help="find errors, holes and contradictions in ruleset files", description=DESCRIPTION)
+    parser.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="+",
+        help="a ruleset file, or a folder: every *.yaml in it except *.tests.yaml (not its subfolders)",
+    )
     add_format(parser, help="text (default) or JSON: every finding with its counterexample application")
-    parser.add_argument("--verbose", "-v", action="store_true",
-                        help="also show an eligible application, and every counterexample in full")
-    parser.add_argument("--sources", metavar="FOLDER",
-                        help="the folder of source texts citations name (default: $AMIF_SOURCES, else shared/sources "
-                        "in a folder above the ruleset)")
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="also show an eligible application, and every counterexample in full"
+    )
+    parser.add_argument(
+        "--sources",
+        metavar="FOLDER",
+        help="the folder of source texts citations name (default: $AMIF_SOURCES, else shared/sources "
+        "in a folder above the ruleset)",
+    )
     parser.set_defaults(lint_run=run)
     return parser
 
@@ -66,8 +74,7 @@ def execute(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = {
             "files": [{"path": path, "findings": [f.to_dict() for f in file_findings]} for path, file_findings in results],
-            "summary": {"files": len(results), "errors": counts["error"], "warnings": counts["warning"],
-                        "info": counts["info"]},
+            "summary": {"files": len(results), "errors": counts["error"], "warnings": counts["warning"], "info": counts["info"]},
         }
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
@@ -84,13 +91,14 @@ def _summary(files: int, counts: dict) -> str:
     def plural(count: int, word: str) -> str:
         return f"{count} {word}{'' if count == 1 else 's'}"
 
-    return (f"{plural(files, 'file')} linted: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
-            f"{counts['info']} info")
+    return (
+        f"{plural(files, 'file')} linted: {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{counts['info']} info"
+    )
 
 
 #: Nothing but a usage error is the user's here: what escapes the linter is a bug.
-COMMAND = exits.Command("lint", add_parser, execute, reported=(), where="lint",
-                        report_with="the ruleset that caused it")
+COMMAND = exits.Command("lint", add_parser, execute, reported=(), where="lint", report_with="the ruleset that caused it")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -98,6 +106,6 @@ def run(args: argparse.Namespace) -> int:
     return exits.run(COMMAND, args)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run ``lint`` on its own (``python -m amif_rules.toolkit.lint_cli PATH...``)."""
     return run(standalone(add_parser, "lint", argv))

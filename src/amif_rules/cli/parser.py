@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from typing import Any, NoReturn, Optional, Sequence
+from collections.abc import Sequence
+from typing import Any, NoReturn
 
 from ..engines import ENGINE_NAMES
 from ..languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -33,7 +34,7 @@ def date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date such as 2019-09-02, got {text!r}") from None
 
 
-def add_lang(parser: argparse.ArgumentParser, help: Optional[str] = None) -> None:
+def add_lang(parser: argparse.ArgumentParser, help: str | None = None) -> None:
     """``--lang nl|fr|en`` (default nl)."""
     parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help=help)
 
@@ -43,7 +44,7 @@ def add_engine(parser: argparse.ArgumentParser, choices: Sequence[str] = ENGINE_
     parser.add_argument("--engine", choices=choices, default="auto", help=help)
 
 
-def add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json"), help: Optional[str] = None) -> None:
+def add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json"), help: str | None = None) -> None:
     """``--format`` (default text)."""
     parser.add_argument("--format", choices=choices, default="text", help=help)
 
@@ -53,7 +54,7 @@ def add_on(parser: argparse.ArgumentParser, help: str) -> None:
     parser.add_argument("--on", type=date, metavar="DATE", help=help)
 
 
-def standalone(add_parser: Any, command: str, argv: Optional[Sequence[str]]) -> argparse.Namespace:
+def standalone(add_parser: Any, command: str, argv: Sequence[str] | None) -> argparse.Namespace:
     """The arguments of one command run on its own (``python -m amif_rules.toolkit.test_cli``
     and the like): a parser with just that command, the command word put in front."""
     parser = Parser(prog="amif-rules")

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..engines import TEST_ENGINE_CHOICES
 from ..errors import UsageError
@@ -34,17 +35,27 @@ EXIT_USAGE = exits.USAGE
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``test`` subcommand to ``subparsers`` (the result of ``add_subparsers``)."""
     parser = subparsers.add_parser(
-        "test", help="run the ruleset tests (*.tests.yaml) and show what they cover",
+        "test",
+        help="run the ruleset tests (*.tests.yaml) and show what they cover",
         description="Run the cases of ruleset tests files (*.tests.yaml): each case's application is checked and "
         "the verdict compared with what the case expects. Exit status: 0 all cases pass, 1 a case fails, "
-        "2 a usage or loading error.")
-    parser.add_argument("paths", metavar="PATH", nargs="*",
-                        help="a tests file, or a folder searched for *.tests.yaml (default: rulesets/ of the "
-                        "current directory, else the bundled rulesets)")
-    parser.add_argument("--coverage", action="store_true",
-                        help="also show which rule outcomes and which sides of each condition the cases reach")
-    add_engine(parser, TEST_ENGINE_CHOICES, help="auto (durable where available), durable, python, or both (both "
-               "engines, whose verdicts must be identical)")
+        "2 a usage or loading error.",
+    )
+    parser.add_argument(
+        "paths",
+        metavar="PATH",
+        nargs="*",
+        help="a tests file, or a folder searched for *.tests.yaml (default: rulesets/ of the "
+        "current directory, else the bundled rulesets)",
+    )
+    parser.add_argument(
+        "--coverage", action="store_true", help="also show which rule outcomes and which sides of each condition the cases reach"
+    )
+    add_engine(
+        parser,
+        TEST_ENGINE_CHOICES,
+        help="auto (durable where available), durable, python, or both (both engines, whose verdicts must be identical)",
+    )
     add_format(parser, help="text (default) or JSON")
     return parser
 
@@ -83,7 +94,7 @@ def execute(args: argparse.Namespace) -> int:
     return exits.OK if run_result.passed else exits.FAILED
 
 
-def _untested(paths: Sequence[Path], run_result: "Run") -> list[str]:
+def _untested(paths: Sequence[Path], run_result: Run) -> list[str]:
     """The rulesets (calls, not bases) in the folders searched that no tests file tests."""
     from ..errors import RulesetError
     from ..ruleset import load_ruleset
@@ -92,8 +103,7 @@ def _untested(paths: Sequence[Path], run_result: "Run") -> list[str]:
     tested = {Path(f.tests.ruleset_path).resolve() for f in run_result.files}
     # A ruleset whose tests file is there but does not load is reported as such, not as untested.
     tested |= {Path(e.problems[0].location.file).resolve() for e in run_result.errors if e.problems}
-    tested = {p.with_name(p.name[: -len(cases.SUFFIX)] + ".yaml") if p.name.endswith(cases.SUFFIX) else p
-              for p in tested}
+    tested = {p.with_name(p.name[: -len(cases.SUFFIX)] + ".yaml") if p.name.endswith(cases.SUFFIX) else p for p in tested}
     names = []
     for folder in (p for p in paths if p.is_dir()):
         for candidate in sorted(folder.glob("*.yaml")):
@@ -116,6 +126,6 @@ def run(args: argparse.Namespace) -> int:
     return exits.run(COMMAND, args)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``amif-rules test`` on its own: ``python -m amif_rules.toolkit.test_cli [PATH...] [options]``."""
     return run(standalone(add_parser, "test", argv))

@@ -7,7 +7,8 @@ where durable_rules cannot be installed (Python 3.13 and later).
 from __future__ import annotations
 
 import operator
-from typing import Any, Callable, Mapping, Optional
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..ir import (
     And,
@@ -35,7 +36,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
 }
 
-Truth = Optional[bool]  # None is "unknown"
+Truth = bool | None  # None is "unknown"
 #: A fact as engines get it (see :class:`~amif_rules.ir.EncodedFacts`). Its values are
 #: ``Scalar``s; typed Any because the compiler, not the types, guarantees that the keys a
 #: :class:`Linear` reads hold integers, which the engine adds without checking.
@@ -123,8 +124,15 @@ def _const(node: Const, fact: Fact) -> Truth:
 
 
 _EVALUATE: dict[type[Condition], Callable[[Any, Fact], Truth]] = {
-    Linear: _linear, CompareConst: _compare_const, Member: _member, And: _and, Or: _or, Not: _not,
-    IsTrue: _is_true, CompareKeys: _compare_keys, Const: _const,
+    Linear: _linear,
+    CompareConst: _compare_const,
+    Member: _member,
+    And: _and,
+    Or: _or,
+    Not: _not,
+    IsTrue: _is_true,
+    CompareKeys: _compare_keys,
+    Const: _const,
 }
 
 
@@ -153,7 +161,7 @@ def compile_condition(node: Condition) -> Check:
         compare = _OPS[node.op]
         constant = node.constant
         if len(node.terms) == 1:
-            (coef, key), = node.terms
+            ((coef, key),) = node.terms
 
             def linear1(fact: Fact) -> Truth:
                 value = fact.get(key)
@@ -237,6 +245,7 @@ def compile_rule(rule: CompiledRule) -> Callable[[Fact], str]:
     """The outcome function of one rule (same as :func:`rule_outcome`)."""
     check = compile_condition(rule.check)
     if isinstance(rule.when, Const) and rule.when.value:
+
         def outcome(fact: Fact) -> str:
             truth = check(fact)
             return "unknown" if truth is None else "pass" if truth else "fail"
@@ -257,7 +266,7 @@ def compile_rule(rule: CompiledRule) -> Callable[[Fact], str]:
 
 
 #: A rule as the engine runs it: its index, its scope, its outcome function, its RuleOutcomes.
-_Rule = tuple[int, Optional[str], Callable[[Fact], str], "_Outcomes"]
+_Rule = tuple[int, str | None, Callable[[Fact], str], "_Outcomes"]
 
 
 class PythonEngine:
@@ -271,8 +280,7 @@ class PythonEngine:
     def _rules(self, compiled: CompiledRuleset) -> tuple[_Rule, ...]:
         rules = self._compiled.get(compiled.key)
         if rules is None:
-            rules = tuple((rule.index, rule.scope, compile_rule(rule), _Outcomes(rule.index))
-                          for rule in compiled.rules)
+            rules = tuple((rule.index, rule.scope, compile_rule(rule), _Outcomes(rule.index)) for rule in compiled.rules)
             self._compiled[compiled.key] = rules
         return rules
 
@@ -308,8 +316,9 @@ class _Outcomes:
         if len(items) < count:  # a new tuple, swapped in whole: readers never see it half made
             size = max(count, min(2 * len(items), 10_000), 16)
             index = self.index
-            items = self.items = tuple({outcome: RuleOutcome(index, item, outcome) for outcome in _OUTCOMES}
-                                       for item in range(size))
+            items = self.items = tuple(
+                {outcome: RuleOutcome(index, item, outcome) for outcome in _OUTCOMES} for item in range(size)
+            )
         return items
 
 

@@ -8,7 +8,6 @@ values try those and no others near it.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from fractions import Fraction
 from typing import Any

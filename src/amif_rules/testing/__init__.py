@@ -55,6 +55,7 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("amif_rules.testing needs Hypothesis: pip install 'amif-rules[test]' (or hypothesis)") from error
 
+from ._texts import json_text, yaml_text
 from .boundaries import Boundary, BoundaryCase, boundaries, boundary_cases, boundary_values
 from .checks import (
     OUTCOME_RANK,
@@ -74,8 +75,8 @@ from .checks import (
     failing_rules,
     monotonic_fields,
 )
-from ._texts import json_text, yaml_text
-from .malformed import KINDS, MalformedCase, junk_documents, malformed_cases, malformed_documents, malformed_rulesets
+from .malformed import KINDS, MalformedCase, junk_documents, malformed_cases, malformed_documents
+from .malformed_rulesets import malformed_rulesets
 from .strategies import (
     REGISTER_DATES,
     THIRD_COUNTRY_CODES,

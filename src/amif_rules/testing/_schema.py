@@ -10,9 +10,8 @@ same and asking never fails.
 
 from __future__ import annotations
 
-import json
 import math
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from ..documents import has_surrogates
@@ -28,7 +27,7 @@ def application_schema() -> dict:
     return schema("application.schema.json")
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str):
     import jsonschema
 

@@ -27,14 +27,13 @@ from typing import Any
 import attrs
 
 from .. import expr, limits, units
-from ..dates import BRUSSELS, local_date
+from ..dates import BRUSSELS, local_date, years_before
 from ..docpaths import get, put
 from ..engines.python import evaluate_condition
 from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or
 from ..model import Activity
 from ..reference import EU_MEMBERSHIP, LANGUAGE_CODES, is_eu_member
 from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, FieldType
-from ..dates import years_before
 from ..search import Key, around, decide, document_value, threshold
 from ..units import MICROS_PER_DAY, MICROS_PER_SECOND, day_number, instant, micros
 from ._target import Judgement, Result, judge

@@ -25,9 +25,10 @@ import io
 import json
 import sys
 import time
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -37,13 +38,14 @@ from ..errors import InputError, RulesetError, UnknownCall
 from ..ruleset import parse_ruleset
 from ._texts import json_text
 from .checks import available_engines
-from .malformed import junk_documents, malformed_cases, malformed_rulesets
+from .malformed import junk_documents, malformed_cases
+from .malformed_rulesets import malformed_rulesets
 
 
-def _run(strategy: st.SearchStrategy, count: int, judge: Callable[[Any], str], tally: collections.Counter,
-         failures: dict) -> None:
-    @settings(max_examples=count, deadline=None, database=None, phases=(Phase.generate,),
-              suppress_health_check=list(HealthCheck))
+def _run(
+    strategy: st.SearchStrategy, count: int, judge: Callable[[Any], str], tally: collections.Counter, failures: dict
+) -> None:
+    @settings(max_examples=count, deadline=None, database=None, phases=(Phase.generate,), suppress_health_check=list(HealthCheck))
     @given(strategy)
     def campaign(value: Any) -> None:
         try:
@@ -85,7 +87,9 @@ def _junk(document) -> str:
 
 
 _ELIGIBLE = {
-    "call": "42", "submitted_at": "2019-08-30T14:00:00+02:00", "form": {"complete": True, "signed": True},
+    "call": "42",
+    "submitted_at": "2019-08-30T14:00:00+02:00",
+    "form": {"complete": True, "signed": True},
     "applicant": {"name": "OCMW Antwerpen", "kind": "ocmw", "municipality": {"nis_code": "11002"}},
     "participants": [{"id": "P-001", "nationalities": ["SY"], "residence": "legal"}],
     "budget": {"total_eligible_cost": "400000.00", "amif": "300000.00", "cofinancing": {"pod_mi": "60000.00"}},

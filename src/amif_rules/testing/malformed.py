@@ -15,42 +15,52 @@ never anything else.
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from .. import limits
+from ..docpaths import get
 from ..ruleset import Ruleset
 from ..schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, MONEY, TEXT, TEXTS
-from ..docpaths import get
-from ..resources import rulesets_dir
+from ._schema import schema_refuses
 from ._search import apply
 from ._target import field_type
-from ._schema import schema_refuses
 from ._texts import json_text, yaml_text
+
+# The ruleset half lives in its own room; importable from here as before.
+from .malformed_rulesets import malformed_rulesets as malformed_rulesets
 from .strategies import brussels_day, prepare
 
-__all__ = ["KINDS", "MalformedCase", "junk_documents", "malformed_cases", "malformed_documents", "malformed_rulesets", "path_text"]
+__all__ = [
+    "KINDS",
+    "MalformedCase",
+    "junk_documents",
+    "malformed_cases",
+    "malformed_documents",
+    "malformed_rulesets",
+    "path_text",
+]
 
 #: The kinds of faults :func:`malformed_cases` can draw.
 KINDS = (
-    "wrong-type",      # a text where a number goes, a list where an object goes...
-    "unknown-enum",    # a kind, role, residence... that is not one of the contract's values
-    "huge-number",     # beyond the limits (populations, durations, amounts, int64 and beyond)
-    "negative",        # negative populations, durations, amounts
-    "non-finite",      # NaN, Infinity, -Infinity (Python floats and Decimals, JSON tokens)
-    "bad-format",      # a NIS code of 4 digits, 30 February, a local time that happens twice...
-    "long-string",     # texts beyond MAX_STRING_LENGTH
-    "long-list",       # lists beyond their limits
+    "wrong-type",  # a text where a number goes, a list where an object goes...
+    "unknown-enum",  # a kind, role, residence... that is not one of the contract's values
+    "huge-number",  # beyond the limits (populations, durations, amounts, int64 and beyond)
+    "negative",  # negative populations, durations, amounts
+    "non-finite",  # NaN, Infinity, -Infinity (Python floats and Decimals, JSON tokens)
+    "bad-format",  # a NIS code of 4 digits, 30 February, a local time that happens twice...
+    "long-string",  # texts beyond MAX_STRING_LENGTH
+    "long-list",  # lists beyond their limits
     "lone-surrogate",  # invalid Unicode: a lone surrogate in a text (or its JSON escape)
-    "deep-nesting",    # objects/lists nested beyond MAX_NESTING, in the document or as JSON text
-    "duplicate-key",   # JSON or YAML text with a key twice in one object
-    "invalid-utf8",    # bytes that are not UTF-8
-    "yaml-tag",        # YAML text with tags that would build Python objects, or aliases
+    "deep-nesting",  # objects/lists nested beyond MAX_NESTING, in the document or as JSON text
+    "duplicate-key",  # JSON or YAML text with a key twice in one object
+    "invalid-utf8",  # bytes that are not UTF-8
+    "yaml-tag",  # YAML text with tags that would build Python objects, or aliases
 )
 _WHOLE_DOCUMENT = {"deep-nesting", "duplicate-key", "invalid-utf8", "yaml-tag"}
 
@@ -99,7 +109,7 @@ def _slots(document: dict) -> list[tuple[tuple, str]]:
     is a field kind (``int``, ``money``, ``enum``...) or ``object``, ``element``, ``list``."""
     slots: list[tuple[tuple, str]] = []
 
-    def kind_of(parts: tuple) -> Optional[str]:
+    def kind_of(parts: tuple) -> str | None:
         names = [p for p in parts if isinstance(p, str)]
         if parts and parts[0] in ("partners", "participants") and len(parts) > 2 and isinstance(parts[1], int):
             kind = field_type(parts[0], ".".join(str(p) for p in parts[2:]))
@@ -173,11 +183,18 @@ def _unknown_enum(what: str, parts: tuple) -> list:
 def _huge(what: str, parts: tuple) -> list:
     if what == INT:
         maximum = limits.MAX_POPULATION if parts[-1] == "population" else limits.MAX_DURATION_MONTHS
-        return [maximum + 1, 10**30, 2**63, 2**64 + 1, Decimal("1E+400"), 10**5000, Decimal("1E+999999"),
-                -(10**4400)]
+        return [maximum + 1, 10**30, 2**63, 2**64 + 1, Decimal("1E+400"), 10**5000, Decimal("1E+999999"), -(10**4400)]
     if what == MONEY:
-        return [f"{limits.MAX_MONEY_EUROS}.00", "1" + "0" * 40, 10**30, limits.MAX_MONEY_EUROS, 1e300, 10**5000,
-                Decimal("1E+999999"), "9" * 5000 + ".00"]
+        return [
+            f"{limits.MAX_MONEY_EUROS}.00",
+            "1" + "0" * 40,
+            10**30,
+            limits.MAX_MONEY_EUROS,
+            1e300,
+            10**5000,
+            Decimal("1E+999999"),
+            "9" * 5000 + ".00",
+        ]
     return []
 
 
@@ -191,8 +208,15 @@ def _negative(what: str, parts: tuple) -> list:
 
 def _non_finite(what: str, parts: tuple) -> list:
     if what in (INT, MONEY):
-        return [float("nan"), float("inf"), float("-inf"), Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"),
-                Decimal("sNaN")]
+        return [
+            float("nan"),
+            float("inf"),
+            float("-inf"),
+            Decimal("NaN"),
+            Decimal("Infinity"),
+            Decimal("-Infinity"),
+            Decimal("sNaN"),
+        ]
     return []
 
 
@@ -203,8 +227,15 @@ def _bad_format(what: str, parts: tuple) -> list:
     if last == "call":
         return [42]
     if what == INSTANT:
-        return ["2019-02-30T12:00:00+01:00", "2019-10-27T02:30:00", "2019-03-31T02:30:00", "1899-12-31T23:00:00+00:00",
-                "2201-01-01T00:00:00Z", "2019-08-30T25:00:00", *_INSTANT_FORMS]
+        return [
+            "2019-02-30T12:00:00+01:00",
+            "2019-10-27T02:30:00",
+            "2019-03-31T02:30:00",
+            "1899-12-31T23:00:00+00:00",
+            "2201-01-01T00:00:00Z",
+            "2019-08-30T25:00:00",
+            *_INSTANT_FORMS,
+        ]
     if what == DATE:
         return ["1990-02-30", "1899-12-31", "2201-01-01", "1990-5-17", "90-05-17"]
     if what == MONEY:
@@ -218,16 +249,16 @@ def _bad_format(what: str, parts: tuple) -> list:
 
 #: Instants ISO 8601 (or ``fromisoformat``) can write but the contract does not accept.
 _INSTANT_FORMS = (
-    "2019-W35-5T14:00",                     # a week date
-    "20190830T140000Z",                     # the basic format
-    "2019-08-30T14",                        # hours only
-    "2019-08-30T14:00:00+0200",             # an offset without a colon
+    "2019-W35-5T14:00",  # a week date
+    "20190830T140000Z",  # the basic format
+    "2019-08-30T14",  # hours only
+    "2019-08-30T14:00:00+0200",  # an offset without a colon
     "2019-09-02T23:59:00.000000001+02:00",  # a nanosecond: never cut to the microsecond
-    "2019-08-30T14:00:00.1234567Z",         # a seventh digit that is not 0
-    "2019-08-30t14:00:00Z",                 # a lower-case t
-    "2019-08-30T14:00:00 +02:00",           # a space before the offset
-    "\u20032019-08-30T14:00:00Z",           # a space that is not a space, tab or newline
-    "2019-08-30T14:00:00+02",               # an offset in hours only
+    "2019-08-30T14:00:00.1234567Z",  # a seventh digit that is not 0
+    "2019-08-30t14:00:00Z",  # a lower-case t
+    "2019-08-30T14:00:00 +02:00",  # a space before the offset
+    "\u20032019-08-30T14:00:00Z",  # a space that is not a space, tab or newline
+    "2019-08-30T14:00:00+02",  # an offset in hours only
 )
 #: Entries that state nothing, in a list of texts a rule counts.
 _BLANKS = ("", " ", "\t\n", "\u00a0\u3000", "   ")
@@ -351,7 +382,7 @@ def _marked(document: dict, parts: tuple, token: str) -> str:
 
 
 @st.composite
-def _text_case(draw, base: dict, slots: list, kind: str) -> Optional[MalformedCase]:
+def _text_case(draw, base: dict, slots: list, kind: str) -> MalformedCase | None:
     if kind == "duplicate-key":
         objects = [(parts, get(base, parts)) for parts, what in slots if what in ("object", "element")] + [((), base)]
         parts, obj = draw(st.sampled_from(objects))
@@ -377,14 +408,18 @@ def _text_case(draw, base: dict, slots: list, kind: str) -> Optional[MalformedCa
         target = draw(st.sampled_from([parts for parts, what in slots if what in ("object", "element")] or [()]))
         return MalformedCase(apply(base, [(target + ("extra",), nested)]), kind, ("",), f"nested {depth} deep")
     if kind == "yaml-tag":
-        tag = draw(st.sampled_from([
-            "!!python/object/apply:os.system ['echo pwned']",
-            "!!python/name:os.system",
-            "!!python/object/new:type ['x', [], {}]",
-            "!!binary aGVsbG8=",
-            "!!set {a, b}",
-            "&anchor OCMW",
-        ]))
+        tag = draw(
+            st.sampled_from(
+                [
+                    "!!python/object/apply:os.system ['echo pwned']",
+                    "!!python/name:os.system",
+                    "!!python/object/new:type ['x', [], {}]",
+                    "!!binary aGVsbG8=",
+                    "!!set {a, b}",
+                    "&anchor OCMW",
+                ]
+            )
+        )
         text = f"call: '42'\napplicant:\n  name: {tag}\n  kind: ocmw\n"
         if tag.startswith("&"):
             text += "partners:\n  - name: *anchor\n"
@@ -403,8 +438,9 @@ def _yaml_with_duplicate(document: dict, key: str) -> str:
 # -- the strategies -------------------------------------------------------------------------------
 
 
-def malformed_cases(call: Optional[str] = "42", kinds: Optional[Iterable[str]] = None, ruleset: Optional[Ruleset] = None,
-                    max_faults: int = 3) -> st.SearchStrategy[MalformedCase]:
+def malformed_cases(
+    call: str | None = "42", kinds: Iterable[str] | None = None, ruleset: Ruleset | None = None, max_faults: int = 3
+) -> st.SearchStrategy[MalformedCase]:
     """Malformed documents, each with the paths its ``InputError`` must name.
 
     Each draw starts from a complete, valid document for the call (see
@@ -452,8 +488,9 @@ def malformed_cases(call: Optional[str] = "42", kinds: Optional[Iterable[str]] =
             picked.append((parts, value))
         broken = apply(document, [(p, v.date if isinstance(v, _Late) else v) for p, v in picked])
         paths = tuple(sorted({path_text(p) for p, _ in picked}))
-        return MalformedCase(broken, kind, paths, "; ".join(f"{path_text(p)} = {_short(v)}" for p, v in picked),
-                             schema_refuses(broken))
+        return MalformedCase(
+            broken, kind, paths, "; ".join(f"{path_text(p)} = {_short(v)}" for p, v in picked), schema_refuses(broken)
+        )
 
     return build()
 
@@ -468,10 +505,17 @@ def _complete(document: dict) -> dict:
     """The document with one participant and one partner of every field, so that every kind
     of fault has a place to go."""
     extra = {
-        "partners": [{"name": "OCMW Mechelen", "kind": "ocmw", "role": "coaching",
-                      "municipality": {"nis_code": "12025", "name": "Mechelen", "population": 86616}}],
-        "participants": [{"id": "P-900", "nationalities": ["SY"], "residence": "legal", "birth_date": "1990-05-17",
-                          "first_language": "ar"}],
+        "partners": [
+            {
+                "name": "OCMW Mechelen",
+                "kind": "ocmw",
+                "role": "coaching",
+                "municipality": {"nis_code": "12025", "name": "Mechelen", "population": 86616},
+            }
+        ],
+        "participants": [
+            {"id": "P-900", "nationalities": ["SY"], "residence": "legal", "birth_date": "1990-05-17", "first_language": "ar"}
+        ],
         "results": ["a result"],
         "activities": ["buddy"],
         "duration_months": 24,
@@ -485,7 +529,7 @@ def _complete(document: dict) -> dict:
     return completed
 
 
-def _json_token_case(draw, document: dict, slots: list, kind: str) -> Optional[MalformedCase]:
+def _json_token_case(draw, document: dict, slots: list, kind: str) -> MalformedCase | None:
     """The fault written directly in JSON text: NaN/Infinity tokens, \\ud800 escapes, 1e400."""
     if kind == "lone-surrogate":
         places = [parts for parts, what in slots if what in (TEXT, ENUM)]
@@ -506,18 +550,26 @@ def _json_token_case(draw, document: dict, slots: list, kind: str) -> Optional[M
         parts = draw(st.sampled_from(places))
         what = dict(slots)[parts]
         token = draw(st.sampled_from(_YAML_GUESSES[what]))
-        return MalformedCase(_yaml_marked(document, parts, token), kind, (path_text(parts),),
-                             f"YAML {path_text(parts)}: {token} (text, as YAML 1.2 reads it)")
+        return MalformedCase(
+            _yaml_marked(document, parts, token),
+            kind,
+            (path_text(parts),),
+            f"YAML {path_text(parts)}: {token} (text, as YAML 1.2 reads it)",
+        )
     else:
         places = [parts for parts, what in slots if what in (INT, MONEY)]
-        token = draw(st.sampled_from(["1e400", "1" + "0" * 400, "123456789012345678901234567890.5", "1e999999",
-                                      "1" + "0" * 5000, "-1e999999"]))
+        token = draw(
+            st.sampled_from(
+                ["1e400", "1" + "0" * 400, "123456789012345678901234567890.5", "1e999999", "1" + "0" * 5000, "-1e999999"]
+            )
+        )
     if not places:
         return None
     parts = draw(st.sampled_from(places))
     if kind != "lone-surrogate" and draw(st.booleans()):
-        return MalformedCase(_yaml_marked(document, parts, token), kind, (path_text(parts),),
-                             f"YAML {path_text(parts)}: {token[:20]}")
+        return MalformedCase(
+            _yaml_marked(document, parts, token), kind, (path_text(parts),), f"YAML {path_text(parts)}: {token[:20]}"
+        )
     return MalformedCase(_marked(document, parts, token), kind, (path_text(parts),), f"JSON {path_text(parts)}: {token[:20]}")
 
 
@@ -542,36 +594,57 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def malformed_documents(call: Optional[str] = "42", kinds: Optional[Iterable[str]] = None,
-                        ruleset: Optional[Ruleset] = None) -> st.SearchStrategy[Any]:
+def malformed_documents(
+    call: str | None = "42", kinds: Iterable[str] | None = None, ruleset: Ruleset | None = None
+) -> st.SearchStrategy[Any]:
     """The documents of :func:`malformed_cases` alone: each must raise ``InputError``."""
     return malformed_cases(call, kinds, ruleset).map(lambda case: case.document)
 
 
 def _junk_values() -> st.SearchStrategy:
     scalars = st.one_of(
-        st.none(), st.booleans(),
-        st.integers(), st.integers(-(2**70), 2**70),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.integers(-(2**70), 2**70),
         st.sampled_from([2**63, -(2**63) - 1, 10**400, Decimal("1E+999999"), Decimal("-1E-999999")]),
         st.sampled_from([5000, -4301]).map(_power_of_ten),  # drawn, not listed: see malformed_cases
         st.floats(allow_nan=True, allow_infinity=True),
         st.decimals(allow_nan=True, allow_infinity=True),
         st.text(max_size=30),
         st.text(st.characters(codec=None), max_size=10),  # lone surrogates included
-        st.sampled_from(["", "ocmw", "42", "11002", "2019-08-30T14:00:00+02:00", "1990-05-17", "stateless", "SY",
-                         "NaN", "Infinity", "1e3", "-0.00", "0.001", "x" * 1001]),
+        st.sampled_from(
+            [
+                "",
+                "ocmw",
+                "42",
+                "11002",
+                "2019-08-30T14:00:00+02:00",
+                "1990-05-17",
+                "stateless",
+                "SY",
+                "NaN",
+                "Infinity",
+                "1e3",
+                "-0.00",
+                "0.001",
+                "x" * 1001,
+            ]
+        ),
     )
-    return st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
-                                                            st.dictionaries(st.text(max_size=12), children, max_size=4)),
-                        max_leaves=12)
+    return st.recursive(
+        scalars,
+        lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.text(max_size=12), children, max_size=4)),
+        max_leaves=12,
+    )
 
 
 def _power_of_ten(digits: int) -> int:
     """±10**|digits|: an integer of more digits than Python will write out."""
-    return 10**digits if digits > 0 else -(10 ** -digits)
+    return 10**digits if digits > 0 else -(10**-digits)
 
 
-def junk_documents(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None) -> st.SearchStrategy[Any]:
+def junk_documents(call: str | None = "42", ruleset: Ruleset | None = None) -> st.SearchStrategy[Any]:
     """Documents with arbitrary values spliced in anywhere, or arbitrary values alone.
 
     Only one thing is promised about them: ``amif_rules.check`` gives a verdict or raises
@@ -595,80 +668,5 @@ def junk_documents(call: Optional[str] = "42", ruleset: Optional[Ruleset] = None
             except (TypeError, IndexError, KeyError, AttributeError):
                 continue  # an earlier change replaced the container
         return broken
-
-    return build()
-
-
-# -- ruleset files --------------------------------------------------------------------------------
-
-#: Fragments that break YAML, the ruleset format or the expression language in many ways.
-_RULESET_JUNK = (
-    ":", "- ", "{", "}", "[", "]", "'", '"', "#", "&a ", "*a", "\t", "\x00", "\x7f", "\ufeff", "\ud800", "---\n", "...\n",
-    "%YAML 1.1\n", "!!python/object/apply:os.system ['echo pwned']", "!!binary aGk=", "? ", "|\n", ">-\n", "~",
-    "1e309", "-1", "9" * 40, "0x1F", "__import__('os')", "open('/etc/passwd')", "().__class__", "{item.__class__}",
-    "{{", "}}", "{missing", "applicant.kind ==", " and ", " or not ", "item.", "lambda: 0", "[x for x in y]",
-    "f'{1}'", "(", ")", "**", "//", " in ", "<=", "len(", "age_on(", "union_citizen(", "\n  - id: x\n", "\n\n\n",
-)
-
-
-#: Values of another shape for any key of a ruleset file.
-_RESHAPED = ("[x]", "{a: b}", "[]", "{}", "null", "'" + "9" * 31 + "'", "1e400", "-1", "true", "[[x]]", "{a: [b]}")
-
-
-def malformed_rulesets(files: Iterable[str] = ("call-42.yaml", "amif-2014-2020-base.yaml", "buurtstewards.yaml",
-                                               "flanders-321.yaml")) -> st.SearchStrategy[Any]:
-    """Ruleset files (YAML text, sometimes bytes) broken at random: lines deleted,
-    duplicated, swapped, re-indented or truncated, junk inserted (YAML syntax, tags,
-    aliases, control characters, code), words replaced, numbers made huge, values given
-    another shape (a list or a mapping where text goes).
-
-    A mutation may leave the file valid; then it loads. Nothing else is promised but this:
-    ``amif_rules.parse_ruleset`` returns a ruleset or raises ``RulesetError``.
-    """
-    texts = [(rulesets_dir() / name).read_text(encoding="utf-8") for name in files]
-
-    @st.composite
-    def build(draw) -> Any:
-        text = draw(st.sampled_from(texts))
-        for _ in range(draw(st.integers(1, 4))):
-            lines = text.split("\n")
-            operation = draw(st.sampled_from(["delete", "duplicate", "swap", "indent", "truncate", "insert", "replace",
-                                              "number", "reshape"]))
-            index = draw(st.integers(0, max(len(lines) - 1, 0)))
-            if operation == "delete" and len(lines) > 1:
-                del lines[index]
-            elif operation == "duplicate":
-                lines.insert(index, lines[index])
-            elif operation == "swap":
-                other = draw(st.integers(0, len(lines) - 1))
-                lines[index], lines[other] = lines[other], lines[index]
-            elif operation == "indent":
-                lines[index] = draw(st.sampled_from(["", " ", "   ", "\t", "        "])) + lines[index].lstrip()
-            elif operation == "truncate":
-                cut = draw(st.integers(0, len(text)))
-                lines = text[:cut].split("\n")
-            elif operation == "insert":
-                line = lines[index]
-                at = draw(st.integers(0, len(line)))
-                lines[index] = line[:at] + draw(st.sampled_from(_RULESET_JUNK)) + line[at:]
-            elif operation == "replace":
-                words = lines[index].split(" ")
-                position = draw(st.integers(0, len(words) - 1))
-                words[position] = draw(st.sampled_from(_RULESET_JUNK + ("id:", "check:", "value:", "extends:", "null", "[]",
-                                                                        "{}", "true", "for_each:", "when:")))
-                lines[index] = " ".join(words)
-            elif operation == "reshape":
-                # A value of another shape: a list or a mapping where text goes, a huge number.
-                lines[index] = re.sub(r"^(\s*(?:- )?[a-z_]+:)\s+\S.*$",
-                                      lambda m: m.group(1) + " " + draw(st.sampled_from(_RESHAPED)), lines[index])
-            elif operation == "number":
-                lines[index] = re.sub(r"[0-9]+", lambda m: draw(st.sampled_from(["0", "-1", "1e400", "9" * 30, "1.5"])),
-                                      lines[index], count=1)
-            text = "\n".join(lines)
-        if draw(st.integers(0, 9)) == 0:
-            data = text.encode("utf-8", "surrogatepass")
-            at = draw(st.integers(0, len(data)))
-            return data[:at] + b"\xff\xfe" + data[at:]
-        return text
 
     return build()

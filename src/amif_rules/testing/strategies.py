@@ -35,12 +35,10 @@ from ._target import Judgement, Target, field_type, target_for
 from .parts import (
     REGISTER_DATES,
     THIRD_COUNTRY_CODES,
-    VARIANTS,
     brussels_day,
     budgets,
     dates,
     field_values,
-    instant_variant,
     instants,
     money,
     municipalities,

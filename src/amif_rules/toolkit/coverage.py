@@ -27,19 +27,31 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any
 
 import attrs
 
 from .. import expr
-from ..expr import Arith, Call, Cmp, In, Lit, Logic, Neg, Node, NotOp, Param, Path as FieldPath
+from ..expr import Arith, Call, Cmp, In, Lit, Logic, Neg, Node, NotOp, Param
+from ..expr import Path as FieldPath
 from ..ruleset import OUTCOMES, Rule, Ruleset
 from .cases import CaseResult, FileResult, shown
 
-__all__ = ["RuleCoverage", "RulesetCoverage", "Side", "SideCoverage", "coverage_json", "coverage_text", "measure",
-           "render", "rule_sides", "reachable_outcomes"]
+__all__ = [
+    "RuleCoverage",
+    "RulesetCoverage",
+    "Side",
+    "SideCoverage",
+    "coverage_json",
+    "coverage_text",
+    "measure",
+    "render",
+    "rule_sides",
+    "reachable_outcomes",
+]
 
 #: Beyond this many combinations of leaf values, reachability is not enumerated: every side
 #: is assumed able to decide (so a gap may be reported that no application could close).
@@ -114,13 +126,12 @@ def _leaves(node: Node, position: tuple = ()) -> list[tuple[tuple, Node]]:
     return [leaf for index, child in enumerate(children) for leaf in _leaves(child, position + (index,))]
 
 
-def _combine(node: Node, position: tuple, leaves: dict, overrides: dict, values: Optional[dict]) -> Any:
+def _combine(node: Node, position: tuple, leaves: dict, overrides: dict, values: dict | None) -> Any:
     """The value of ``node`` from its leaves' values, with some positions forced (Kleene)."""
     if position in overrides:
         value = overrides[position]
     elif isinstance(node, Logic):
-        operands = [_combine(child, position + (index,), leaves, overrides, values)
-                    for index, child in enumerate(node.operands)]
+        operands = [_combine(child, position + (index,), leaves, overrides, values) for index, child in enumerate(node.operands)]
         decisive = node.op == "or"  # True decides "or", False decides "and"
         if any(operand is decisive for operand in operands):
             value = decisive
@@ -150,7 +161,7 @@ class Side:
     #: The values with which the side can be decisive for some application (given fixed parameters).
     reachable: frozenset
     #: Why it can never be decisive, when it cannot.
-    why_not: Optional[str] = None
+    why_not: str | None = None
 
 
 def rule_sides(rule: Rule) -> tuple[Side, ...]:
@@ -194,7 +205,7 @@ def _sides_of(node: Node, position: tuple = ()) -> list[tuple[tuple, Node, Logic
     return found
 
 
-def _nothing(scope: Optional[str], path: str) -> Any:
+def _nothing(scope: str | None, path: str) -> Any:
     return None
 
 
@@ -314,7 +325,7 @@ class SideCoverage:
 @attrs.frozen(eq=False)
 class RuleCoverage:
     id: str
-    for_each: Optional[str]
+    for_each: str | None
     reachable: tuple[str, ...]
     #: outcome -> the names of the cases whose verdict gives the rule that outcome.
     reached: dict
@@ -362,8 +373,10 @@ class RulesetCoverage:
                 lines.append(f"rule {rule.id}: no case reaches {', '.join(rule.missed)}")
             for side in rule.sides:
                 for value in side.gaps:
-                    lines.append(f"rule {rule.id}, {side.side.part}: no case where `{side.side.text}`, being "
-                                 f"{_LABELS[value]}, alone decided it")
+                    lines.append(
+                        f"rule {rule.id}, {side.side.part}: no case where `{side.side.text}`, being "
+                        f"{_LABELS[value]}, alone decided it"
+                    )
         return lines
 
     def to_dict(self) -> dict:
@@ -375,17 +388,32 @@ class RulesetCoverage:
             "cases": self.cases,
             "outcomes": {"reached": reached, "reachable": reachable},
             "sides": {"decisive": sides_reached, "reachable": sides_reachable},
-            "rules": [{
-                "id": rule.id,
-                "outcomes": {outcome: {"reachable": outcome in rule.reachable, "cases": list(rule.reached.get(outcome, ()))}
-                             for outcome in OUTCOMES},
-                "conditions": [{
-                    "part": side.side.part, "side": side.side.text, "of": side.side.within,
-                    **{_LABELS[value]: {"reachable": value in side.side.reachable, "cases": list(side.decided.get(value, ()))}
-                       for value in (True, False)},
-                    **({"why_not": side.side.why_not} if side.side.why_not else {}),
-                } for side in rule.sides],
-            } for rule in self.rules],
+            "rules": [
+                {
+                    "id": rule.id,
+                    "outcomes": {
+                        outcome: {"reachable": outcome in rule.reachable, "cases": list(rule.reached.get(outcome, ()))}
+                        for outcome in OUTCOMES
+                    },
+                    "conditions": [
+                        {
+                            "part": side.side.part,
+                            "side": side.side.text,
+                            "of": side.side.within,
+                            **{
+                                _LABELS[value]: {
+                                    "reachable": value in side.side.reachable,
+                                    "cases": list(side.decided.get(value, ())),
+                                }
+                                for value in (True, False)
+                            },
+                            **({"why_not": side.side.why_not} if side.side.why_not else {}),
+                        }
+                        for side in rule.sides
+                    ],
+                }
+                for rule in self.rules
+            ],
             "inactive": [{"rule": rule_id, "why": why} for rule_id, why in self.inactive],
             "gaps": self.gaps(),
             "inconsistencies": list(self.inconsistencies),
@@ -424,8 +452,16 @@ def _measure_ruleset(path: Path, file_results: list[FileResult]) -> RulesetCover
                 side = attrs.evolve(side, reachable=side.reachable | frozenset(found))
             side_coverage.append(SideCoverage(side, {value: tuple(names) for value, names in found.items()}))
         rules.append(RuleCoverage(rule.id, rule.for_each, reachable, rule_reached, tuple(side_coverage)))
-    return RulesetCoverage(ruleset.id, ruleset.version, shown(path), tuple(f.tests.display for f in file_results), count,
-                           tuple(rules), tuple(ruleset.inactive), tuple(inconsistencies))
+    return RulesetCoverage(
+        ruleset.id,
+        ruleset.version,
+        shown(path),
+        tuple(f.tests.display for f in file_results),
+        count,
+        tuple(rules),
+        tuple(ruleset.inactive),
+        tuple(inconsistencies),
+    )
 
 
 def _add(target: dict, key: Any, name: str) -> None:
@@ -447,11 +483,12 @@ def _trace_case(result: CaseResult, reached: dict, decided: dict, inconsistencie
         if rule.id not in reached:
             continue
         if rule.for_each is None:
-            elements: list[tuple[Optional[str], dict]] = [(None, {})]
+            elements: list[tuple[str | None, dict]] = [(None, {})]
         else:
             elements = [(f"{rule.for_each}[{index}]", element) for index, element in enumerate(facts.items[rule.for_each])]
         for item, element in elements:
-            def lookup(scope: Optional[str], path: str, element: dict = element) -> Any:
+
+            def lookup(scope: str | None, path: str, element: dict = element) -> Any:
                 return element.get(path) if scope is not None else facts.root.get(path)
 
             applies: Any = True
@@ -470,8 +507,9 @@ def _trace_case(result: CaseResult, reached: dict, decided: dict, inconsistencie
                 outcome = "unknown" if holds is None else "pass" if holds else "fail"
             engine = engine_outcomes.get((rule.id, item))
             if engine is not None and engine != outcome:
-                inconsistencies.append(f"case {name!r}, rule {rule.id}{f'[{item}]' if item else ''}: "
-                                       f"the engine says {engine}, the tracer {outcome}")
+                inconsistencies.append(
+                    f"case {name!r}, rule {rule.id}{f'[{item}]' if item else ''}: the engine says {engine}, the tracer {outcome}"
+                )
 
 
 # -- reports ---------------------------------------------------------------------------------------------
@@ -487,10 +525,14 @@ def coverage_text(coverages: Iterable[RulesetCoverage], untested: Iterable[str] 
     for coverage in coverages:
         reached, reachable = coverage.outcome_totals
         sides_reached, sides_reachable = coverage.side_totals
-        lines.append(f"coverage of {coverage.ruleset_id} (version {coverage.version}): {coverage.cases} "
-                     f"case{'s' if coverage.cases != 1 else ''} in {', '.join(coverage.files)}")
-        lines.append(f"  rule outcomes reached: {reached} of {reachable} that can happen; "
-                     f"sides of conditions decisive: {sides_reached} of {sides_reachable}")
+        lines.append(
+            f"coverage of {coverage.ruleset_id} (version {coverage.version}): {coverage.cases} "
+            f"case{'s' if coverage.cases != 1 else ''} in {', '.join(coverage.files)}"
+        )
+        lines.append(
+            f"  rule outcomes reached: {reached} of {reachable} that can happen; "
+            f"sides of conditions decisive: {sides_reached} of {sides_reachable}"
+        )
         width = max([len(rule.id) for rule in coverage.rules] + [4]) + 2
         lines.append(f"  {'rule':<{width}}pass  fail  unknown  not_applicable")
         for rule in coverage.rules:
@@ -498,8 +540,9 @@ def coverage_text(coverages: Iterable[RulesetCoverage], untested: Iterable[str] 
             lines.append(f"  {rule.id:<{width}}{marks[0]:<6}{marks[1]:<6}{marks[2]:<9}{marks[3]}".rstrip())
         with_sides = [rule for rule in coverage.rules if rule.sides]
         if with_sides:
-            lines.append("  conditions (each side of an and/or: a case where, being true / false, it alone decided the "
-                         "condition):")
+            lines.append(
+                "  conditions (each side of an and/or: a case where, being true / false, it alone decided the condition):"
+            )
             for rule in with_sides:
                 parts = []
                 for side in rule.sides:
@@ -509,8 +552,10 @@ def coverage_text(coverages: Iterable[RulesetCoverage], untested: Iterable[str] 
                     lines.append(f"    {rule.id}, {part}:")
                     for side in (s for s in rule.sides if s.side.part == part):
                         indent = "  " * len(side.side.position)
-                        both = "  ".join(f"{_LABELS[value]} {_mark(value in side.side.reachable, bool(side.decided.get(value)))}"
-                                         for value in (True, False))
+                        both = "  ".join(
+                            f"{_LABELS[value]} {_mark(value in side.side.reachable, bool(side.decided.get(value)))}"
+                            for value in (True, False)
+                        )
                         note = f"  ({side.side.why_not})" if side.side.why_not else ""
                         lines.append(f"    {indent}{side.side.text}: {both}{note}")
         for rule_id, why in coverage.inactive:
@@ -525,8 +570,9 @@ def coverage_text(coverages: Iterable[RulesetCoverage], untested: Iterable[str] 
             lines.append(f"  inconsistency: {problem}")
     for name in untested:
         lines.append(f"no tests file for {name}")
-    lines.append(f"({_MARK_REACHED} reached by a case, {_MARK_MISSED} can happen but no case reaches it, "
-                 f"{_MARK_IMPOSSIBLE} cannot happen)")
+    lines.append(
+        f"({_MARK_REACHED} reached by a case, {_MARK_MISSED} can happen but no case reaches it, {_MARK_IMPOSSIBLE} cannot happen)"
+    )
     return "\n".join(lines)
 
 

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import IO, Iterator
+from collections.abc import Iterator
+from typing import IO
 
 from ..reference.municipalities import MunicipalityRecord, register
 
@@ -81,4 +82,3 @@ def write_portfolio(out: IO[str], on: dt.date = SAMPLE_DATE) -> int:
         out.write(json.dumps(document, ensure_ascii=False, separators=(", ", ": ")) + "\n")
         count += 1
     return count
-

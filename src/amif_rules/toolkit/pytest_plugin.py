@@ -15,8 +15,9 @@ Without the entry point (say, in a checkout that is not installed), enable the p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -29,13 +30,17 @@ from . import cases
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("amif-rules", "ruleset tests (*.tests.yaml)")
-    group.addoption("--amif-engine", choices=cases.ENGINE_CHOICES, default=None,
-                    help="the engine the cases of *.tests.yaml files run on: auto (default), durable, python, or "
-                    "both (both engines, whose verdicts must be identical)")
+    group.addoption(
+        "--amif-engine",
+        choices=cases.ENGINE_CHOICES,
+        default=None,
+        help="the engine the cases of *.tests.yaml files run on: auto (default), durable, python, or "
+        "both (both engines, whose verdicts must be identical)",
+    )
     parser.addini("amif_engine", "the engine for *.tests.yaml cases (auto, durable, python, both)", default="auto")
 
 
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Optional["RulesetTestsFile"]:
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> RulesetTestsFile | None:
     if file_path.name.endswith(cases.SUFFIX):
         return RulesetTestsFile.from_parent(parent, path=file_path)
     return None
@@ -51,7 +56,7 @@ def _engine(config: pytest.Config) -> str:
 class RulesetTestsFile(pytest.File):
     """One ``*.tests.yaml`` file: its cases are the items."""
 
-    def collect(self) -> Iterator["RulesetCase"]:
+    def collect(self) -> Iterator[RulesetCase]:
         try:
             tests = cases.load_tests(self.path, display=self._display())
         except cases.TestsFileError as error:
@@ -81,7 +86,7 @@ class RulesetCase(pytest.Item):
         super().__init__(**kwargs)
         self.tests = tests
         self.case = case
-        self.result: Optional[cases.CaseResult] = None
+        self.result: cases.CaseResult | None = None
 
     def runtest(self) -> None:
         self.result = cases.run_case(self.tests, self.case, engine=_engine(self.config))
@@ -95,7 +100,7 @@ class RulesetCase(pytest.Item):
             return f"{type(excinfo.value).__name__}: {excinfo.value}"
         return super().repr_failure(excinfo)
 
-    def reportinfo(self) -> tuple[Path, Optional[int], str]:
+    def reportinfo(self) -> tuple[Path, int | None, str]:
         line = self.case.location.line
         # Not a suffix of the node id, so that pytest shows the id as it is (it would turn the
         # dots of a suffix into ::); it heads the failure report.

@@ -31,4 +31,3 @@ from .engine import PLANS, DurableEngine
 from .host import LOCK, SID
 
 __all__ = ["LOCK", "PLANS", "SID", "DurableEngine"]
-

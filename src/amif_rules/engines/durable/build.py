@@ -116,9 +116,7 @@ def _build(
                         digit = (leaf // GROUP_FANOUT ** (levels - 1 - level)) % GROUP_FANOUT
                         prefix.append(lit({"$neq": {GROUP: 1 + level * GROUP_FANOUT + digit}}))
                 items = [*prefix, *top_items(part)]
-                pattern: DurableCondition = (
-                    {"$and": [emit(item) for item in items]} if len(items) > 1 else prefix[0].condition
-                )
+                pattern: DurableCondition = {"$and": [emit(item) for item in items]} if len(items) > 1 else prefix[0].condition
                 text = json.dumps(pattern, sort_keys=True)
                 name = by_pattern.get(text)
                 if name is None:

@@ -45,8 +45,7 @@ class DurableEngine:
                     PLANS[compiled.key] = plan
         if plan.rule_count != len(compiled.rules):
             raise EngineError(
-                f"two different compiled rulesets share the key {compiled.key!r}; keys must "
-                "change whenever the rules do"
+                f"two different compiled rulesets share the key {compiled.key!r}; keys must change whenever the rules do"
             )
         return plan
 

@@ -36,7 +36,7 @@ class Network:
         self._create(pattern, self.root).rules += 1
 
     def _create(self, condition: DurableCondition, parent: Node) -> Node:
-        (name, body), = condition.items()
+        ((name, body),) = condition.items()
         if name == "$and":
             for item in body:
                 parent = self._create(item, parent)
@@ -47,7 +47,7 @@ class Network:
                 self._create(item, parent).links.append(forward)
             return forward
         if name in _CONDITION_OPS:
-            (prop, value), = body.items()
+            ((prop, value),) = body.items()
             op = name
         else:
             prop, value, op = name, body, "$eq"

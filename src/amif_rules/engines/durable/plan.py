@@ -144,9 +144,7 @@ class Plan:
                     elif type(value) is bool:
                         append(prefix + ("true" if value else "false"))
                     else:
-                        raise TypeError(
-                            f"{key}: fact values must be int, str or bool, not {type(value).__name__}"
-                        )
+                        raise TypeError(f"{key}: fact values must be int, str or bool, not {type(value).__name__}")
                 for prefix, key in flags:
                     value = get(key)
                     if value is not None:
@@ -155,9 +153,7 @@ class Plan:
         out[-1] = "}]"
         return "".join(out), offsets
 
-    def decode(
-        self, messages: list[str], facts: EncodedFacts, offsets: dict[int, int]
-    ) -> tuple[RuleOutcome, ...]:
+    def decode(self, messages: list[str], facts: EncodedFacts, offsets: dict[int, int]) -> tuple[RuleOutcome, ...]:
         """RuleOutcomes, in the order of the built-in engine, from the fired durable rules.
 
         Every result has a slot (``start[position] + item``); slots start as "unknown" and each

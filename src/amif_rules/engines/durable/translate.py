@@ -113,8 +113,12 @@ class Scope:
 
 def _python_compare(op: ComparisonOp, left: int, right: int) -> bool:
     return {
-        "==": left == right, "!=": left != right, "<": left < right,
-        "<=": left <= right, ">": left > right, ">=": left >= right,
+        "==": left == right,
+        "!=": left != right,
+        "<": left < right,
+        "<=": left <= right,
+        ">": left > right,
+        ">=": left >= right,
     }[op]
 
 

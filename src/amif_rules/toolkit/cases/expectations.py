@@ -15,30 +15,59 @@ def compare(case: Case, verdict: Verdict) -> list[Failure]:
     """The expectations of ``case`` that ``verdict`` does not meet, each explained."""
     failures: list[Failure] = []
     if verdict.outcome != case.outcome:
-        failures.append(Failure("outcome", f"outcome: expected {case.outcome}, got {verdict.outcome} — {why(verdict)}",
-                                expected=case.outcome, actual=verdict.outcome))
+        failures.append(
+            Failure(
+                "outcome",
+                f"outcome: expected {case.outcome}, got {verdict.outcome} — {why(verdict)}",
+                expected=case.outcome,
+                actual=verdict.outcome,
+            )
+        )
     for expectation in case.rules:
-        results = [r for r in verdict.rules if r.id == expectation.rule
-                   and (expectation.item is None or r.item == expectation.item)]
+        results = [
+            r for r in verdict.rules if r.id == expectation.rule and (expectation.item is None or r.item == expectation.item)
+        ]
         if not results:
             scope = ITEM.match(expectation.item).group("list") if expectation.item else None  # type: ignore[union-attr]
             count = sum(1 for r in verdict.rules if r.id == expectation.rule and r.item is not None)
-            failures.append(Failure(
-                "rule", f"rule {expectation.label}: expected {expectation.outcome}, but the rule has no result for "
-                f"{expectation.item}: the application has {count} {scope}", rule=expectation.rule, item=expectation.item,
-                expected=expectation.outcome))
+            failures.append(
+                Failure(
+                    "rule",
+                    f"rule {expectation.label}: expected {expectation.outcome}, but the rule has no result for "
+                    f"{expectation.item}: the application has {count} {scope}",
+                    rule=expectation.rule,
+                    item=expectation.item,
+                    expected=expectation.outcome,
+                )
+            )
             continue
         for result in results:
             if result.outcome != expectation.outcome:
-                failures.append(Failure(
-                    "rule", f"rule {label(result)}: expected {expectation.outcome}, got {result.outcome} — {values(result)}",
-                    rule=result.id, item=result.item, expected=expectation.outcome, actual=result.outcome,
-                    message=result.message, fields=dict(result.fields)))
+                failures.append(
+                    Failure(
+                        "rule",
+                        f"rule {label(result)}: expected {expectation.outcome}, got {result.outcome} — {values(result)}",
+                        rule=result.id,
+                        item=result.item,
+                        expected=expectation.outcome,
+                        actual=result.outcome,
+                        message=result.message,
+                        fields=dict(result.fields),
+                    )
+                )
             elif expectation.message is not None and expectation.message not in result.message:
-                failures.append(Failure(
-                    "message", f"rule {label(result)}: expected its message to contain {expectation.message!r}, got: "
-                    f"{result.message}", rule=result.id, item=result.item, expected=expectation.message,
-                    actual=result.message, message=result.message, fields=dict(result.fields)))
+                failures.append(
+                    Failure(
+                        "message",
+                        f"rule {label(result)}: expected its message to contain {expectation.message!r}, got: {result.message}",
+                        rule=result.id,
+                        item=result.item,
+                        expected=expectation.message,
+                        actual=result.message,
+                        message=result.message,
+                        fields=dict(result.fields),
+                    )
+                )
     if case.missing is not None and tuple(verdict.missing) != case.missing:
         expected, actual = set(case.missing), set(verdict.missing)
         details = []
@@ -46,9 +75,14 @@ def compare(case: Case, verdict: Verdict) -> list[Failure]:
             details.append("also missing: " + ", ".join(sorted(actual - expected)))
         if expected - actual:
             details.append("not missing: " + ", ".join(sorted(expected - actual)))
-        failures.append(Failure(
-            "missing", f"missing: expected [{', '.join(case.missing)}], got [{', '.join(verdict.missing)}] — "
-            + "; ".join(details), expected=list(case.missing), actual=list(verdict.missing)))
+        failures.append(
+            Failure(
+                "missing",
+                f"missing: expected [{', '.join(case.missing)}], got [{', '.join(verdict.missing)}] — " + "; ".join(details),
+                expected=list(case.missing),
+                actual=list(verdict.missing),
+            )
+        )
     return failures
 
 
@@ -105,6 +139,7 @@ def engine_differences(verdicts: list[Verdict]) -> list[Failure]:
             details.append(f"{first.engine} gives {len(first.rules)} rule results, {other.engine} {len(other.rules)}")
         if not details:
             details.append("the verdicts differ")
-        failures.append(Failure("engines", f"the engines disagree: {'; '.join(details)}",
-                                expected=first.engine, actual=other.engine))
+        failures.append(
+            Failure("engines", f"the engines disagree: {'; '.join(details)}", expected=first.engine, actual=other.engine)
+        )
     return failures

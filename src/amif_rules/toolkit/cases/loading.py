@@ -3,8 +3,8 @@ as ``file:line:column: what is wrong`` with a hint, like a ruleset."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
 
 from ...errors import Location, RulesetProblem, TestsFileError
 from .model import SUFFIX, TestsFile
@@ -33,7 +33,7 @@ def find_tests(paths: Iterable[str | Path]) -> list[Path]:
     return list(unique)
 
 
-def load_tests(path: str | Path, display: Optional[str] = None) -> TestsFile:
+def load_tests(path: str | Path, display: str | None = None) -> TestsFile:
     """Load and check one tests file; raises :class:`TestsFileError` listing every problem."""
     file = Path(path)
     shown = display if display is not None else str(path)
@@ -44,26 +44,35 @@ def load_tests(path: str | Path, display: Optional[str] = None) -> TestsFile:
     return parse_tests(data, file, shown)
 
 
-def parse_tests(data: str | bytes, path: str | Path, display: Optional[str] = None) -> TestsFile:
+def parse_tests(data: str | bytes, path: str | Path, display: str | None = None) -> TestsFile:
     """Load a tests file from its text; ``path`` locates the ruleset and example files
     (relative to its folder), ``display`` names it in messages (default: ``path``)."""
     file = Path(path)
     shown = display if display is not None else str(path)
     if len(data) > _MAX_TESTS_BYTES:
-        raise TestsFileError([RulesetProblem(Location(shown), f"tests file larger than {_MAX_TESTS_BYTES:,} bytes",
-                                             "split it into several files")])
+        raise TestsFileError(
+            [RulesetProblem(Location(shown), f"tests file larger than {_MAX_TESTS_BYTES:,} bytes", "split it into several files")]
+        )
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
-            raise TestsFileError([RulesetProblem(Location(shown), f"not valid UTF-8 (byte {error.start})",
-                                                 "save the file as UTF-8")]) from None
+            raise TestsFileError(
+                [RulesetProblem(Location(shown), f"not valid UTF-8 (byte {error.start})", "save the file as UTF-8")]
+            ) from None
     else:
         text = data
     node = compose(text, shown)
     if node is None:
-        raise TestsFileError([RulesetProblem(Location(shown), "the tests file is empty",
-                                             "start with cases: a list of cases, each with name:, an application and outcome:")])
+        raise TestsFileError(
+            [
+                RulesetProblem(
+                    Location(shown),
+                    "the tests file is empty",
+                    "start with cases: a list of cases, each with name:, an application and outcome:",
+                )
+            ]
+        )
     places = Places(shown)
     try:
         raw = places.build(node)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Optional
 
 import attrs
 
@@ -33,9 +32,9 @@ class RuleExpectation:
     ``message`` the rule's message must contain."""
 
     rule: str
-    item: Optional[str]
+    item: str | None
     outcome: str
-    message: Optional[str]
+    message: str | None
     location: Location
 
     @property
@@ -54,10 +53,10 @@ class Case:
     document: dict = attrs.field(repr=False)
     outcome: str
     rules: tuple[RuleExpectation, ...] = ()
-    missing: Optional[tuple[str, ...]] = None
-    on: Optional[dt.date] = None
+    missing: tuple[str, ...] | None = None
+    on: dt.date | None = None
     lang: str = "nl"
-    description: Optional[str] = None
+    description: str | None = None
     #: Where the application came from: "inline", "example NAME" or "file PATH", with a patch or not.
     origin: str = "inline"
 
@@ -73,7 +72,7 @@ class TestsFile:
     ruleset: Ruleset = attrs.field(repr=False)
     ruleset_path: Path
     cases: tuple[Case, ...]
-    description: Optional[str] = None
+    description: str | None = None
 
     def case(self, name: str) -> Case:
         for case in self.cases:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from ...errors import PatchError
 
@@ -21,8 +22,10 @@ _PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\[-?[0-9]+\])*(\.[A-Za-z_][A-Za-z0-
 def parse_path(text: str) -> tuple:
     """``partners[0].municipality.population`` → ``("partners", 0, "municipality", "population")``."""
     if not isinstance(text, str) or not _PATH.match(text):
-        raise PatchError(f"not a field path: {text!r}",
-                         "write names joined by dots, with [n] for the n-th element counting from 0, e.g. partners[0].role")
+        raise PatchError(
+            f"not a field path: {text!r}",
+            "write names joined by dots, with [n] for the n-th element counting from 0, e.g. partners[0].role",
+        )
     return tuple(int(index) if index else name for name, index in _SEGMENT.findall(text))
 
 
@@ -44,17 +47,21 @@ def apply_patch(document: dict, path: str, value: Any) -> None:
     segments = parse_path(path)
     target: Any = document
     for depth, segment in enumerate(segments[:-1]):
-        here = render_path(segments[:depth + 1])
+        here = render_path(segments[: depth + 1])
         following = segments[depth + 1]
         if isinstance(segment, int):
-            target = _element(target, segment, segments[:depth + 1])
+            target = _element(target, segment, segments[: depth + 1])
         else:
             if not isinstance(target, dict):
-                raise PatchError(f"{render_path(segments[:depth]) or 'the document'} is not an object, so it has no field {segment!r}")
+                raise PatchError(
+                    f"{render_path(segments[:depth]) or 'the document'} is not an object, so it has no field {segment!r}"
+                )
             if target.get(segment) is None:
                 if isinstance(following, int):
-                    raise PatchError(f"{here} is not in the application, so it has no element [{following}]",
-                                     f"set the whole list instead, e.g. {here}: [{{...}}]")
+                    raise PatchError(
+                        f"{here} is not in the application, so it has no element [{following}]",
+                        f"set the whole list instead, e.g. {here}: [{{...}}]",
+                    )
                 if value is None:
                     return  # removing inside something absent: nothing to do
                 target[segment] = {}
@@ -82,8 +89,10 @@ def _index(items: list, index: int, segments: Sequence) -> int:
     if -len(items) <= index < len(items):
         return index % len(items)
     name = render_path(segments[:-1])
-    raise PatchError(f"{name} has {len(items)} element{'s' if len(items) != 1 else ''}, so {render_path(segments)} "
-                     "does not exist", f"elements are counted from 0; {name}[{len(items)}] adds one at the end")
+    raise PatchError(
+        f"{name} has {len(items)} element{'s' if len(items) != 1 else ''}, so {render_path(segments)} does not exist",
+        f"elements are counted from 0; {name}[{len(items)}] adds one at the end",
+    )
 
 
 def _element(target: Any, index: int, segments: Sequence) -> Any:

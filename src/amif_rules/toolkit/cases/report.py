@@ -28,16 +28,20 @@ def report_text(run: Run) -> str:
     for file_result in run.files:
         tests = file_result.tests
         engines = sorted({name for result in file_result.results for name in result.engines})
-        lines.append(f"{tests.display}: ruleset {tests.ruleset.id} (version {tests.ruleset.version}), "
-                     f"{len(file_result.results)} case{'s' if len(file_result.results) != 1 else ''}, "
-                     f"engine {' and '.join(engines) or run.engine}")
+        lines.append(
+            f"{tests.display}: ruleset {tests.ruleset.id} (version {tests.ruleset.version}), "
+            f"{len(file_result.results)} case{'s' if len(file_result.results) != 1 else ''}, "
+            f"engine {' and '.join(engines) or run.engine}"
+        )
         for result in file_result.results:
             lines.extend("  " + line for line in explain(result).split("\n"))
     for error in run.errors:
         lines.append(f"{error.problems[0].location.file}: does not load (see the errors below)")
     failed = run.failed
-    summary = f"{run.cases} case{'s' if run.cases != 1 else ''} in {len(run.files)} file{'s' if len(run.files) != 1 else ''}: " \
-              f"{run.cases - failed} passed, {failed} failed"
+    summary = (
+        f"{run.cases} case{'s' if run.cases != 1 else ''} in {len(run.files)} file{'s' if len(run.files) != 1 else ''}: "
+        f"{run.cases - failed} passed, {failed} failed"
+    )
     if run.errors:
         summary += f"; {len(run.errors)} file{'s' if len(run.errors) != 1 else ''} did not load"
     lines.append(summary)

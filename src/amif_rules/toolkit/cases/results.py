@@ -4,7 +4,7 @@ with the ``to_dict`` that ``amif-rules test --format json`` prints."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import attrs
 
@@ -21,12 +21,12 @@ class Failure:
 
     kind: str  # outcome | rule | message | missing | engines | error
     text: str  # the readable explanation
-    rule: Optional[str] = None
-    item: Optional[str] = None
+    rule: str | None = None
+    item: str | None = None
     expected: Any = None
     actual: Any = None
-    message: Optional[str] = None
-    fields: Optional[dict] = None
+    message: str | None = None
+    fields: dict | None = None
 
     def to_dict(self) -> dict:
         data: dict[str, Any] = {"kind": self.kind, "text": self.text}
@@ -43,12 +43,12 @@ class CaseResult:
 
     case: Case
     failures: tuple[Failure, ...]
-    verdict: Optional[Verdict] = attrs.field(repr=False)
+    verdict: Verdict | None = attrs.field(repr=False)
     engines: tuple[str, ...] = ()
     #: The ruleset as evaluated for this case (dated parameters resolved), and the facts the
     #: rules read: what coverage traces conditions on.
-    ruleset: Optional[Ruleset] = attrs.field(default=None, repr=False)
-    facts: Optional[Facts] = attrs.field(default=None, repr=False)
+    ruleset: Ruleset | None = attrs.field(default=None, repr=False)
+    facts: Facts | None = attrs.field(default=None, repr=False)
 
     @property
     def passed(self) -> bool:
@@ -81,8 +81,11 @@ class FileResult:
     def to_dict(self) -> dict:
         return {
             "file": self.tests.display,
-            "ruleset": {"id": self.tests.ruleset.id, "version": self.tests.ruleset.version,
-                        "file": shown(self.tests.ruleset_path)},
+            "ruleset": {
+                "id": self.tests.ruleset.id,
+                "version": self.tests.ruleset.version,
+                "file": shown(self.tests.ruleset_path),
+            },
             "passed": self.passed,
             "cases": [result.to_dict() for result in self.results],
         }
@@ -112,10 +115,17 @@ class Run:
         return {
             "engine": self.engine,
             "files": [f.to_dict() for f in self.files],
-            "errors": [{"problems": [{"location": str(p.location), "message": p.message, "hint": p.hint}
-                                     for p in error.problems]} for error in self.errors],
-            "summary": {"files": len(self.files), "cases": self.cases, "passed": self.cases - self.failed,
-                        "failed": self.failed, "loading_errors": len(self.errors)},
+            "errors": [
+                {"problems": [{"location": str(p.location), "message": p.message, "hint": p.hint} for p in error.problems]}
+                for error in self.errors
+            ],
+            "summary": {
+                "files": len(self.files),
+                "cases": self.cases,
+                "passed": self.cases - self.failed,
+                "failed": self.failed,
+                "loading_errors": len(self.errors),
+            },
         }
 
 

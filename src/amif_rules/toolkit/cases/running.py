@@ -4,8 +4,8 @@ with what the case expects."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ... import api
 from ...api import check
@@ -32,8 +32,10 @@ def engine_names(engine: str) -> tuple[str, ...]:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_CHOICES)}")
     if engine == "both":
         if not durable_available():
-            raise EngineUnavailable("--engine both needs durable-rules, which cannot be imported here "
-                                    "(it runs on Python 3.11 and 3.12); use --engine python")
+            raise EngineUnavailable(
+                "--engine both needs durable-rules, which cannot be imported here "
+                "(it runs on Python 3.11 and 3.12); use --engine python"
+            )
         return ("python", "durable")
     get_engine(engine)  # raises EngineUnavailable for durable where it cannot run
     return (engine,)

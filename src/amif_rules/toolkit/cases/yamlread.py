@@ -7,7 +7,7 @@ messages and hints stay its own. Keys are taken as written (``on:`` stays the te
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 
@@ -29,8 +29,10 @@ def compose(text: str, display: str) -> Any:
         location = Location(display, mark.line + 1, mark.column + 1) if mark else Location(display)
         hint = "check the indentation and quoting around this place"
         if "but got '['" in str(error.problem):
-            hint = ("inside [...] or {...}, a path with [n] must be quoted: write 'participants[1].residence'; "
-                    "or write the list one '- path' per line")
+            hint = (
+                "inside [...] or {...}, a path with [n] must be quoted: write 'participants[1].residence'; "
+                "or write the list one '- path' per line"
+            )
         raise TestsFileError([RulesetProblem(location, f"not valid YAML: {error.problem or error}", hint)]) from None
     except (yaml.YAMLError, RecursionError) as error:
         raise TestsFileError([RulesetProblem(Location(display), f"not valid YAML: {error}")]) from None
@@ -67,9 +69,9 @@ class Places:
         """Where the key of ``path`` is written (else where its value is)."""
         return self._location(self._builder.mark(path, key=True))
 
-    def _location(self, mark: Optional[yamlpos.Mark]) -> Location:
+    def _location(self, mark: yamlpos.Mark | None) -> Location:
         return Location(self.display, mark.line, mark.column) if mark else Location(self.display)
 
-    def add(self, path: tuple, message: str, hint: Optional[str] = None, location: Optional[Location] = None) -> None:
+    def add(self, path: tuple, message: str, hint: str | None = None, location: Location | None = None) -> None:
         """A problem at ``location``, else at the value of ``path``."""
         self.problems.append(RulesetProblem(location if location is not None else self.location(path), message, hint))

@@ -60,14 +60,18 @@ def _ticks(low: Decimal, high: Decimal, most: int, integer: bool) -> list[Decima
     return ticks
 
 
-def chart_layout(sweep: SweepResult, lang: str, width: int, height: int, char_width: float, margins: tuple[int, int, int, int]) -> Layout:
+def chart_layout(
+    sweep: SweepResult, lang: str, width: int, height: int, char_width: float, margins: tuple[int, int, int, int]
+) -> Layout:
     """Where everything of the chart goes, for a drawing of ``width`` × ``height`` whose letters are ``char_width`` wide."""
     left, right, top, bottom = margins
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [Decimal(str(point.value)) for point in sweep.points]
-    markers = [(Decimal(str(value)), label, "own" if index == 0 else "base")
-               for index, (value, label) in enumerate(marker_labels(sweep, lang))
-               if value is not None and not isinstance(value, str) and _is_number(value)]
+    markers = [
+        (Decimal(str(value)), label, "own" if index == 0 else "base")
+        for index, (value, label) in enumerate(marker_labels(sweep, lang))
+        if value is not None and not isinstance(value, str) and _is_number(value)
+    ]
     # A marked value near the swept range widens the axis to show it; one far away (more than
     # a quarter of the range beyond it) is named at the edge instead, with an arrow.
     reach = (max(values) - min(values)) / 4
@@ -98,20 +102,33 @@ def chart_layout(sweep: SweepResult, lang: str, width: int, height: int, char_wi
     while value <= y_high:
         y_values.append(value)
         value += y_step
-    points = tuple((x_of(v), y_of(Decimal(c)),
-                    t("chart_point", lang, value=parameter_value(p.value, sweep.type, lang), count=number(c, lang)))
-                   for v, c, p in zip(values, counts, sweep.points))
+    points = tuple(
+        (
+            x_of(v),
+            y_of(Decimal(c)),
+            t("chart_point", lang, value=parameter_value(p.value, sweep.type, lang), count=number(c, lang)),
+        )
+        for v, c, p in zip(values, counts, sweep.points)
+    )
     return Layout(
-        width=width, height=height, left=left, right=right, top=top, bottom=bottom,
+        width=width,
+        height=height,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
         title=t("chart_title", lang, parameter=sweep.parameter),
         subtitle=f"{sweep.ruleset.id} · "
-                 + t("portfolio_line", lang, documents=number(sweep.documents, lang), errors=number(sweep.errors, lang)),
-        x_label=sweep.parameter, y_label=t("chart_y", lang),
+        + t("portfolio_line", lang, documents=number(sweep.documents, lang), errors=number(sweep.errors, lang)),
+        x_label=sweep.parameter,
+        y_label=t("chart_y", lang),
         x_ticks=tuple((x_of(v), _tick(_plain(v, integer), sweep.type, lang)) for v in x_ticks_values),
         y_ticks=tuple((y_of(v), number(int(v), lang)) for v in y_values),
         points=points,
-        markers=tuple(_marker(x_of(v), f"{label}: {parameter_value(_plain(v, integer), sweep.type, lang)}", kind,
-                              left, left + plot_w) for v, label, kind in markers),
+        markers=tuple(
+            _marker(x_of(v), f"{label}: {parameter_value(_plain(v, integer), sweep.type, lang)}", kind, left, left + plot_w)
+            for v, label, kind in markers
+        ),
     )
 
 
@@ -151,13 +168,15 @@ def sweep_svg(sweep: SweepResult, lang: str = "en", standalone: bool = False) ->
     x0, x1 = layout.left, layout.width - layout.right
     y0, y1 = layout.top, layout.height - layout.bottom
     namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
-    out = [f'<svg id="sweep-chart"{namespace} viewBox="0 0 {layout.width} {layout.height}" '
-           f'width="{layout.width}" height="{layout.height}" role="img" aria-labelledby="sweep-chart-title" '
-           'font-family="system-ui, sans-serif" font-size="12">',
-           f'<title id="sweep-chart-title">{escape(layout.title)}</title>',
-           f'<rect x="0" y="0" width="{layout.width}" height="{layout.height}" fill="#ffffff"/>',
-           f'<text x="{x0}" y="22" font-size="16" font-weight="600" fill="{INK}">{escape(layout.title)}</text>',
-           f'<text x="{x0}" y="40" fill="{AXIS}">{escape(layout.subtitle)}</text>']
+    out = [
+        f'<svg id="sweep-chart"{namespace} viewBox="0 0 {layout.width} {layout.height}" '
+        f'width="{layout.width}" height="{layout.height}" role="img" aria-labelledby="sweep-chart-title" '
+        'font-family="system-ui, sans-serif" font-size="12">',
+        f'<title id="sweep-chart-title">{escape(layout.title)}</title>',
+        f'<rect x="0" y="0" width="{layout.width}" height="{layout.height}" fill="#ffffff"/>',
+        f'<text x="{x0}" y="22" font-size="16" font-weight="600" fill="{INK}">{escape(layout.title)}</text>',
+        f'<text x="{x0}" y="40" fill="{AXIS}">{escape(layout.subtitle)}</text>',
+    ]
     out.append('<g class="grid">')
     for y, _ in layout.y_ticks:
         out.append(f'<line x1="{x0}" y1="{y:.1f}" x2="{x1}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
@@ -171,13 +190,16 @@ def sweep_svg(sweep: SweepResult, lang: str = "en", standalone: bool = False) ->
     for y, label in layout.y_ticks:
         out.append(f'<line x1="{x0 - 5}" y1="{y:.1f}" x2="{x0}" y2="{y:.1f}" stroke="{AXIS}"/>')
         out.append(f'<text class="y-tick" x="{x0 - 8}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">{escape(label)}</text>')
-    out.append(f'<text class="x-label" x="{(x0 + x1) / 2:.1f}" y="{layout.height - 14}" text-anchor="middle" '
-               f'font-weight="600" fill="{INK}">{escape(layout.x_label)}</text>')
+    out.append(
+        f'<text class="x-label" x="{(x0 + x1) / 2:.1f}" y="{layout.height - 14}" text-anchor="middle" '
+        f'font-weight="600" fill="{INK}">{escape(layout.x_label)}</text>'
+    )
     out.append(f'<text class="y-label" x="{x0}" y="{y0 - 8}" font-weight="600" fill="{INK}">{escape(layout.y_label)}</text>')
     out.append("</g>")
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in layout.points)
-    out.append(f'<polyline class="series" points="{path}" fill="none" stroke="{BLUE}" stroke-width="2.5" '
-               'stroke-linejoin="round"/>')
+    out.append(
+        f'<polyline class="series" points="{path}" fill="none" stroke="{BLUE}" stroke-width="2.5" stroke-linejoin="round"/>'
+    )
     out.append('<g class="points">')
     for x, y, tip in layout.points:
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{BLUE}"><title>{escape(tip)}</title></circle>')
@@ -188,10 +210,14 @@ def sweep_svg(sweep: SweepResult, lang: str = "en", standalone: bool = False) ->
         anchor = "start" if x < (x0 + x1) / 2 else "end"
         dx = 5 if anchor == "start" else -5
         if inside:
-            out.append(f'<line class="marker marker-{kind}" x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{y1}" '
-                       f'stroke="{color}" stroke-width="1.5" stroke-dasharray="5 4"/>')
-        out.append(f'<text class="marker-label" x="{x + dx:.1f}" y="{y0 + 14 + 16 * index}" text-anchor="{anchor}" '
-                   f'fill="{color}" font-weight="600" stroke="#ffffff" stroke-width="4" paint-order="stroke">{escape(label)}</text>')
+            out.append(
+                f'<line class="marker marker-{kind}" x1="{x:.1f}" y1="{y0}" x2="{x:.1f}" y2="{y1}" '
+                f'stroke="{color}" stroke-width="1.5" stroke-dasharray="5 4"/>'
+            )
+        out.append(
+            f'<text class="marker-label" x="{x + dx:.1f}" y="{y0 + 14 + 16 * index}" text-anchor="{anchor}" '
+            f'fill="{color}" font-weight="600" stroke="#ffffff" stroke-width="4" paint-order="stroke">{escape(label)}</text>'
+        )
     out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)

@@ -3,7 +3,8 @@ removes or modifies, and the values of the parameters a rule reads in both."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -46,7 +47,9 @@ def parameter_values(base: Ruleset, draft: Ruleset, names: Iterable[str]) -> tup
     return tuple(result)
 
 
-def compare_rulesets(base: Ruleset, draft: Ruleset) -> tuple[tuple[ParameterValues, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+def compare_rulesets(
+    base: Ruleset, draft: Ruleset
+) -> tuple[tuple[ParameterValues, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """(changed parameters, rules added, rules removed, rules modified) of ``draft`` against ``base``."""
     names = list(dict.fromkeys(list(base.parameters) + list(draft.parameters)))
     changed = tuple(p for p in parameter_values(base, draft, names) if p.changed)
@@ -54,6 +57,9 @@ def compare_rulesets(base: Ruleset, draft: Ruleset) -> tuple[tuple[ParameterValu
     draft_rules = {rule.id: rule for rule in draft.rules}
     added = tuple(rule_id for rule_id in draft_rules if rule_id not in base_rules)
     removed = tuple(rule_id for rule_id in base_rules if rule_id not in draft_rules)
-    modified = tuple(rule_id for rule_id, rule in draft_rules.items()
-                     if rule_id in base_rules and _rule_shape(rule) != _rule_shape(base_rules[rule_id]))
+    modified = tuple(
+        rule_id
+        for rule_id, rule in draft_rules.items()
+        if rule_id in base_rules and _rule_shape(rule) != _rule_shape(base_rules[rule_id])
+    )
     return changed, added, removed, modified

@@ -4,8 +4,9 @@ documents, read lazily as a stream so that a report costs constant memory."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Optional, Union
+from typing import IO, Any
 
 from ...batch import sources
 from ...documents import parse_json, parse_text, parse_yaml, read_application
@@ -13,10 +14,10 @@ from ...model import Application
 
 #: One document of a portfolio, not yet parsed: (name, raw bytes) or (name, mapping/Application).
 Item = tuple[str, Any]
-DocumentsLike = Union[str, Path, Iterable[Any]]
+DocumentsLike = str | Path | Iterable[Any]
 
 
-def portfolio_items(documents: DocumentsLike, stdin: Optional[IO[bytes]] = None) -> tuple[str, Iterator[Item]]:
+def portfolio_items(documents: DocumentsLike, stdin: IO[bytes] | None = None) -> tuple[str, Iterator[Item]]:
     """(a name for the portfolio, its documents as (name, raw or parsed document), lazily).
 
     ``documents``: a folder (its ``*.json``, ``*.yaml``, ``*.yml`` files, by name), a JSON

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from ... import api
 from ...batch import Progress
@@ -21,17 +22,17 @@ from .model import MAX_LISTED_ERRORS, BadDocument
 class Side:
     """One ruleset, evaluated the way :func:`amif_rules.check` does, for outcomes only."""
 
-    def __init__(self, ruleset: Ruleset, engine: str, on: Optional[dt.date]):
+    def __init__(self, ruleset: Ruleset, engine: str, on: dt.date | None):
         self.ruleset = ruleset
         self.engine = get_engine(engine)
         self.on = on
 
-    def evaluate(self, application: Application) -> tuple[str, dict[tuple[str, Optional[str]], tuple[str, str]]]:
+    def evaluate(self, application: Application) -> tuple[str, dict[tuple[str, str | None], tuple[str, str]]]:
         """(verdict outcome, {(rule id, item path): (outcome, severity)}) — as ``check`` would say."""
         prepared, facts = api.prepare(application, on=self.on, ruleset=self.ruleset)
         outcomes = self.engine.evaluate(prepared.plan.compiled, prepared.plan.encode(facts))
         rules = prepared.ruleset.rules
-        results: dict[tuple[str, Optional[str]], tuple[str, str]] = {}
+        results: dict[tuple[str, str | None], tuple[str, str]] = {}
         seen: set[int] = set()
         for outcome in outcomes:
             rule = rules[outcome.rule]
@@ -71,7 +72,7 @@ def _problems(error: Exception) -> tuple[tuple[str, str], ...]:
 class Pass:
     """Reads a portfolio once; evaluates each document under every ruleset it is given."""
 
-    def __init__(self, sides: Sequence[Side], call: Optional[str], progress: Progress):
+    def __init__(self, sides: Sequence[Side], call: str | None, progress: Progress):
         self.sides = sides
         self.call = call
         self.progress = progress
@@ -87,8 +88,14 @@ class Pass:
                 try:
                     application = parse_document(name, data)
                     if self.call is not None and application.call is not None and application.call != self.call:
-                        raise InputError([Problem("call", f"the application is for call {application.call}, "
-                                                          f"the rulesets are for call {self.call}")])
+                        raise InputError(
+                            [
+                                Problem(
+                                    "call",
+                                    f"the application is for call {application.call}, the rulesets are for call {self.call}",
+                                )
+                            ]
+                        )
                     evaluated = [side.evaluate(application) for side in self.sides]
                 except (AmifRulesError, UnicodeDecodeError) as error:
                     self._bad(name, error)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple, Optional, Sequence, Union
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -26,7 +27,7 @@ MAX_SWEEP_POINTS = 500
 NUMERIC_TYPES = ("integer", "decimal", "share", "money")
 ARROW = "→"
 
-RulesetLike = Union[Ruleset, str, Path]
+RulesetLike = Ruleset | str | Path
 
 # -- the report's parts ---------------------------------------------------------------------------
 
@@ -36,11 +37,11 @@ class RulesetInfo:
     id: str
     version: str
     status: str
-    call: Optional[str]
+    call: str | None
     file: str
 
     @classmethod
-    def of(cls, ruleset: Ruleset) -> "RulesetInfo":
+    def of(cls, ruleset: Ruleset) -> RulesetInfo:
         return cls(ruleset.id, ruleset.version, ruleset.status, ruleset.call, ruleset.origin)
 
     def to_dict(self) -> dict:
@@ -69,19 +70,19 @@ class RuleChange:
     """One rule (on one list element) whose outcome differs between base and draft."""
 
     rule: str
-    item: Optional[str]
+    item: str | None
     before: str  # a rule outcome, or ABSENT
     after: str
     #: The values the rule read, as in the draft's verdict (the base's when the draft lacks the rule).
     fields: dict
     #: The values the base read, when they differ (another register date, say); else None.
-    fields_before: Optional[dict]
+    fields_before: dict | None
     #: The parameters the rule reads, with the base's and the draft's values.
     parameters: tuple[ParameterValues, ...]
-    message_before: Optional[str]
-    message_after: Optional[str]
-    severity_before: Optional[str] = None  # None where the rule is absent
-    severity_after: Optional[str] = None
+    message_before: str | None
+    message_after: str | None
+    severity_before: str | None = None  # None where the rule is absent
+    severity_after: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -96,9 +97,16 @@ class RuleChange:
         return effect(self.before, self.severity_before) != effect(self.after, self.severity_after)
 
     def to_dict(self) -> dict:
-        data: dict[str, Any] = {"id": self.rule, "item": self.item, "before": self.before, "after": self.after,
-                "severity_before": self.severity_before, "severity_after": self.severity_after,
-                "decisive": self.decisive, "fields": self.fields}
+        data: dict[str, Any] = {
+            "id": self.rule,
+            "item": self.item,
+            "before": self.before,
+            "after": self.after,
+            "severity_before": self.severity_before,
+            "severity_after": self.severity_after,
+            "decisive": self.decisive,
+            "fields": self.fields,
+        }
         if self.fields_before is not None:
             data["fields_before"] = self.fields_before
         data["parameters"] = [p.to_dict() for p in self.parameters]
@@ -112,8 +120,8 @@ class Flip:
     """An application whose outcome differs between base and draft."""
 
     document: str  # where it was read: "file.jsonl:12", "folder/x.json"
-    applicant: Optional[str]
-    municipality: Optional[str]
+    applicant: str | None
+    municipality: str | None
     before: str
     after: str
     changes: tuple[RuleChange, ...]
@@ -125,16 +133,22 @@ class Flip:
         return tuple(dict.fromkeys(change.key for change in decisive))
 
     def to_dict(self) -> dict:
-        return {"document": self.document, "applicant": self.applicant, "municipality": self.municipality,
-                "before": self.before, "after": self.after, "cause": cause_label(self.cause),
-                "rules": [change.to_dict() for change in self.changes]}
+        return {
+            "document": self.document,
+            "applicant": self.applicant,
+            "municipality": self.municipality,
+            "before": self.before,
+            "after": self.after,
+            "cause": cause_label(self.cause),
+            "rules": [change.to_dict() for change in self.changes],
+        }
 
 
-def _state(outcome: str, severity: Optional[str]) -> str:
+def _state(outcome: str, severity: str | None) -> str:
     return f"{outcome} (warning)" if severity == "warning" and outcome in ("fail", "unknown") else outcome
 
 
-def effect(outcome: str, severity: Optional[str]) -> str:
+def effect(outcome: str, severity: str | None) -> str:
     """What a rule's result does to the verdict: it ``blocks`` (a failed error rule), leaves
     it ``undecided`` (an unknown error rule), or is ``fine``."""
     if outcome == "fail" and severity == "error":
@@ -178,11 +192,14 @@ class Cause:
         return tuple(seen.values())
 
     def to_dict(self) -> dict:
-        return {"cause": self.label,
-                "rules": [{"id": rule, "before": before, "after": after} for rule, before, after in self.changes],
-                "count": len(self.flips), "transitions": self.transitions,
-                "parameters": [p.to_dict() for p in self.parameters],
-                "documents": [flip.document for flip in self.flips]}
+        return {
+            "cause": self.label,
+            "rules": [{"id": rule, "before": before, "after": after} for rule, before, after in self.changes],
+            "count": len(self.flips),
+            "transitions": self.transitions,
+            "parameters": [p.to_dict() for p in self.parameters],
+            "documents": [flip.document for flip in self.flips],
+        }
 
 
 @attrs.frozen
@@ -196,8 +213,13 @@ class RuleDelta:
     transitions: dict[str, int]  # "fail → pass": n
 
     def to_dict(self) -> dict:
-        return {"id": self.rule, "before": self.before, "after": self.after, "changed": self.changed,
-                "transitions": self.transitions}
+        return {
+            "id": self.rule,
+            "before": self.before,
+            "after": self.after,
+            "changed": self.changed,
+            "transitions": self.transitions,
+        }
 
 
 @attrs.frozen
@@ -208,8 +230,7 @@ class BadDocument:
     problems: tuple[tuple[str, str], ...]  # (path, message)
 
     def to_dict(self) -> dict:
-        return {"document": self.document,
-                "problems": [{"path": path, "message": message} for path, message in self.problems]}
+        return {"document": self.document, "problems": [{"path": path, "message": message} for path, message in self.problems]}
 
 
 class SweepPoint(NamedTuple):
@@ -242,10 +263,16 @@ class SweepResult:
         return [(point.value, point.counts["eligible"]) for point in self.points]
 
     def to_dict(self) -> dict:
-        return {"ruleset": self.ruleset.to_dict(), "parameter": self.parameter, "type": self.type,
-                "current": json_value(self.current), "base_value": json_value(self.base_value),
-                "documents": self.documents, "errors": self.errors,
-                "points": [{"value": json_value(point.value), "outcomes": dict(point.counts)} for point in self.points]}
+        return {
+            "ruleset": self.ruleset.to_dict(),
+            "parameter": self.parameter,
+            "type": self.type,
+            "current": json_value(self.current),
+            "base_value": json_value(self.base_value),
+            "documents": self.documents,
+            "errors": self.errors,
+            "points": [{"value": json_value(point.value), "outcomes": dict(point.counts)} for point in self.points],
+        }
 
 
 @attrs.frozen
@@ -273,7 +300,7 @@ class ImpactResult:
     rules_modified: tuple[str, ...]  # condition, scope or severity changed
     lang: str = "nl"
     engine: str = "auto"
-    sweep: Optional[SweepResult] = None
+    sweep: SweepResult | None = None
 
     @property
     def checked(self) -> int:
@@ -301,8 +328,7 @@ class ImpactResult:
             "rules_added": list(self.rules_added),
             "rules_removed": list(self.rules_removed),
             "rules_modified": list(self.rules_modified),
-            "portfolio": {"source": self.portfolio, "documents": self.documents, "checked": self.checked,
-                          "errors": self.errors},
+            "portfolio": {"source": self.portfolio, "documents": self.documents, "checked": self.checked, "errors": self.errors},
             "outcomes": {"before": dict(self.before), "after": dict(self.after)},
             "changed": self.changed,
             "unchanged_with_rule_changes": self.unchanged_with_rule_changes,
@@ -314,5 +340,5 @@ class ImpactResult:
             "lang": self.lang,
         }
 
-    def to_json(self, indent: Optional[int] = 2) -> str:
+    def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

@@ -62,26 +62,28 @@ def _outcome_html(outcome: str, lang: str) -> str:
 
 
 def _page(title: str, body: list[str], lang: str) -> str:
-    return "\n".join([
-        "<!DOCTYPE html>",
-        f'<html lang="{escape(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "img-src data:\">",
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<main>",
-        *body,
-        f"<footer>{escape(t('generated', lang))}</footer>",
-        "</main>",
-        "</body>",
-        "</html>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{escape(lang)}">',
+            "<head>",
+            '<meta charset="utf-8">',
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+            'img-src data:">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{escape(title)}</title>",
+            f"<style>{_CSS}</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            *body,
+            f"<footer>{escape(t('generated', lang))}</footer>",
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
 
 
 def impact_html(report: ImpactResult, lang: str = "en") -> str:
@@ -89,10 +91,14 @@ def impact_html(report: ImpactResult, lang: str = "en") -> str:
     title = f"{t('title', lang)}: {report.draft.id} / {report.base.id}"
     body = [f"<h1>{escape(title)}</h1>", '<section id="summary">', '<dl class="meta">']
     for key, info in (("base", report.base), ("draft", report.draft)):
-        body.append(f"<dt>{escape(t(key, lang))}</dt><dd><code>{escape(info.id)}</code> ({escape(t('version', lang))} "
-                    f"{escape(info.version)}, {escape(info.status)}) <span class=\"mono\">{escape(info.file)}</span></dd>")
-    body.append(f"<dt>{escape(t('portfolio', lang))}</dt><dd><span class=\"mono\">{escape(report.portfolio)}</span>: "
-                f"{escape(t('portfolio_line', lang, documents=number(report.documents, lang), errors=number(report.errors, lang)))}</dd>")
+        body.append(
+            f"<dt>{escape(t(key, lang))}</dt><dd><code>{escape(info.id)}</code> ({escape(t('version', lang))} "
+            f'{escape(info.version)}, {escape(info.status)}) <span class="mono">{escape(info.file)}</span></dd>'
+        )
+    body.append(
+        f'<dt>{escape(t("portfolio", lang))}</dt><dd><span class="mono">{escape(report.portfolio)}</span>: '
+        f"{escape(t('portfolio_line', lang, documents=number(report.documents, lang), errors=number(report.errors, lang)))}</dd>"
+    )
     body.append(f"<dt>{escape(t('engine', lang))}</dt><dd>{escape(report.engine)}</dd>")
     body.append("</dl>")
     body.append(f"<h2>{escape(t('changes_heading', lang))}</h2>")
@@ -102,37 +108,50 @@ def impact_html(report: ImpactResult, lang: str = "en") -> str:
     else:
         body.append(f'<p id="draft-changes">{escape(t("no_changes", lang))}</p>')
     body.append(f"<h2>{escape(t('outcomes_heading', lang))}</h2>")
-    body.append('<table id="outcomes"><thead><tr>'
-                f"<th>{escape(t('outcome', lang))}</th>"
-                f"<th class=\"num\">{escape(t('base', lang))}<br><small>{escape(report.base.id)}</small></th>"
-                f"<th class=\"num\">{escape(t('draft', lang))}<br><small>{escape(report.draft.id)}</small></th>"
-                f"<th class=\"num\">{escape(t('change', lang))}</th>"
-                "</tr></thead><tbody>")
+    body.append(
+        '<table id="outcomes"><thead><tr>'
+        f"<th>{escape(t('outcome', lang))}</th>"
+        f'<th class="num">{escape(t("base", lang))}<br><small>{escape(report.base.id)}</small></th>'
+        f'<th class="num">{escape(t("draft", lang))}<br><small>{escape(report.draft.id)}</small></th>'
+        f'<th class="num">{escape(t("change", lang))}</th>'
+        "</tr></thead><tbody>"
+    )
     for outcome in ("eligible", "ineligible", "incomplete"):
         before, after = report.before[outcome], report.after[outcome]
         trend = "up" if after > before else "down" if after < before else ""
-        body.append(f'<tr data-outcome="{outcome}"><td>{_outcome_html(outcome, lang)}</td>'
-                    f'<td class="num">{escape(number(before, lang))}</td><td class="num">{escape(number(after, lang))}</td>'
-                    f'<td class="num {trend}">{escape(signed(after - before, lang))}</td></tr>')
+        body.append(
+            f'<tr data-outcome="{outcome}"><td>{_outcome_html(outcome, lang)}</td>'
+            f'<td class="num">{escape(number(before, lang))}</td><td class="num">{escape(number(after, lang))}</td>'
+            f'<td class="num {trend}">{escape(signed(after - before, lang))}</td></tr>'
+        )
     body.append("</tbody></table>")
     summary = changed_sentence(report, lang)
-    body.append(f'<p id="changed" data-changed="{report.changed}"><strong>{escape(summary)}</strong>'
-                + (f" {escape(quiet_sentence(report, lang))}" if report.unchanged_with_rule_changes else "") + "</p>")
+    body.append(
+        f'<p id="changed" data-changed="{report.changed}"><strong>{escape(summary)}</strong>'
+        + (f" {escape(quiet_sentence(report, lang))}" if report.unchanged_with_rule_changes else "")
+        + "</p>"
+    )
     body.append("</section>")
 
     causes = report.causes
     body.append('<section id="causes-section">')
     body.append(f"<h2>{escape(t('causes_heading', lang))}</h2>")
     if causes:
-        body.append('<table id="causes"><thead><tr><th>#</th>'
-                    f"<th>{escape(t('cause', lang))}</th><th class=\"num\">{escape(t('applications', lang))}</th>"
-                    f"<th>{escape(t('outcome', lang))}</th><th>{escape(t('parameters', lang))}</th></tr></thead><tbody>")
+        body.append(
+            '<table id="causes"><thead><tr><th>#</th>'
+            f'<th>{escape(t("cause", lang))}</th><th class="num">{escape(t("applications", lang))}</th>'
+            f"<th>{escape(t('outcome', lang))}</th><th>{escape(t('parameters', lang))}</th></tr></thead><tbody>"
+        )
         for index, cause in enumerate(causes, start=1):
-            transitions = "<br>".join(f"{_outcome_html(a, lang)} → {_outcome_html(b, lang)}: {escape(number(n, lang))}"
-                                      for (a, b), n in transition_pairs(cause.transitions))
-            body.append(f'<tr><td class="num">{index}</td><td><code>{escape(cause.label)}</code></td>'
-                        f'<td class="num">{escape(number(len(cause.flips), lang))}</td><td>{transitions}</td>'
-                        f"<td>{escape(parameters_text(cause.parameters, lang))}</td></tr>")
+            transitions = "<br>".join(
+                f"{_outcome_html(a, lang)} → {_outcome_html(b, lang)}: {escape(number(n, lang))}"
+                for (a, b), n in transition_pairs(cause.transitions)
+            )
+            body.append(
+                f'<tr><td class="num">{index}</td><td><code>{escape(cause.label)}</code></td>'
+                f'<td class="num">{escape(number(len(cause.flips), lang))}</td><td>{transitions}</td>'
+                f"<td>{escape(parameters_text(cause.parameters, lang))}</td></tr>"
+            )
         body.append("</tbody></table>")
     else:
         body.append(f"<p>{escape(t('no_flips', lang))}</p>")
@@ -141,15 +160,19 @@ def impact_html(report: ImpactResult, lang: str = "en") -> str:
     body.append('<section id="flips-section">')
     body.append(f"<h2>{escape(t('flips_heading', lang))}</h2>")
     if causes:
-        columns = [t("applicant", lang), t("outcome", lang), t("rules_changed", lang), t("values", lang),
-                   t("explanation", lang)]
+        columns = [t("applicant", lang), t("outcome", lang), t("rules_changed", lang), t("values", lang), t("explanation", lang)]
         body.append('<table id="flips"><thead><tr>' + "".join(f"<th>{escape(c)}</th>" for c in columns) + "</tr></thead>")
         for index, cause in enumerate(causes, start=1):
             body.append(f'<tbody class="cause" data-cause="{escape(cause.label)}">')
-            parameters = (f"<br><small>{escape(t('parameters', lang))}: {escape(parameters_text(cause.parameters, lang))}</small>"
-                          if cause.parameters else "")
-            body.append(f'<tr class="cause-row"><th colspan="{len(columns)}">{escape(t("cause_n", lang, n=index))}: '
-                        f"<code>{escape(cause.label)}</code> ({escape(applications(len(cause.flips), lang))}){parameters}</th></tr>")
+            parameters = (
+                f"<br><small>{escape(t('parameters', lang))}: {escape(parameters_text(cause.parameters, lang))}</small>"
+                if cause.parameters
+                else ""
+            )
+            body.append(
+                f'<tr class="cause-row"><th colspan="{len(columns)}">{escape(t("cause_n", lang, n=index))}: '
+                f"<code>{escape(cause.label)}</code> ({escape(applications(len(cause.flips), lang))}){parameters}</th></tr>"
+            )
             for flip in cause.flips:
                 rules = "<br>".join(f"<code>{escape(_change_label(c, lang))}</code>" for c in flip.changes)
                 values = []
@@ -160,11 +183,13 @@ def impact_html(report: ImpactResult, lang: str = "en") -> str:
                         values.append(f"({escape(t('values_before', lang))}: {escape(fields_text(change.fields_before, lang))})")
                 messages = "<br>".join(escape(c.message_after or c.message_before or "") for c in flip.changes)
                 where = f"{flip.municipality} · {flip.document}" if flip.municipality else flip.document
-                body.append(f'<tr class="flip" data-before="{escape(flip.before)}" data-after="{escape(flip.after)}">'
-                            f'<td><span class="applicant">{escape(flip.applicant or "—")}</span><br>'
-                            f'<small class="mono">{escape(where)}</small></td>'
-                            f"<td>{_outcome_html(flip.before, lang)} → {_outcome_html(flip.after, lang)}</td>"
-                            f"<td>{rules}</td><td>{'<br>'.join(values)}</td><td>{messages}</td></tr>")
+                body.append(
+                    f'<tr class="flip" data-before="{escape(flip.before)}" data-after="{escape(flip.after)}">'
+                    f'<td><span class="applicant">{escape(flip.applicant or "—")}</span><br>'
+                    f'<small class="mono">{escape(where)}</small></td>'
+                    f"<td>{_outcome_html(flip.before, lang)} → {_outcome_html(flip.after, lang)}</td>"
+                    f"<td>{rules}</td><td>{'<br>'.join(values)}</td><td>{messages}</td></tr>"
+                )
             body.append("</tbody>")
         body.append("</table>")
     else:
@@ -176,31 +201,42 @@ def impact_html(report: ImpactResult, lang: str = "en") -> str:
 
     body.append('<section id="rules-section">')
     body.append(f"<h2>{escape(t('rules_heading', lang))}</h2>")
-    body.append('<table id="rule-deltas"><thead><tr>'
-                f"<th>{escape(t('rule', lang))}</th>"
-                + "".join(f'<th class="num">{o}</th>' for o in ("pass", "fail", "unknown", "not_applicable"))
-                + f"<th>{escape(t('results_changed', lang))}</th></tr></thead><tbody>")
+    body.append(
+        '<table id="rule-deltas"><thead><tr>'
+        f"<th>{escape(t('rule', lang))}</th>"
+        + "".join(f'<th class="num">{o}</th>' for o in ("pass", "fail", "unknown", "not_applicable"))
+        + f"<th>{escape(t('results_changed', lang))}</th></tr></thead><tbody>"
+    )
     for delta in report.rules:
         cells = []
         for outcome in ("pass", "fail", "unknown", "not_applicable"):
             a, b = delta.before[outcome], delta.after[outcome]
-            cells.append(f'<td class="num">{escape(number(a, lang))}</td>' if a == b else
-                         f'<td class="num"><strong>{escape(number(a, lang))} → {escape(number(b, lang))}</strong></td>')
+            cells.append(
+                f'<td class="num">{escape(number(a, lang))}</td>'
+                if a == b
+                else f'<td class="num"><strong>{escape(number(a, lang))} → {escape(number(b, lang))}</strong></td>'
+            )
         transitions = ", ".join(f"{k}: {number(v, lang)}" for k, v in delta.transitions.items())
-        body.append(f'<tr data-rule="{escape(delta.rule)}"><td><code>{escape(delta.rule)}</code></td>{"".join(cells)}'
-                    f"<td>{escape(transitions)}</td></tr>")
+        body.append(
+            f'<tr data-rule="{escape(delta.rule)}"><td><code>{escape(delta.rule)}</code></td>{"".join(cells)}'
+            f"<td>{escape(transitions)}</td></tr>"
+        )
     body.append("</tbody></table>")
     body.append("</section>")
 
     if report.errors:
         body.append('<section id="errors-section">')
         body.append(f"<h2>{escape(t('errors_heading', lang))} ({escape(number(report.errors, lang))})</h2>")
-        body.append(f'<table id="errors"><thead><tr><th>{escape(t("document", lang))}</th><th>path</th><th>message</th>'
-                    "</tr></thead><tbody>")
+        body.append(
+            f'<table id="errors"><thead><tr><th>{escape(t("document", lang))}</th><th>path</th><th>message</th>'
+            "</tr></thead><tbody>"
+        )
         for bad in report.bad_documents:
             for path, message in bad.problems:
-                body.append(f'<tr><td class="mono">{escape(bad.document)}</td><td><code>{escape(path)}</code></td>'
-                            f"<td>{escape(message)}</td></tr>")
+                body.append(
+                    f'<tr><td class="mono">{escape(bad.document)}</td><td><code>{escape(path)}</code></td>'
+                    f"<td>{escape(message)}</td></tr>"
+                )
         body.append("</tbody></table>")
         hidden = report.errors - len(report.bad_documents)
         if hidden > 0:
@@ -210,23 +246,32 @@ def impact_html(report: ImpactResult, lang: str = "en") -> str:
 
 
 def _sweep_section(sweep: SweepResult, lang: str) -> list[str]:
-    body = ['<section id="sweep">', f"<h2>{escape(t('sweep_heading', lang, parameter=sweep.parameter))}</h2>",
-            f"<p>{escape(t('sweep_intro', lang, ruleset=sweep.ruleset.id, parameter=sweep.parameter))}</p>",
-            "<figure>", sweep_svg(sweep, lang)]
+    body = [
+        '<section id="sweep">',
+        f"<h2>{escape(t('sweep_heading', lang, parameter=sweep.parameter))}</h2>",
+        f"<p>{escape(t('sweep_intro', lang, ruleset=sweep.ruleset.id, parameter=sweep.parameter))}</p>",
+        "<figure>",
+        sweep_svg(sweep, lang),
+    ]
     markers = ", ".join(f"{label} ({parameter_value(value, sweep.type, lang)})" for value, label in marker_labels(sweep, lang))
     body.append(f"<figcaption>{escape(t('chart_caption', lang, markers=markers))}</figcaption>")
     body.append("</figure>")
-    body.append('<table id="sweep-table"><thead><tr>'
-                f"<th class=\"num\">{escape(t('value', lang))}</th>"
-                + "".join(f'<th class="num">{escape(t(o, lang))}</th>' for o in ("eligible", "ineligible", "incomplete"))
-                + "<th></th></tr></thead><tbody>")
+    body.append(
+        '<table id="sweep-table"><thead><tr>'
+        f'<th class="num">{escape(t("value", lang))}</th>'
+        + "".join(f'<th class="num">{escape(t(o, lang))}</th>' for o in ("eligible", "ineligible", "incomplete"))
+        + "<th></th></tr></thead><tbody>"
+    )
     marks = marker_labels(sweep, lang)
     for point in sweep.points:
         label = ", ".join(name for value, name in marks if value == point.value)
-        body.append(f'<tr><td class="num">{escape(parameter_value(point.value, sweep.type, lang))}</td>'
-                    + "".join(f'<td class="num">{escape(number(point.counts[o], lang))}</td>'
-                              for o in ("eligible", "ineligible", "incomplete"))
-                    + f"<td>{escape('◀ ' + label if label else '')}</td></tr>")
+        body.append(
+            f'<tr><td class="num">{escape(parameter_value(point.value, sweep.type, lang))}</td>'
+            + "".join(
+                f'<td class="num">{escape(number(point.counts[o], lang))}</td>' for o in ("eligible", "ineligible", "incomplete")
+            )
+            + f"<td>{escape('◀ ' + label if label else '')}</td></tr>"
+        )
     body.append("</tbody></table>")
     body.append("</section>")
     return body

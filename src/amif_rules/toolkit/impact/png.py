@@ -9,15 +9,12 @@ from __future__ import annotations
 import math
 import struct
 import zlib
-from typing import Optional
 
 from .chart import AXIS, BLUE, GREY, GRID, INK, ORANGE, chart_layout
 from .model import SweepResult
 
 _FONT_CHARS = (
-    ' ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abc'
-    'defghijklmnopqrstuvwxyz.,:;-_()[]{}/\\|%+'
-    '=<>?!\'"`^~#*&@$€→–’×·àâäéèêëôöùûüîïçÉ'
+    " ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz.,:;-_()[]{}/\\|%+=<>?!'\"`^~#*&@$€→–’×·àâäéèêëôöùûüîïçÉ"
 )
 #: One glyph per character of _FONT_CHARS: 9 rows (top to bottom), each a base-32 digit whose
 #: 5 bits are the pixels of the row, left to right. Rows 0-6 hold capitals (row 6 is the
@@ -57,7 +54,7 @@ class Raster:
     def point(self, x: int, y: int, color: tuple[int, int, int]) -> None:
         if 0 <= x < self.width and 0 <= y < self.height:
             offset = 3 * (y * self.width + x)
-            self.pixels[offset:offset + 3] = bytes(color)
+            self.pixels[offset : offset + 3] = bytes(color)
 
     def rect(self, x: int, y: int, width: int, height: int, color: str) -> None:
         rgb = bytes(_rgb(color))
@@ -65,10 +62,11 @@ class Raster:
             start, end = max(0, x), min(self.width, x + width)
             if end > start:
                 offset = 3 * (row * self.width + start)
-                self.pixels[offset:offset + 3 * (end - start)] = rgb * (end - start)
+                self.pixels[offset : offset + 3 * (end - start)] = rgb * (end - start)
 
-    def line(self, x0: float, y0: float, x1: float, y1: float, color: str, width: int = 1,
-             dash: Optional[tuple[int, int]] = None) -> None:
+    def line(
+        self, x0: float, y0: float, x1: float, y1: float, color: str, width: int = 1, dash: tuple[int, int] | None = None
+    ) -> None:
         rgb = _rgb(color)
         steps = max(abs(round(x1) - round(x0)), abs(round(y1) - round(y0)), 1)
         half = width // 2
@@ -114,7 +112,7 @@ class Raster:
     def png(self) -> bytes:
         """The image as PNG bytes (8-bit RGB, no filter, zlib level 9)."""
         stride = 3 * self.width
-        raw = b"".join(b"\x00" + bytes(self.pixels[row * stride:(row + 1) * stride]) for row in range(self.height))
+        raw = b"".join(b"\x00" + bytes(self.pixels[row * stride : (row + 1) * stride]) for row in range(self.height))
 
         def chunk(kind: bytes, data: bytes) -> bytes:
             return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
@@ -135,7 +133,7 @@ def sweep_png(sweep: SweepResult, lang: str = "en") -> bytes:
     image.text(x0 - 60, 52, _fit(layout.subtitle, layout.width - 40, subtitle_scale), AXIS, subtitle_scale)
     for y, _ in layout.y_ticks:
         image.line(x0, y, x1, y, GRID)
-    for x, label, kind, inside in layout.markers:
+    for x, _label, kind, inside in layout.markers:
         if inside:
             image.line(x, y0, x, y1, ORANGE if kind == "own" else GREY, width=2, dash=(7, 5))
     image.line(x0, y1, x1, y1, AXIS, width=2)
@@ -164,4 +162,4 @@ def sweep_png(sweep: SweepResult, lang: str = "en") -> bytes:
 
 def _fit(text: str, width: int, scale: int) -> str:
     most = max(1, (width + scale) // (GLYPH_ADVANCE * scale))
-    return text if len(text) <= most else text[:max(0, most - 3)] + "..."
+    return text if len(text) <= most else text[: max(0, most - 3)] + "..."

@@ -7,8 +7,6 @@ them, so that the writers never need to know this module (no import cycle).
 
 from __future__ import annotations
 
-from typing import Optional
-
 import attrs
 
 from . import chart, page, png, text
@@ -36,8 +34,8 @@ class Sweep(SweepResult):
 class ImpactReport(ImpactResult):
     """What a draft changes for a portfolio (see :mod:`amif_rules.toolkit.impact`)."""
 
-    def to_text(self, lang: Optional[str] = None) -> str:
+    def to_text(self, lang: str | None = None) -> str:
         return text.impact_text(self, lang or self.lang)
 
-    def to_html(self, lang: Optional[str] = None) -> str:
+    def to_html(self, lang: str | None = None) -> str:
         return page.impact_html(self, lang or self.lang)

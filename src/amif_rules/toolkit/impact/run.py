@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any
 
 from ...api import check
 from ...catalog import resolve_ruleset
@@ -35,9 +36,16 @@ from .report import ImpactReport, Sweep
 from .sweeps import sweep_sides
 
 
-def impact(base: RulesetLike, draft: RulesetLike, documents: DocumentsLike, lang: str = "nl", engine: str = "auto",
-           progress: Any = None, on: Optional[dt.date] = None,
-           sweep: Optional[tuple[str, Sequence[Any]]] = None) -> ImpactReport:
+def impact(
+    base: RulesetLike,
+    draft: RulesetLike,
+    documents: DocumentsLike,
+    lang: str = "nl",
+    engine: str = "auto",
+    progress: Any = None,
+    on: dt.date | None = None,
+    sweep: tuple[str, Sequence[Any]] | None = None,
+) -> ImpactReport:
     """Evaluate every document of ``documents`` under ``base`` and ``draft``; see the module docstring.
 
     ``base``, ``draft``: :class:`Ruleset` objects, ruleset files, or bundled ids.
@@ -61,8 +69,9 @@ def impact(base: RulesetLike, draft: RulesetLike, documents: DocumentsLike, lang
     before = zero(VERDICT_OUTCOMES)
     after = zero(VERDICT_OUTCOMES)
     sweep_counts = [zero(VERDICT_OUTCOMES) for _ in sweep_values_typed]
-    rule_order = [rule.id for rule in draft_ruleset.rules] + [r.id for r in base_ruleset.rules
-                                                             if r.id not in {d.id for d in draft_ruleset.rules}]
+    rule_order = [rule.id for rule in draft_ruleset.rules] + [
+        r.id for r in base_ruleset.rules if r.id not in {d.id for d in draft_ruleset.rules}
+    ]
     rule_before: dict[str, Counter[str]] = {rule_id: Counter() for rule_id in rule_order}
     rule_after: dict[str, Counter[str]] = {rule_id: Counter() for rule_id in rule_order}
     rule_transitions: dict[str, Counter[str]] = {rule_id: Counter() for rule_id in rule_order}
@@ -93,29 +102,54 @@ def impact(base: RulesetLike, draft: RulesetLike, documents: DocumentsLike, lang
             quiet_changes += 1
 
     deltas = tuple(
-        RuleDelta(rule_id, {o: rule_before[rule_id][o] for o in RULE_OUTCOMES},
-                  {o: rule_after[rule_id][o] for o in RULE_OUTCOMES},
-                  sum(rule_transitions[rule_id].values()), dict(sorted(rule_transitions[rule_id].items())))
-        for rule_id in rule_order)
+        RuleDelta(
+            rule_id,
+            {o: rule_before[rule_id][o] for o in RULE_OUTCOMES},
+            {o: rule_after[rule_id][o] for o in RULE_OUTCOMES},
+            sum(rule_transitions[rule_id].values()),
+            dict(sorted(rule_transitions[rule_id].items())),
+        )
+        for rule_id in rule_order
+    )
     parameters, added, removed, modified = compare_rulesets(base_ruleset, draft_ruleset)
     sweep_result = None
     if sweep is not None:
         draft_value = draft_ruleset.parameters[sweep[0]].value
         base_parameter = base_ruleset.parameters.get(sweep[0])
         base_value = base_parameter.value if base_parameter is not None else None
-        sweep_result = Sweep(RulesetInfo.of(draft_ruleset), sweep[0], sweep_type, draft_value,
-                             tuple(SweepPoint(v, c) for v, c in zip(sweep_values_typed, sweep_counts)),
-                             scan.documents, scan.errors, base_value if base_value != draft_value else None)
+        sweep_result = Sweep(
+            RulesetInfo.of(draft_ruleset),
+            sweep[0],
+            sweep_type,
+            draft_value,
+            tuple(SweepPoint(v, c) for v, c in zip(sweep_values_typed, sweep_counts)),
+            scan.documents,
+            scan.errors,
+            base_value if base_value != draft_value else None,
+        )
     return ImpactReport(
-        base=RulesetInfo.of(base_ruleset), draft=RulesetInfo.of(draft_ruleset), portfolio=source,
-        documents=scan.documents, errors=scan.errors, bad_documents=tuple(scan.bad), before=before, after=after,
-        flips=tuple(flips), rules=deltas, unchanged_with_rule_changes=quiet_changes, parameters=parameters,
-        rules_added=added, rules_removed=removed, rules_modified=modified, lang=lang, engine=engine,
-        sweep=sweep_result)
+        base=RulesetInfo.of(base_ruleset),
+        draft=RulesetInfo.of(draft_ruleset),
+        portfolio=source,
+        documents=scan.documents,
+        errors=scan.errors,
+        bad_documents=tuple(scan.bad),
+        before=before,
+        after=after,
+        flips=tuple(flips),
+        rules=deltas,
+        unchanged_with_rule_changes=quiet_changes,
+        parameters=parameters,
+        rules_added=added,
+        rules_removed=removed,
+        rules_modified=modified,
+        lang=lang,
+        engine=engine,
+        sweep=sweep_result,
+    )
 
 
-def _flip(name: str, application: Application, base: Ruleset, draft: Ruleset, lang: str, engine: str,
-          on: Optional[dt.date]) -> Flip:
+def _flip(name: str, application: Application, base: Ruleset, draft: Ruleset, lang: str, engine: str, on: dt.date | None) -> Flip:
     """The explained flip: both full verdicts, compared rule by rule."""
     verdict_before = check(application, lang=lang, engine=engine, on=on, ruleset=base)
     verdict_after = check(application, lang=lang, engine=engine, on=on, ruleset=draft)
@@ -131,7 +165,8 @@ def _flip(name: str, application: Application, base: Ruleset, draft: Ruleset, la
         severity_was = was.severity if was is not None else None
         severity_now = now.severity if now is not None else None
         if (outcome_was, severity_was) == (outcome_now, severity_now) or (
-                outcome_was == outcome_now and effect(outcome_was, severity_was) == effect(outcome_now, severity_now)):
+            outcome_was == outcome_now and effect(outcome_was, severity_was) == effect(outcome_now, severity_now)
+        ):
             continue
         shown = now or was
         assert shown is not None  # every key is a rule of one verdict or the other
@@ -141,19 +176,42 @@ def _flip(name: str, application: Application, base: Ruleset, draft: Ruleset, la
         for rules in (base_rules, draft_rules):
             if key[0] in rules:
                 names.update(dict.fromkeys(sorted(parameters_read(rules[key[0]], messages=False))))
-        changes.append(RuleChange(key[0], key[1], outcome_was, outcome_now, fields, fields_before,
-                                  parameter_values(base, draft, names),
-                                  was.message if was is not None else None, now.message if now is not None else None,
-                                  severity_was, severity_now))
+        changes.append(
+            RuleChange(
+                key[0],
+                key[1],
+                outcome_was,
+                outcome_now,
+                fields,
+                fields_before,
+                parameter_values(base, draft, names),
+                was.message if was is not None else None,
+                now.message if now is not None else None,
+                severity_was,
+                severity_now,
+            )
+        )
     applicant = application.applicant
     municipality = applicant.municipality if applicant is not None else None
-    return Flip(name, applicant.name if applicant is not None else None,
-                municipality.name if municipality is not None else None,
-                verdict_before.outcome, verdict_after.outcome, tuple(changes))
+    return Flip(
+        name,
+        applicant.name if applicant is not None else None,
+        municipality.name if municipality is not None else None,
+        verdict_before.outcome,
+        verdict_after.outcome,
+        tuple(changes),
+    )
 
 
-def sweep(ruleset: RulesetLike, parameter: str, values: Iterable[Any], documents: DocumentsLike,
-          engine: str = "auto", progress: Any = None, on: Optional[dt.date] = None) -> Sweep:
+def sweep(
+    ruleset: RulesetLike,
+    parameter: str,
+    values: Iterable[Any],
+    documents: DocumentsLike,
+    engine: str = "auto",
+    progress: Any = None,
+    on: dt.date | None = None,
+) -> Sweep:
     """How many applications of ``documents`` are eligible (ineligible, incomplete) for each
     of ``values`` of ``parameter`` in ``ruleset`` (a base or a draft); one pass over the
     portfolio. Iterating the result gives ``(value, counts)`` pairs."""
@@ -166,8 +224,16 @@ def sweep(ruleset: RulesetLike, parameter: str, values: Iterable[Any], documents
         for tally, (outcome, _) in zip(counts, evaluated):
             tally[outcome] += 1
     extended = _extended_value(target, parameter)
-    return Sweep(RulesetInfo.of(target), parameter, type_name, target.parameters[parameter].value,
-                 tuple(SweepPoint(v, c) for v, c in zip(typed, counts)), scan.documents, scan.errors, extended)
+    return Sweep(
+        RulesetInfo.of(target),
+        parameter,
+        type_name,
+        target.parameters[parameter].value,
+        tuple(SweepPoint(v, c) for v, c in zip(typed, counts)),
+        scan.documents,
+        scan.errors,
+        extended,
+    )
 
 
 def _extended_value(ruleset: Ruleset, parameter: str) -> Any:

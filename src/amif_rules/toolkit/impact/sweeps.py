@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any, Optional, Sequence
+from typing import Any
 
 import yaml
 
@@ -46,8 +47,9 @@ def with_parameter(ruleset: RulesetLike, name: str, value: Any) -> Ruleset:
         known = ", ".join(sorted(ruleset.parameters)) or "none"
         raise ValueError(f"ruleset {ruleset.id} has no parameter {name!r}; its parameters: {known}")
     if parameter.type_name not in NUMERIC_TYPES:
-        raise ValueError(f"parameter {name} is of type {parameter.type_name}; a sweep varies a number "
-                         f"({', '.join(NUMERIC_TYPES)})")
+        raise ValueError(
+            f"parameter {name} is of type {parameter.type_name}; a sweep varies a number ({', '.join(NUMERIC_TYPES)})"
+        )
     value = numeric_value(value, parameter.type_name, name)
     data = yaml.load(ruleset.text, Loader=strict_loader("a ruleset"))  # noqa: S506 - a safe loader
     parameters = data.get("parameters") or {}
@@ -68,8 +70,9 @@ def sweep_values(spec: str, type_name: str = "decimal") -> list:
         bounds, step_text = spec.rsplit(":", 1)
         start_text, end_text = bounds.split("..", 1)
     except ValueError:
-        raise ValueError(f"a sweep is written PARAM=FROM..TO:STEP, such as lead_min_population=50000..200000:10000; "
-                         f"got {spec!r}") from None
+        raise ValueError(
+            f"a sweep is written PARAM=FROM..TO:STEP, such as lead_min_population=50000..200000:10000; got {spec!r}"
+        ) from None
     start = numeric_value(start_text, type_name, "FROM")
     end = numeric_value(end_text, type_name, "TO")
     step = numeric_value(step_text, type_name, "STEP")
@@ -87,21 +90,20 @@ def parse_sweep(text: str) -> tuple[str, str]:
     """``PARAM=FROM..TO:STEP`` → (PARAM, FROM..TO:STEP)."""
     name, sep, spec = text.partition("=")
     if not sep or not name.strip():
-        raise ValueError(f"a sweep is written PARAM=FROM..TO:STEP, such as lead_min_population=50000..200000:10000; "
-                         f"got {text!r}")
+        raise ValueError(f"a sweep is written PARAM=FROM..TO:STEP, such as lead_min_population=50000..200000:10000; got {text!r}")
     return name.strip(), spec.strip()
 
 
-def sweep_sides(ruleset: Ruleset, parameter: str, values: Sequence[Any], engine: str,
-                on: Optional[dt.date]) -> tuple[list[Side], list[Any], str]:
+def sweep_sides(
+    ruleset: Ruleset, parameter: str, values: Sequence[Any], engine: str, on: dt.date | None
+) -> tuple[list[Side], list[Any], str]:
     """One evaluated ruleset per value of ``parameter``: (the sides, the typed values, the type)."""
     if parameter not in ruleset.parameters:
         known = ", ".join(sorted(ruleset.parameters)) or "none"
         raise ValueError(f"ruleset {ruleset.id} has no parameter {parameter!r}; its parameters: {known}")
     type_name = ruleset.parameters[parameter].type_name
     if type_name not in NUMERIC_TYPES:
-        raise ValueError(f"parameter {parameter} is of type {type_name}; a sweep varies a number "
-                         f"({', '.join(NUMERIC_TYPES)})")
+        raise ValueError(f"parameter {parameter} is of type {type_name}; a sweep varies a number ({', '.join(NUMERIC_TYPES)})")
     typed = [numeric_value(value, type_name, parameter) for value in values]
     if not typed:
         raise ValueError("a sweep needs at least one value")

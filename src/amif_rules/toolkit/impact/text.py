@@ -3,7 +3,7 @@ swept value."""
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .model import ImpactResult, SweepResult
 from .values import (
@@ -41,8 +41,10 @@ def impact_text(report: ImpactResult, lang: str = "en") -> str:
     label_width = max(len(t(k, lang)) for k in ("base", "draft", "portfolio")) + 1
     lines.append(f"  {(t('base', lang) + ':').ljust(label_width)} {_ruleset_line(report.base, lang)}")
     lines.append(f"  {(t('draft', lang) + ':').ljust(label_width)} {_ruleset_line(report.draft, lang)}")
-    lines.append(f"  {(t('portfolio', lang) + ':').ljust(label_width)} {report.portfolio}: "
-                 + t("portfolio_line", lang, documents=number(report.documents, lang), errors=number(report.errors, lang)))
+    lines.append(
+        f"  {(t('portfolio', lang) + ':').ljust(label_width)} {report.portfolio}: "
+        + t("portfolio_line", lang, documents=number(report.documents, lang), errors=number(report.errors, lang))
+    )
     lines.append("")
     lines.append(t("changes_heading", lang) + ":")
     changes = draft_changes(report, lang)
@@ -60,10 +62,11 @@ def impact_text(report: ImpactResult, lang: str = "en") -> str:
         lines.append(quiet_sentence(report, lang))
     for index, cause in enumerate(report.causes, start=1):
         lines.append("")
-        transitions = ", ".join(f"{outcome_word(a, lang)} → {outcome_word(b, lang)}: {number(n, lang)}"
-                                for (a, b), n in transition_pairs(cause.transitions))
-        lines.append(f"{t('cause_n', lang, n=index)}: {cause.label} ({applications(len(cause.flips), lang)}; "
-                     f"{transitions})")
+        transitions = ", ".join(
+            f"{outcome_word(a, lang)} → {outcome_word(b, lang)}: {number(n, lang)}"
+            for (a, b), n in transition_pairs(cause.transitions)
+        )
+        lines.append(f"{t('cause_n', lang, n=index)}: {cause.label} ({applications(len(cause.flips), lang)}; {transitions})")
         if cause.parameters:
             lines.append(f"  {t('parameters', lang)}: {parameters_text(cause.parameters, lang)}")
         rows = [[t("applicant", lang), t("document", lang), t("base", lang), t("draft", lang), t("values", lang)]]
@@ -71,8 +74,15 @@ def impact_text(report: ImpactResult, lang: str = "en") -> str:
             fields: dict = {}
             for change in flip.changes:
                 fields.update(change.fields)
-            rows.append([flip.applicant or "—", flip.document, outcome_word(flip.before, lang),
-                         outcome_word(flip.after, lang), fields_text(fields, lang)])
+            rows.append(
+                [
+                    flip.applicant or "—",
+                    flip.document,
+                    outcome_word(flip.before, lang),
+                    outcome_word(flip.after, lang),
+                    fields_text(fields, lang),
+                ]
+            )
         lines += _table(rows)
     changed_rules = [delta for delta in report.rules if delta.changed]
     if changed_rules:
@@ -105,16 +115,25 @@ def impact_text(report: ImpactResult, lang: str = "en") -> str:
 
 def sweep_text(sweep: SweepResult, lang: str = "en") -> str:
     """A table of the sweep with a bar per value; the current (and base) value marked."""
-    lines = [t("sweep_heading", lang, parameter=sweep.parameter) + ":",
-             "  " + t("sweep_intro", lang, ruleset=sweep.ruleset.id, parameter=sweep.parameter)]
+    lines = [
+        t("sweep_heading", lang, parameter=sweep.parameter) + ":",
+        "  " + t("sweep_intro", lang, ruleset=sweep.ruleset.id, parameter=sweep.parameter),
+    ]
     most = max((point.counts["eligible"] for point in sweep.points), default=0)
     rows = [[t("value", lang), t("eligible", lang), t("ineligible", lang), t("incomplete", lang), "", ""]]
     markers = marker_labels(sweep, lang)
     for point in sweep.points:
         bar = "█" * (round(40 * point.counts["eligible"] / most) if most else 0)
         marks = ", ".join(label for value, label in markers if value == point.value)
-        rows.append([parameter_value(point.value, sweep.type, lang), number(point.counts["eligible"], lang),
-                     number(point.counts["ineligible"], lang), number(point.counts["incomplete"], lang), bar,
-                     f"◀ {marks}" if marks else ""])
+        rows.append(
+            [
+                parameter_value(point.value, sweep.type, lang),
+                number(point.counts["eligible"], lang),
+                number(point.counts["ineligible"], lang),
+                number(point.counts["incomplete"], lang),
+                bar,
+                f"◀ {marks}" if marks else "",
+            ]
+        )
     lines += _table(rows, right=(0, 1, 2, 3))
     return "\n".join(lines)

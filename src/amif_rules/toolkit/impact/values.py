@@ -4,8 +4,9 @@ read) in a language's own way, and the sentences and lists the text and the HTML
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -66,7 +67,7 @@ def parameters_text(parameters: Sequence[ParameterValues], lang: str) -> str:
 
 
 def applications(n: int, lang: str) -> str:
-    """"1 application" or "N applications", in the language."""
+    """ "1 application" or "N applications", in the language."""
     return f"1 {t('application', lang)}" if n == 1 else f"{number(n, lang)} {t('applications', lang)}"
 
 
@@ -95,8 +96,10 @@ def transition_pairs(transitions: dict[str, int]) -> list[tuple[tuple[str, str],
 
 def draft_changes(report: ImpactResult, lang: str) -> list[str]:
     """The parameters and rules the draft changes, one line each."""
-    changes = [f"{t('parameter', lang)} {p.name}: {parameter_value(p.base, p.type, lang)} → "
-               f"{parameter_value(p.draft, p.type, lang)}" for p in report.parameters]
+    changes = [
+        f"{t('parameter', lang)} {p.name}: {parameter_value(p.base, p.type, lang)} → {parameter_value(p.draft, p.type, lang)}"
+        for p in report.parameters
+    ]
     changes += [f"{t('rule_added', lang)}: {rule}" for rule in report.rules_added]
     changes += [f"{t('rule_removed', lang)}: {rule}" for rule in report.rules_removed]
     changes += [f"{t('rule_modified', lang)}: {rule}" for rule in report.rules_modified]

@@ -19,7 +19,7 @@ from typing import Any
 
 from ... import api, docpaths, expr, schema, units
 from ...compiler import Plan
-from ...dates import BRUSSELS, reference_date, register_date
+from ...dates import BRUSSELS, reference_date, register_date, years_before
 from ...documents import parse_json, parse_yaml, read_application
 from ...domains import TYPICAL_DAY
 from ...engines.python import rule_outcome
@@ -29,7 +29,6 @@ from ...resources import examples_dir
 from ...ruleset import Ruleset
 from ...schema import CODES as COUNTRY_CODES_KIND
 from ...schema import DATE, INSTANT, LIST, TEXTS
-from ...dates import years_before
 from ...search import SEARCH_BUDGET, SEED, Found, Model, document_value
 from ...verdict import Verdict
 from .raw import display
