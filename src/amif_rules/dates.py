@@ -23,6 +23,11 @@ def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(BRUSSELS).date()
 
 
+def brussels_text(moment: dt.datetime) -> str:
+    """An aware instant as a document writes it in Brussels time (``2019-09-02T23:59:00+02:00``)."""
+    return moment.astimezone(BRUSSELS).isoformat()
+
+
 def reference_date(submitted_at: dt.datetime | None, on: dt.date | None = None) -> dt.date | None:
     """The date rules are evaluated on: ``on`` when given, else the Brussels date of the
     submission; None when neither is known. It picks the version of a call, the values of

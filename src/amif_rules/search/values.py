@@ -12,7 +12,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from ..dates import BRUSSELS
+from ..dates import brussels_text
 from ..schema import DATE, INSTANT, MONEY
 from ..units import day, euro_text, instant
 
@@ -42,7 +42,7 @@ def document_value(kind: str, value: Any) -> Any:
     if kind == MONEY:
         return euro_text(value)
     if kind == INSTANT:
-        return instant(value).astimezone(BRUSSELS).isoformat()
+        return brussels_text(instant(value))
     if kind == DATE:
         return day(value).isoformat()
     return value

@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from .. import expr, limits, units
-from ..dates import BRUSSELS, local_date, years_before
+from ..dates import BRUSSELS, brussels_text, local_date, years_before
 from ..docpaths import get, put
 from ..engines.python import evaluate_condition
 from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or
@@ -429,7 +429,7 @@ class Searcher:
             return day, []
         if isinstance(node, expr.Path) and node.path == "reference_date" and ("submitted_at",) not in self.frozen:
             moment = instant(self.random_encoded(_INSTANT) or 0)  # an instant is always drawn
-            return local_date(moment), [(("submitted_at",), moment.astimezone(BRUSSELS).isoformat())]
+            return local_date(moment), [(("submitted_at",), brussels_text(moment))]
         return None, []
 
     def invert(self, judgement: Judgement, result: Result, info: Key, value: Any) -> list | None:

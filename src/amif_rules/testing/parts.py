@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from .. import limits
-from ..dates import BRUSSELS, local_date
+from ..dates import BRUSSELS, brussels_text, local_date
 from ..docpaths import put
 from ..documents import read_application
 from ..errors import InputError
@@ -91,7 +91,7 @@ def instants(
         seconds, style, variant = draw_values
         moment = EPOCH + dt.timedelta(seconds=seconds)
         if style == 0:
-            text = moment.astimezone(BRUSSELS).isoformat()
+            text = brussels_text(moment)
         elif style == 1:
             text = moment.isoformat().replace("+00:00", "Z")
         else:

@@ -3,10 +3,9 @@ in Brussels time, ``> 150,000``, ``from 18 to 65``."""
 
 from __future__ import annotations
 
-from ...dates import BRUSSELS
 from ...schema import DATE, INSTANT, MONEY
-from ...search import Key
-from ...units import day, euros, instant
+from ...search import Key, document_value
+from ...units import euros
 
 
 def intervals(pieces: list[tuple[int, int]], var: Key) -> str:
@@ -41,10 +40,8 @@ def value_text(var: Key, value: int) -> str:
     thousands separators, numbers with thousands separators)."""
     if var.kind == MONEY:
         return f"€{euros(value):,.2f}"
-    if var.kind == INSTANT:
-        return instant(value).astimezone(BRUSSELS).isoformat()
-    if var.kind == DATE:
-        return day(value).isoformat()
+    if var.kind in (INSTANT, DATE):
+        return str(document_value(var.kind, value))
     return f"{value:,}"
 
 
