@@ -53,6 +53,9 @@ def _cut(text: str) -> str:
 class AmifRulesError(Exception):
     """Base class of every error the library raises on purpose."""
 
+    #: What kind of error this is, in one stable word (a service's error body says it as
+    #: ``"code"``); each subclass names its own.
+    code = "internal"
     #: The exit status of the ``amif-rules`` command that meets this error (click's
     #: ``ClickException.exit_code`` is the model): 70, internal, unless a subclass says the
     #: user can fix it (2). The command line reads it in one place (``cli.exits``).
@@ -73,6 +76,7 @@ class Problem:
 class InputError(AmifRulesError, ValueError):
     """A document has fields that are present but wrong. ``problems`` lists them all."""
 
+    code = "input"
     exit_status = 2
 
     def __init__(self, problems: Iterable[Problem]):
@@ -90,7 +94,7 @@ class InputError(AmifRulesError, ValueError):
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
     def to_dict(self) -> dict:
-        return {"error": "input", "problems": [{"path": p.path, "message": p.message} for p in self.problems]}
+        return {"error": self.code, "problems": [{"path": p.path, "message": p.message} for p in self.problems]}
 
 
 @attrs.frozen
@@ -133,6 +137,7 @@ class RulesetProblem:
 class RulesetError(AmifRulesError):
     """A ruleset file cannot be loaded. ``problems`` lists every problem found."""
 
+    code = "ruleset"
     exit_status = 2  # the user's file; a bundled one that does not load is internal (the command says so)
 
     def __init__(self, problems: Iterable[RulesetProblem]):
@@ -143,18 +148,21 @@ class RulesetError(AmifRulesError):
 class UnknownCall(AmifRulesError, LookupError):
     """No bundled ruleset answers for the requested call code."""
 
+    code = "unknown_call"
     exit_status = 2
 
 
 class EngineUnavailable(AmifRulesError, RuntimeError):
     """The requested engine cannot run on this interpreter."""
 
+    code = "engine_unavailable"
     exit_status = 2
 
 
 class EngineError(AmifRulesError, RuntimeError):
     """An engine failed on a compiled ruleset (a bug or an engine limit), never bad input."""
 
+    code = "engine"
     exit_status = 70
 
 
@@ -162,12 +170,14 @@ class UsageError(AmifRulesError):
     """A command used in a way it cannot be: a path that is not there, an option without the
     option it needs. The message is said as it is."""
 
+    code = "usage"
     exit_status = 2
 
 
 class UnknownRuleset(AmifRulesError, LookupError):
     """Neither a ruleset file nor a bundled ruleset id or call code."""
 
+    code = "unknown_ruleset"
     exit_status = 2
 
 
@@ -175,6 +185,7 @@ class TestsFileError(AmifRulesError):
     """A tests file cannot be loaded. ``problems`` lists every problem, each located."""
 
     __test__ = False  # not a pytest test class, despite its name
+    code = "tests_file"
     exit_status = 2
 
     def __init__(self, problems: Iterable[RulesetProblem]):
@@ -186,6 +197,7 @@ class PatchError(AmifRulesError, ValueError):
     """A patch path of a tests file that cannot be applied to the document, with a hint
     (a ``ValueError`` as it always was)."""
 
+    code = "patch"
     exit_status = 2
 
     def __init__(self, message: str, hint: str | None = None):

@@ -206,3 +206,35 @@ def test_the_portfolio_command_names_the_samples_date():
     from amif_rules.toolkit import portfolio
 
     assert SAMPLE_DATE == portfolio.SAMPLE_DATE
+
+
+def test_every_error_says_its_kind_and_exit_status():
+    """Every error class the library raises on purpose lives in errors.py and names its own
+    kind (``code``, distinct) and exit status (click's model: the error owns its exit code)."""
+    import importlib
+    import pkgutil
+
+    import amif_rules
+    from amif_rules import errors
+
+    for module in pkgutil.walk_packages(amif_rules.__path__, "amif_rules."):
+        if module.name.endswith("__main__") or (
+            module.name.startswith("amif_rules.engines.durable") and not amif_rules.durable_available()
+        ):
+            continue  # a __main__ runs the command; durable does not import without durable-rules
+        importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    classes = [errors.AmifRulesError, *subclasses(errors.AmifRulesError)]
+    assert len(classes) >= 10
+    codes = {}
+    for cls in classes:
+        assert cls.__module__ == "amif_rules.errors", f"{cls.__name__} is defined outside errors.py"
+        assert "code" in vars(cls) and "exit_status" in vars(cls), f"{cls.__name__} does not say its code and exit status"
+        assert cls.exit_status in (2, 70)
+        assert cls.code not in codes, f"{cls.__name__} and {codes.get(cls.code)} share the code {cls.code!r}"
+        codes[cls.code] = cls.__name__
