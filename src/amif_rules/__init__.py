@@ -14,8 +14,7 @@ from .errors import AmifRulesError, EngineUnavailable, InputError, Problem, Rule
 from .model import Application
 from .ruleset import Ruleset, load_ruleset, parse_ruleset
 from .verdict import RuleResult, Verdict, verdict_schema
-
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "AmifRulesError",

@@ -15,11 +15,13 @@ import threading
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from .compiler import Plan, compile_ruleset
 from .errors import UnknownCall, UnknownRuleset
+from .languages import LANGUAGES
 from .resources import rulesets_dir  # its home; read through here too (tests swap the folder here)
 from .ruleset import Ruleset, load_ruleset, resolution_key
 
@@ -211,3 +213,37 @@ def resolve_ruleset(spec: Ruleset | str | Path) -> Ruleset:
         f"no ruleset file {text!r}, and no bundled ruleset of that id or call code; "
         f"bundled: {', '.join(known)}" + (f"; bundled drafts: {', '.join(drafts)}" if drafts else "")
     )
+
+
+def listing(on: dt.date | None = None, bases: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """The bundled rulesets as ``amif-rules calls`` and ``GET /v1/calls`` list them, in call
+    order: with ``on``, only the calls open that day (and how many were left out for want of
+    dates); with ``bases``, also the bases that calls extend."""
+    rows: list[dict[str, Any]] = []
+    undated = 0
+    for ruleset in bundled():
+        if ruleset.abstract and not bases:
+            continue
+        dated = ruleset.valid_from is not None or ruleset.valid_until is not None
+        is_open = ruleset.valid_on(on) if (on is not None and dated) else None
+        if on is not None and not ruleset.abstract:
+            if not dated:
+                undated += 1
+                continue
+            if not is_open:
+                continue
+        rows.append(
+            {
+                "call": ruleset.call,
+                "id": ruleset.id,
+                "version": ruleset.version,
+                "status": "base" if ruleset.abstract else ruleset.status,
+                "title": {lang: ruleset.title.get(lang) for lang in LANGUAGES},
+                "valid_from": ruleset.valid_from.isoformat() if ruleset.valid_from else None,
+                "valid_until": ruleset.valid_until.isoformat() if ruleset.valid_until else None,
+                "extends": list(ruleset.extends),
+                "rules": len(ruleset.rules),
+            }
+        )
+    rows.sort(key=lambda row: (row["call"] is None, len(row["call"] or ""), row["call"] or "", row["id"]))
+    return rows, undated

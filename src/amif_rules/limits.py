@@ -25,3 +25,10 @@ MAX_EXPRESSION_LENGTH = 2_000
 MAX_EXPRESSION_DEPTH = 24
 MAX_RULES = 500
 MAX_RULESET_BYTES = 1_000_000
+
+#: The service's default bounds on one request (``amif-rules serve`` can tighten or widen
+#: each): the largest body in bytes (a batch holds many documents), the most documents per
+#: batch, the most seconds per decision.
+SERVICE_MAX_BODY_BYTES = 8 * 1024 * 1024
+SERVICE_MAX_BATCH_DOCUMENTS = 1000
+SERVICE_TIMEOUT_SECONDS = 30.0

@@ -173,6 +173,16 @@ class Template:
     def placeholders(self) -> tuple[Placeholder, ...]:
         return tuple(p for p in self.parts if isinstance(p, Placeholder))
 
+    @property
+    def text(self) -> str:
+        """The template as a ruleset writes it (braces of the text doubled)."""
+        return "".join(
+            part.replace("{", "{{").replace("}", "}}")
+            if isinstance(part, str)
+            else "{" + part.text + (f":{part.format}" if part.format else "") + "}"
+            for part in self.parts
+        )
+
 
 def parse_template(text: str, scope: expr.Scope) -> Template:
     """Split ``text`` into literal parts and checked placeholders; ``{{``/``}}`` are braces."""

@@ -34,6 +34,11 @@ def examples_dir() -> Path:
     return _folder("examples")
 
 
+def package_text(*parts: str) -> str:
+    """The text of a file shipped inside the package (``"service", "static", "docs.html"``)."""
+    return resources.files(_PACKAGE).joinpath(*parts).read_text(encoding="utf-8")
+
+
 def schema_text(name: str) -> str:
     """The text of a published JSON Schema, ``name`` as in ``"verdict.schema.json"``."""
     return resources.files(_PACKAGE).joinpath("schemas", name).read_text(encoding="utf-8")

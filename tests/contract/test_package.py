@@ -61,3 +61,10 @@ def test_the_quick_header_agrees_with_the_full_load():
             ruleset.valid_until,
             ruleset.abstract,
         ), path.name
+
+
+def test_the_version_is_the_one_pyproject_gives():
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text(encoding="utf-8"))
+    assert amif_rules.__version__ == project["project"]["version"]

@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import calls, check, exits, impact, lint, test
+from . import calls, check, exits, impact, lint, serve, test
 from .check import EXIT_CODES
 from .parser import Parser
 
@@ -29,7 +29,7 @@ EXIT_USAGE = exits.USAGE
 EXIT_INTERNAL = exits.INTERNAL
 
 #: Every sub-command, in the order ``amif-rules --help`` lists them.
-COMMANDS = (check.COMMAND, test.COMMAND, lint.COMMAND, impact.IMPACT, impact.PORTFOLIO, calls.COMMAND)
+COMMANDS = (check.COMMAND, test.COMMAND, lint.COMMAND, impact.IMPACT, impact.PORTFOLIO, calls.COMMAND, serve.COMMAND)
 _BY_NAME = {command.name: command for command in COMMANDS}
 
 

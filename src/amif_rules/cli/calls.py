@@ -35,7 +35,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
 def execute(args: argparse.Namespace) -> int:
     """Run ``calls``: its exit status, or an error for :mod:`~amif_rules.cli.exits` to tell."""
     try:
-        rows, undated = _rows(args)
+        rows, undated = catalog.listing(args.on, bases=args.all)
     except RulesetError as error:  # every ruleset listed is a bundled one
         raise exits.bundled_ruleset_error(error) from None
     if args.format == "json":
@@ -56,38 +56,6 @@ def execute(args: argparse.Namespace) -> int:
     if args.on is not None:
         sys.stdout.write(_OPEN_ON[args.lang].format(count=len(rows), on=args.on.isoformat(), undated=undated) + "\n")
     return exits.OK
-
-
-def _rows(args: argparse.Namespace) -> tuple[list[dict], int]:
-    """The rulesets to list, in call order, and how many were left out for want of dates."""
-    rows: list[dict[str, Any]] = []
-    undated = 0
-    for ruleset in catalog.bundled():
-        if ruleset.abstract and not args.all:
-            continue
-        dated = ruleset.valid_from is not None or ruleset.valid_until is not None
-        is_open = ruleset.valid_on(args.on) if (args.on is not None and dated) else None
-        if args.on is not None and not ruleset.abstract:
-            if not dated:
-                undated += 1
-                continue
-            if not is_open:
-                continue
-        rows.append(
-            {
-                "call": ruleset.call,
-                "id": ruleset.id,
-                "version": ruleset.version,
-                "status": "base" if ruleset.abstract else ruleset.status,
-                "title": {lang: ruleset.title.get(lang) for lang in LANGUAGES},
-                "valid_from": ruleset.valid_from.isoformat() if ruleset.valid_from else None,
-                "valid_until": ruleset.valid_until.isoformat() if ruleset.valid_until else None,
-                "extends": list(ruleset.extends),
-                "rules": len(ruleset.rules),
-            }
-        )
-    rows.sort(key=lambda row: (row["call"] is None, len(row["call"] or ""), row["call"] or "", row["id"]))
-    return rows, undated
 
 
 COMMAND = exits.Command("calls", add_parser, execute, report_with="the document that caused it")

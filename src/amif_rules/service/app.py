@@ -1,0 +1,346 @@
+"""The HTTP service of contract §6, as a Starlette application (served by uvicorn).
+
+Every decision is the library's own ``check`` on the parsed body, so a document gives the same
+verdict over HTTP as in process, byte for byte. Requests are bounded (body size, documents per
+batch, time), read no file a client names, and end in the error body of §6 whatever happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import hmac
+import json
+import os
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from .. import catalog
+from ..api import check
+from ..documents import parse_json, parse_yaml
+from ..engines import ENGINE_NAMES, durable_available
+from ..errors import AmifRulesError, InputError, Problem
+from ..languages import DEFAULT_LANGUAGE, LANGUAGES
+from ..ruleset import Ruleset
+from ..version import __version__
+from . import metrics
+from .decisions import DecisionLog, new_decision_id, ruleset_header
+from .describe import describe
+from .errors import HttpError, from_library, internal, malformed
+from .openapi import openapi_routes
+from .settings import Settings
+
+JSON_TYPES = ("application/json",)
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
+#: What ``include`` may ask for: contract §5's questions and remedies come with issue 13.
+INCLUDES: tuple[str, ...] = ()
+#: Routes a client may call without the bearer token (a load balancer's probes).
+OPEN_ROUTES = ("/healthz", "/readyz")
+
+
+class Service:
+    """The state one worker serves from: settings, the bundled rulesets, the decision log."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.ready = False
+        self.loaded: asyncio.Event | None = None  # set when the rulesets are compiled
+        self.rulesets: dict[tuple[str, str], Ruleset] = {}
+        self.log = DecisionLog(settings.decision_log, settings.log_inputs) if settings.decision_log else None
+
+    def load(self) -> None:
+        """Load and compile every bundled ruleset (readiness says when this is done)."""
+        for ruleset in catalog.bundled():
+            self.rulesets[(ruleset.id, ruleset.version)] = ruleset
+            if not ruleset.abstract:
+                catalog.prepare_ruleset(ruleset, None)
+        self.ready = True
+
+
+# -- reading requests ----------------------------------------------------------------------------
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` bytes (never read whole first)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise HttpError(413, "too_large", f"the body is larger than {limit:,} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HttpError(413, "too_large", f"the body is larger than {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+
+
+def parse_document(body: bytes, kind: str) -> Any:
+    """A document from the body: JSON (the default), or YAML when the client says so."""
+    if kind and kind not in JSON_TYPES and kind not in YAML_TYPES and not kind.endswith("+json"):
+        raise HttpError(415, "unsupported_media_type", f"send application/json or application/yaml, not {kind}")
+    try:
+        return parse_yaml(body) if kind in YAML_TYPES else parse_json(body)
+    except InputError as error:
+        raise malformed(error) from None
+
+
+def options(request: Request) -> dict[str, Any]:
+    """``call``, ``lang``, ``engine`` and ``include`` from the query, each checked."""
+    query = request.query_params
+    problems = []
+    unknown = sorted(set(query) - {"call", "lang", "engine", "include"})
+    problems += [Problem(name, "unknown query parameter; use call, lang, engine or include") for name in unknown]
+    lang = query.get("lang", DEFAULT_LANGUAGE)
+    if lang not in LANGUAGES:
+        problems.append(Problem("lang", f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}"))
+    engine = query.get("engine", "auto")
+    if engine not in ENGINE_NAMES:
+        problems.append(Problem("engine", f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES)}"))
+    include = [part for part in query.get("include", "").split(",") if part]
+    for part in include:
+        if part not in INCLUDES:
+            problems.append(Problem("include", f"{part!r} cannot be included yet (questions and remedies: contract §5)"))
+    if problems:
+        raise HttpError(422, "usage", "bad query parameters", problems)
+    return {"call": query.get("call"), "lang": lang, "engine": engine}
+
+
+# -- deciding -------------------------------------------------------------------------------------
+
+
+async def decide(service: Service, document: Any, body: bytes, opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """One decision: the verdict's JSON form (``Verdict.to_dict()``) and its headers, logged
+    before it is answered."""
+
+    if service.loaded is not None and not service.loaded.is_set():
+        await service.loaded.wait()
+
+    def work() -> tuple[dict[str, Any], Ruleset | None]:
+        verdict = check(document, call=opts["call"], lang=opts["lang"], engine=opts["engine"])
+        return verdict.to_dict(), service.rulesets.get((verdict.ruleset_id, verdict.ruleset_version))
+
+    try:
+        data, ruleset = await asyncio.wait_for(run_in_threadpool(work), service.settings.timeout_seconds)
+    except TimeoutError:
+        raise HttpError(503, "timeout", f"no verdict within {service.settings.timeout_seconds:g} seconds") from None
+    except AmifRulesError as error:
+        raise from_library(error) from None
+    decision_id = new_decision_id()
+    header = ruleset_header(ruleset) if ruleset is not None else f"{data['ruleset']['id']}@{data['ruleset']['version']}"
+    if service.log is not None:
+        service.log.record(decision_id, header, data, body, document)
+    metrics.DECISIONS.labels(data["ruleset"]["id"], data["outcome"]).inc()
+    return data, {"X-Decision-Id": decision_id, "X-Ruleset": header}
+
+
+# -- endpoints ------------------------------------------------------------------------------------
+
+
+async def post_check(request: Request) -> Response:
+    service: Service = request.app.state.service
+    opts = options(request)
+    body = await read_body(request, service.settings.max_body_bytes)
+    document = parse_document(body, media_type(request))
+    data, headers = await decide(service, document, body, opts)
+    # As Verdict.to_json() writes it: the same bytes as amif_rules.check in process.
+    return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json", headers=headers)
+
+
+async def post_batch(request: Request) -> Response:
+    service: Service = request.app.state.service
+    opts = options(request)
+    kind = media_type(request)
+    if kind and kind not in LINES_TYPES:
+        raise HttpError(415, "unsupported_media_type", f"send JSON Lines (application/x-ndjson), not {kind}")
+    body = await read_body(request, service.settings.max_body_bytes)
+    lines = [line for line in body.split(b"\n") if line.strip()]
+    if len(lines) > service.settings.max_batch_documents:
+        raise HttpError(
+            413, "too_many_documents", f"{len(lines):,} documents; a batch holds at most {service.settings.max_batch_documents:,}"
+        )
+    batch_id = new_decision_id()
+
+    async def stream() -> AsyncIterator[bytes]:
+        for index, line in enumerate(lines):
+            try:
+                document = parse_document(line, "application/json")
+                data, _ = await decide(service, document, line, opts)
+                yield _line(data)  # as Verdict.to_json(indent=None) writes it: one line
+            except HttpError as error:
+                metrics.ERRORS.labels(error.code).inc()
+                yield _line({"index": index, "error": error.body()["error"]})
+            except Exception:  # a bug of ours: this document's line says so, the others go on
+                metrics.ERRORS.labels("internal").inc()
+                yield _line({"index": index, "error": internal().body()["error"]})
+
+    return StreamingResponse(stream(), media_type="application/x-ndjson", headers={"X-Decision-Id": batch_id})
+
+
+def _line(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+async def get_calls(request: Request) -> Response:
+    text = request.query_params.get("on")
+    on = None
+    if text is not None:
+        try:
+            on = dt.date.fromisoformat(text)
+        except ValueError:
+            raise HttpError(
+                422, "usage", "bad query parameters", [Problem("on", f"expected a date such as 2019-09-02, got {text!r}")]
+            ) from None
+    rows, undated = catalog.listing(on)
+    return JSONResponse({"calls": rows, "undated": undated} if on is not None else {"calls": rows})
+
+
+async def get_ruleset(request: Request) -> Response:
+    service: Service = request.app.state.service
+    wanted = request.path_params["id"]
+    found = [ruleset for (rid, _), ruleset in service.rulesets.items() if rid == wanted]
+    if not found:
+        raise HttpError(404, "unknown_ruleset", f"no bundled ruleset {wanted!r}; GET /v1/calls lists them")
+    return JSONResponse(describe(found[-1]))
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    service: Service = request.app.state.service
+    if not service.ready:
+        return JSONResponse({"status": "loading"}, status_code=503)
+    return JSONResponse({"status": "ready", "rulesets": len(service.rulesets)})
+
+
+async def version(request: Request) -> Response:
+    service: Service = request.app.state.service
+    engines = ["python"] + (["durable"] if durable_available() else [])
+    return JSONResponse(
+        {
+            "version": __version__,
+            "engines": engines,
+            "rulesets": [{"id": r.id, "version": r.version, "digest": f"sha256:{r.digest}"} for r in service.rulesets.values()],
+        }
+    )
+
+
+async def get_metrics(request: Request) -> Response:
+    data, content_type = metrics.exposition()
+    return Response(data, media_type=content_type)
+
+
+ROUTES = [
+    Route("/v1/check", post_check, methods=["POST"]),
+    Route("/v1/check/batch", post_batch, methods=["POST"]),
+    Route("/v1/calls", get_calls, methods=["GET"]),
+    Route("/v1/rulesets/{id}", get_ruleset, methods=["GET"]),
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+    Route("/version", version, methods=["GET"]),
+    Route("/metrics", get_metrics, methods=["GET"]),
+]
+
+
+# -- what every request goes through -------------------------------------------------------------
+
+
+def guard(settings: Settings) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
+    """The token check, the error body of §6 for every error, and the metrics of every request."""
+
+    async def middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        route = _route_name(request)
+        try:
+            if settings.token is not None and request.url.path not in OPEN_ROUTES:
+                given = request.headers.get("authorization", "")
+                if not hmac.compare_digest(given.encode(), f"Bearer {settings.token}".encode()):
+                    raise HttpError(401, "unauthorized", "send the service's token: Authorization: Bearer TOKEN")
+            response = await call_next(request)
+        except HttpError as error:
+            response = error.response({"WWW-Authenticate": "Bearer"} if error.status == 401 else None)
+            metrics.ERRORS.labels(error.code).inc()
+        except Exception:
+            response = internal().response()
+            metrics.ERRORS.labels("internal").inc()
+        metrics.REQUESTS.labels(route, str(response.status_code)).inc()
+        metrics.LATENCY.labels(route).observe(time.perf_counter() - started)
+        return response
+
+    return middleware
+
+
+def _route_name(request: Request) -> str:
+    """The route a request matched (``/v1/rulesets/{id}``), never the raw path (bounded labels)."""
+    for route in ROUTES:
+        match, _ = route.matches(request.scope)
+        if match.name == "FULL":
+            return route.path
+    return "other"
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return HttpError(404, "not_found", f"no such endpoint: {request.method} {request.url.path}").response()
+
+
+async def not_allowed(request: Request, exc: Exception) -> Response:
+    return HttpError(405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}").response()
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The service's application; rulesets are loaded and compiled when it starts."""
+    settings = settings or Settings()
+    service = Service(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Loading runs while the server already answers: /healthz at once, /readyz 503 until
+        # every ruleset is compiled, and a decision waits for it.
+        service.loaded = asyncio.Event()
+        loaded = service.loaded
+
+        async def load() -> None:
+            await run_in_threadpool(service.load)
+            loaded.set()
+
+        task = asyncio.create_task(load())
+        yield
+        task.cancel()
+        if service.log is not None:
+            service.log.close()
+
+    app = Starlette(
+        routes=[*ROUTES, *openapi_routes()],
+        lifespan=lifespan,
+        exception_handlers={404: not_found, 405: not_allowed},
+        middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard(settings))],
+    )
+    app.state.service = service
+    return app
+
+
+def from_environment() -> Starlette:
+    """The application of one worker started by ``amif-rules serve`` (its settings are in
+    ``AMIF_SERVE_SETTINGS``, written by the command)."""
+    values = json.loads(os.environ.get("AMIF_SERVE_SETTINGS", "{}"))
+    if values.get("decision_log"):
+        values["decision_log"] = Path(values["decision_log"])
+    return create_app(Settings(**values))
