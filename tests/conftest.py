@@ -95,3 +95,8 @@ def patched(path: str, value, document: dict | None = None) -> dict:
 @pytest.fixture(params=ENGINES)
 def engine(request) -> str:
     return request.param
+
+
+# The service's fixtures (a real server on a loopback port), for the tests in service/.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "service"))
+from serving import Server, server, start_server  # noqa: E402,F401  (fixtures: registered by being here)

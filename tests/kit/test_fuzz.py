@@ -590,4 +590,7 @@ def test_ruleset_limits_hold_at_the_limit_and_refuse_one_beyond(name):
 def test_every_limit_is_tested():
     names = {name for name in vars(limits) if name.isupper()}
     tested = set(DOCUMENT_LIMITS) | set(RULESET_LIMITS) | {"MIN_YEAR", "MAX_YEAR"}
+    # The service's bounds on a request are tested against a real server, each by name.
+    service_tests = (ROOT / "tests" / "service" / "test_service.py").read_text(encoding="utf-8")
+    tested |= {name for name in names if name.startswith("SERVICE_") and name in service_tests}
     assert names == tested, f"limits without a test: {sorted(names - tested)}"
