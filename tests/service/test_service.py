@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -162,11 +163,18 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(start_server):
 
 
 def test_calls_rulesets_health_and_version(server):
-    calls = server.get("/v1/calls").json()["calls"]
+    calls = server.get("/v1/calls").json()
+    listed = subprocess.run(
+        [sys.executable, "-m", "amif_rules.cli", "calls", "--format", "json", "--on", "2019-08-01"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert server.get("/v1/calls?on=2019-08-01").json() == json.loads(listed.stdout)
     rows, _ = amif_rules.catalog.listing()
     assert calls == json.loads(json.dumps(rows))
     open_then = server.get("/v1/calls?on=2019-08-01").json()
-    assert [row["call"] for row in open_then["calls"]] == [
+    assert [row["call"] for row in open_then] == [
         row["call"] for row in amif_rules.catalog.listing(__import__("datetime").date(2019, 8, 1))[0]
     ]
     ruleset = server.get("/v1/rulesets/call-42").json()

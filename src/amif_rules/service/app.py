@@ -35,7 +35,7 @@ from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from ..ruleset import Ruleset
 from ..version import __version__
 from . import metrics
-from .decisions import DecisionLog, new_decision_id, ruleset_header
+from .decisions import DecisionLog, batch_decision_id, new_decision_id, ruleset_header
 from .describe import describe
 from .errors import HttpError, from_library, internal, malformed
 from .openapi import openapi_routes
@@ -125,9 +125,11 @@ def options(request: Request) -> dict[str, Any]:
 # -- deciding -------------------------------------------------------------------------------------
 
 
-async def decide(service: Service, document: Any, body: bytes, opts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+async def decide(
+    service: Service, document: Any, body: bytes, opts: dict[str, Any], decision_id: str | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """One decision: the verdict's JSON form (``Verdict.to_dict()``) and its headers, logged
-    before it is answered."""
+    before it is answered (``decision_id``: given for a batch's document, else a new one)."""
 
     if service.loaded is not None and not service.loaded.is_set():
         await service.loaded.wait()
@@ -142,7 +144,7 @@ async def decide(service: Service, document: Any, body: bytes, opts: dict[str, A
         raise HttpError(503, "timeout", f"no verdict within {service.settings.timeout_seconds:g} seconds") from None
     except AmifRulesError as error:
         raise from_library(error) from None
-    decision_id = new_decision_id()
+    decision_id = decision_id or new_decision_id()
     header = ruleset_header(ruleset) if ruleset is not None else f"{data['ruleset']['id']}@{data['ruleset']['version']}"
     if service.log is not None:
         service.log.record(decision_id, header, data, body, document)
@@ -181,7 +183,7 @@ async def post_batch(request: Request) -> Response:
         for index, line in enumerate(lines):
             try:
                 document = parse_document(line, "application/json")
-                data, _ = await decide(service, document, line, opts)
+                data, _ = await decide(service, document, line, opts, batch_decision_id(batch_id, index))
                 yield _line(data)  # as Verdict.to_json(indent=None) writes it: one line
             except HttpError as error:
                 metrics.ERRORS.labels(error.code).inc()
@@ -207,8 +209,8 @@ async def get_calls(request: Request) -> Response:
             raise HttpError(
                 422, "usage", "bad query parameters", [Problem("on", f"expected a date such as 2019-09-02, got {text!r}")]
             ) from None
-    rows, undated = catalog.listing(on)
-    return JSONResponse({"calls": rows, "undated": undated} if on is not None else {"calls": rows})
+    rows, _ = catalog.listing(on)
+    return JSONResponse(rows)  # as ``amif-rules calls --format json`` lists them
 
 
 async def get_ruleset(request: Request) -> Response:
