@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .. import catalog
+from .. import catalog, limits
 from ..api import check
 from ..documents import parse_json, parse_yaml
 from ..engines import ENGINE_NAMES, durable_available
@@ -46,8 +46,9 @@ YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yam
 LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 #: What ``include`` may ask for: contract §5's questions and remedies come with issue 13.
 INCLUDES: tuple[str, ...] = ()
-#: Routes a client may call without the bearer token (a load balancer's probes).
-OPEN_ROUTES = ("/healthz", "/readyz")
+#: Routes a client may call without the bearer token: a load balancer's probes, and the API's
+#: description and docs page (they hold no data; the page asks for the token to try requests).
+OPEN_ROUTES = ("/healthz", "/readyz", "/openapi.json", "/docs")
 
 
 class Service:
@@ -96,7 +97,13 @@ def parse_document(body: bytes, kind: str) -> Any:
     if kind and kind not in JSON_TYPES and kind not in YAML_TYPES and not kind.endswith("+json"):
         raise HttpError(415, "unsupported_media_type", f"send application/json or application/yaml, not {kind}")
     try:
-        return parse_yaml(body) if kind in YAML_TYPES else parse_json(body)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise malformed(InputError([Problem("", f"not valid UTF-8 (byte {error.start})")])) from None
+    if len(text) > limits.MAX_DOCUMENT_BYTES:  # a document's own bound, below the body's
+        raise HttpError(413, "too_large", f"the document has {len(text):,} characters; at most {limits.MAX_DOCUMENT_BYTES:,}")
+    try:
+        return parse_yaml(text) if kind in YAML_TYPES else parse_json(text)
     except InputError as error:
         raise malformed(error) from None
 
