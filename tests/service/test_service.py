@@ -211,3 +211,14 @@ def test_metrics_count_requests_decisions_and_errors(server):
     assert 'amif_decisions_total{outcome="eligible",ruleset="call-42"}' in text
     assert 'amif_errors_total{code="malformed"}' in text
     assert "amif_request_seconds_bucket" in text
+
+
+def test_a_document_over_its_own_bound_is_refused_as_too_large(server):
+    """A body within the service's limit but a document over the library's
+    (limits.MAX_DOCUMENT_BYTES characters) is 413, as a body over the limit is."""
+    size = amif_rules.limits.MAX_DOCUMENT_BYTES
+    body = b'{"call": "42", "note": "' + b"a" * size + b'"}'
+    reply = server.post("/v1/check", body)
+    assert reply.status == 413 and reply.json()["error"]["code"] == "too_large"
+    reply = server.post("/v1/check", b'{"call": "42", "note": "' + "é".encode() * 1000 + b'"}')
+    assert reply.status == 200  # counted in characters, not bytes
