@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -107,18 +108,24 @@ def execute(args: argparse.Namespace) -> int:
     if args.decision_log is not None and not args.decision_log.parent.is_dir():
         raise UsageError(f"the decision log's folder does not exist: {args.decision_log.parent}")
     os.environ[SETTINGS_VARIABLE] = json.dumps(values)
-    with tempfile.TemporaryDirectory(prefix="amif-metrics-") as folder:
-        if args.workers > 1:
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
-        uvicorn.run(
-            "amif_rules.service.app:from_environment",
-            factory=True,
-            host=args.host,
-            port=args.port,
-            workers=args.workers,
-            timeout_graceful_shutdown=int(max(1, args.timeout)),
-            log_level="info",
-        )
+    # uvicorn stops gracefully on SIGTERM, then raises it again with the handler it found: a
+    # handler that does nothing makes that stop a clean exit (0), not a death by the signal.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        with tempfile.TemporaryDirectory(prefix="amif-metrics-") as folder:
+            if args.workers > 1:
+                os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+            uvicorn.run(
+                "amif_rules.service.app:from_environment",
+                factory=True,
+                host=args.host,
+                port=args.port,
+                workers=args.workers,
+                timeout_graceful_shutdown=int(max(1, args.timeout)),
+                log_level="info",
+            )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return exits.OK
 
 
