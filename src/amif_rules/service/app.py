@@ -133,20 +133,28 @@ def options(request: Request) -> dict[str, Any]:
 
 
 async def decide(
-    service: Service, document: Any, body: bytes, opts: dict[str, Any], decision_id: str | None = None
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """One decision: the verdict's JSON form (``Verdict.to_dict()``) and its headers, logged
-    before it is answered (``decision_id``: given for a batch's document, else a new one)."""
+    service: Service,
+    document: Any,
+    body: bytes,
+    opts: dict[str, Any],
+    decision_id: str | None = None,
+    indent: int | None = 2,
+) -> tuple[str, dict[str, str]]:
+    """One decision: the verdict's JSON as ``Verdict.to_json(indent)`` writes it (made in the
+    worker thread, off the event loop) and its headers, logged before it is answered
+    (``decision_id``: given for a batch's document, else a new one)."""
 
     if service.loaded is not None and not service.loaded.is_set():
         await service.loaded.wait()
 
-    def work() -> tuple[dict[str, Any], Ruleset | None]:
+    def work() -> tuple[dict[str, Any], str, Ruleset | None]:
         verdict = check(document, call=opts["call"], lang=opts["lang"], engine=opts["engine"])
-        return verdict.to_dict(), service.rulesets.get((verdict.ruleset_id, verdict.ruleset_version))
+        data = verdict.to_dict()
+        text = json.dumps(data, ensure_ascii=False, indent=indent)
+        return data, text, service.rulesets.get((verdict.ruleset_id, verdict.ruleset_version))
 
     try:
-        data, ruleset = await asyncio.wait_for(run_in_threadpool(work), service.settings.timeout_seconds)
+        data, text, ruleset = await asyncio.wait_for(run_in_threadpool(work), service.settings.timeout_seconds)
     except TimeoutError:
         raise HttpError(503, "timeout", f"no verdict within {service.settings.timeout_seconds:g} seconds") from None
     except AmifRulesError as error:
@@ -156,7 +164,7 @@ async def decide(
     if service.log is not None:
         service.log.record(decision_id, header, data, body, document)
     metrics.DECISIONS.labels(data["ruleset"]["id"], data["outcome"]).inc()
-    return data, {"X-Decision-Id": decision_id, "X-Ruleset": header}
+    return text, {"X-Decision-Id": decision_id, "X-Ruleset": header}
 
 
 # -- endpoints ------------------------------------------------------------------------------------
@@ -167,9 +175,9 @@ async def post_check(request: Request) -> Response:
     opts = options(request)
     body = await read_body(request, service.settings.max_body_bytes)
     document = parse_document(body, media_type(request))
-    data, headers = await decide(service, document, body, opts)
+    text, headers = await decide(service, document, body, opts)
     # As Verdict.to_json() writes it: the same bytes as amif_rules.check in process.
-    return Response(json.dumps(data, ensure_ascii=False, indent=2), media_type="application/json", headers=headers)
+    return Response(text, media_type="application/json", headers=headers)
 
 
 async def post_batch(request: Request) -> Response:
@@ -190,8 +198,8 @@ async def post_batch(request: Request) -> Response:
         for index, line in enumerate(lines):
             try:
                 document = parse_document(line, "application/json")
-                data, _ = await decide(service, document, line, opts, batch_decision_id(batch_id, index))
-                yield _line(data)  # as Verdict.to_json(indent=None) writes it: one line
+                text, _ = await decide(service, document, line, opts, batch_decision_id(batch_id, index), indent=None)
+                yield text.encode("utf-8") + b"\n"  # as Verdict.to_json(indent=None) writes it: one line
             except HttpError as error:
                 metrics.ERRORS.labels(error.code).inc()
                 yield _line({"index": index, "error": error.body()["error"]})
