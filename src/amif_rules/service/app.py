@@ -14,17 +14,17 @@ import hmac
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import catalog, limits
 from ..api import check
@@ -280,35 +280,60 @@ ROUTES = [
 # -- what every request goes through -------------------------------------------------------------
 
 
-def guard(settings: Settings) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    """The token check, the error body of §6 for every error, and the metrics of every request."""
+class Guard:
+    """What every request goes through, as plain ASGI (no per-request task or stream, as a
+    ``BaseHTTPMiddleware`` would make): the token check and the metrics of every request.
+    Errors become the body of §6 in the exception handlers (:func:`create_app`)."""
 
-    async def middleware(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.expected = f"Bearer {settings.token}".encode() if settings.token is not None else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        route = _route_name(request)
+        status = 500  # unless a response starts
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
         try:
-            if settings.token is not None and request.url.path not in OPEN_ROUTES:
-                given = request.headers.get("authorization", "")
-                if not hmac.compare_digest(given.encode(), f"Bearer {settings.token}".encode()):
-                    raise HttpError(401, "unauthorized", "send the service's token: Authorization: Bearer TOKEN")
-            response = await call_next(request)
-        except HttpError as error:
-            response = error.response({"WWW-Authenticate": "Bearer"} if error.status == 401 else None)
-            metrics.ERRORS.labels(error.code).inc()
-        except Exception:
-            response = internal().response()
-            metrics.ERRORS.labels("internal").inc()
-        metrics.REQUESTS.labels(route, str(response.status_code)).inc()
-        metrics.LATENCY.labels(route).observe(time.perf_counter() - started)
-        return response
-
-    return middleware
+            if self.expected is not None and scope["path"] not in OPEN_ROUTES:
+                given = dict(scope["headers"]).get(b"authorization", b"")
+                if not hmac.compare_digest(given, self.expected):
+                    error = HttpError(401, "unauthorized", "send the service's token: Authorization: Bearer TOKEN")
+                    metrics.ERRORS.labels(error.code).inc()
+                    await error.response({"WWW-Authenticate": "Bearer"})(scope, receive, sending)
+                    return
+            await self.app(scope, receive, sending)
+        finally:
+            route = _route_name(scope)
+            metrics.REQUESTS.labels(route, str(status)).inc()
+            metrics.LATENCY.labels(route).observe(time.perf_counter() - started)
 
 
-def _route_name(request: Request) -> str:
+async def http_error(request: Request, exc: Exception) -> Response:
+    """An :class:`HttpError` raised by an endpoint: its status and the body of §6."""
+    assert isinstance(exc, HttpError)
+    metrics.ERRORS.labels(exc.code).inc()
+    return exc.response()
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """A bug of ours: 500 and one line; the server's log has the traceback, the client none."""
+    metrics.ERRORS.labels("internal").inc()
+    return internal().response()
+
+
+def _route_name(scope: Scope) -> str:
     """The route a request matched (``/v1/rulesets/{id}``), never the raw path (bounded labels)."""
     for route in ROUTES:
-        match, _ = route.matches(request.scope)
+        match, _ = route.matches(scope)
         if match.name == "FULL":
             return route.path
     return "other"
@@ -347,8 +372,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[*ROUTES, *openapi_routes()],
         lifespan=lifespan,
-        exception_handlers={404: not_found, 405: not_allowed},
-        middleware=[Middleware(BaseHTTPMiddleware, dispatch=guard(settings))],
+        exception_handlers={HttpError: http_error, 404: not_found, 405: not_allowed, Exception: internal_error},
+        middleware=[Middleware(Guard, settings=settings)],
     )
     app.state.service = service
     return app
