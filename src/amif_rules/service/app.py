@@ -48,7 +48,7 @@ LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-li
 INCLUDES: tuple[str, ...] = ()
 #: Routes a client may call without the bearer token: a load balancer's probes, and the API's
 #: description and docs page (they hold no data; the page asks for the token to try requests).
-OPEN_ROUTES = ("/healthz", "/readyz", "/openapi.json", "/docs")
+OPEN_ROUTES = ("/healthz", "/readyz", "/openapi.json", "/docs", "/docs/docs.js", "/docs/docs.css")
 
 
 class Service:

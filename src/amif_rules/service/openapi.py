@@ -4,23 +4,26 @@ Paths come from the application's own routes (each endpoint's docstring is its d
 the request and verdict schemas *are* the published JSON Schemas
 (``schemas/application.schema.json`` and ``schemas/verdict.schema.json``), moved under
 ``components/schemas`` with their internal references rewritten, so that they accept exactly
-what the published files accept. ``/docs`` is a page served from the package: nothing is
-loaded from outside it.
+what the published files accept. ``/docs`` is a page served from the package (its script and
+style sheet too, under a Content-Security-Policy that allows nothing else): nothing is loaded
+from outside it. The page reads this document and lets a reader try every operation.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import inspect
+import json
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from ..engines import ENGINE_NAMES
 from ..languages import LANGUAGES
-from ..resources import package_text, schema
+from ..resources import examples_dir, package_text, schema
 from ..version import __version__
 
 TITLE = "amif-rules"
@@ -105,6 +108,25 @@ _QUERY = [
     },
 ]
 _JSON_OBJECT = {"application/json": {"schema": {"type": "object"}}}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_CALLS = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["call", "id", "version", "status", "title", "valid_from", "valid_until", "extends", "rules"],
+        "properties": {
+            "call": _TEXT_OR_NULL,
+            "id": {"type": "string"},
+            "version": {"type": "string"},
+            "status": {"type": "string"},
+            "title": {"type": "object", "additionalProperties": _TEXT_OR_NULL},
+            "valid_from": {**_TEXT_OR_NULL, "format": "date"},
+            "valid_until": {**_TEXT_OR_NULL, "format": "date"},
+            "extends": {"type": "array", "items": {"type": "string"}},
+            "rules": {"type": "integer", "minimum": 0},
+        },
+    },
+}
 
 #: What the code's routes do not say of themselves: bodies, parameters and responses.
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -149,7 +171,13 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("GET", "/v1/calls"): {
         "parameters": [{"name": "on", "in": "query", "required": False, "schema": {"type": "string", "format": "date"}}],
-        "responses": {"200": {"description": "the bundled calls", "content": _JSON_OBJECT}, "422": _error("a bad date")},
+        "responses": {
+            "200": {
+                "description": "the bundled calls, in call order, as `amif-rules calls --format json` lists them",
+                "content": {"application/json": {"schema": _CALLS}},
+            },
+            "422": _error("a bad date"),
+        },
     },
     ("GET", "/v1/rulesets/{id}"): {
         "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
@@ -165,19 +193,42 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "responses": {"200": {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}}
     },
     ("GET", "/docs"): {
-        "responses": {"200": {"description": "the API docs page", "content": {"text/html": {"schema": {"type": "string"}}}}}
+        "responses": {
+            "200": {
+                "description": "the API docs page (its script and style sheet come from /docs/, nothing from elsewhere)",
+                "headers": {"Content-Security-Policy": {"description": "only the service itself", "schema": {"type": "string"}}},
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            }
+        }
     },
 }
 
 
+#: Routes open without the bearer token (app.OPEN_ROUTES: app imports this module).
+_OPEN = ("/healthz", "/readyz")
+
+#: What an endpoint without a docstring does, in the words of contract §6 (a docstring wins).
+SUMMARIES = {
+    "/v1/check": "Check one application document (JSON, or YAML with Content-Type: application/yaml) and explain the verdict.",
+    "/v1/check/batch": "Check JSON Lines, one document a line; the verdicts stream back as JSON Lines in input order.",
+    "/v1/calls": "The bundled rulesets (?on=DATE for those open on a date), as amif-rules calls lists them.",
+    "/v1/rulesets/{id}": "One ruleset: its rules with their sources and messages, parameters, validity, version and digest.",
+    "/healthz": "Liveness: the server answers.",
+    "/readyz": "Readiness: every ruleset is loaded and compiled.",
+    "/version": "The library's version, the engines available, each ruleset's version and digest.",
+    "/metrics": "Prometheus text format: requests, outcomes, latencies, errors.",
+}
+
+
 def document(routes: list[BaseRoute]) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of ``routes`` (the application's own)."""
+    """The OpenAPI 3.1 document of ``routes`` (the application's own; a route with
+    ``include_in_schema=False``, such as the docs page's script, is not an operation)."""
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        if not isinstance(route, Route):
+        if not isinstance(route, Route) or not route.include_in_schema:
             continue
         for method in sorted((route.methods or set()) - {"HEAD"}):
-            doc = inspect.getdoc(route.endpoint) or ""
+            doc = inspect.getdoc(route.endpoint) or SUMMARIES.get(route.path, "")
             operation: dict[str, Any] = {
                 "operationId": route.name,
                 "summary": doc.split("\n", 1)[0],
@@ -185,9 +236,10 @@ def document(routes: list[BaseRoute]) -> dict[str, Any]:
                 "responses": {"200": {"description": "OK", "content": _JSON_OBJECT}},
             }
             operation.update(copy.deepcopy(OPERATIONS.get((method, route.path), {})))
-            if route.path != "/healthz":
+            if route.path not in _OPEN:
                 operation["responses"].setdefault("401", _error("a token is required and was not sent"))
             paths.setdefault(route.path, {})[method.lower()] = operation
+    _add_examples(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": TITLE, "version": __version__, "description": DESCRIPTION},
@@ -203,19 +255,80 @@ def document(routes: list[BaseRoute]) -> dict[str, Any]:
     }
 
 
+#: The bundled example the docs page fills "try it" with (and schemathesis sends first).
+EXAMPLE = "call-42-eligible-antwerpen.json"
+
+
+@functools.cache
+def _example() -> Any:
+    """The example application, or None where the package was installed without its examples."""
+    try:
+        return json.loads((examples_dir() / EXAMPLE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _add_examples(paths: dict[str, dict[str, Any]]) -> None:
+    example = _example()
+    if example is None:
+        return
+    check = paths.get("/v1/check", {}).get("post")
+    if check is not None:
+        check["requestBody"]["content"]["application/json"]["example"] = copy.deepcopy(example)
+    batch = paths.get("/v1/check/batch", {}).get("post")
+    if batch is not None:
+        lines = [example, {"call": "42"}]  # eligible, then incomplete
+        text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+        batch["requestBody"]["content"]["application/x-ndjson"]["example"] = text
+
+
 async def openapi_json(request: Request) -> Response:
     """The OpenAPI 3.1 description of this service, generated from its routes."""
     return JSONResponse(document(request.app.routes))
 
 
+#: The docs page loads its script and style from the service itself, and talks to nothing
+#: else: no inline code, no other origin (so a page of the service cannot be made to).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+_PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+#: The page's files, as served: (file in ``service/static``, media type).
+ASSETS = {
+    "/docs": ("docs.html", "text/html; charset=utf-8"),
+    "/docs/docs.js": ("docs.js", "text/javascript; charset=utf-8"),
+    "/docs/docs.css": ("docs.css", "text/css; charset=utf-8"),
+}
+
+
 async def docs(request: Request) -> Response:
     """Interactive API docs, served from the package (nothing loaded from outside it)."""
-    return HTMLResponse(_page())
+    return _asset("/docs")
 
 
-def _page() -> str:
-    return package_text("service", "static", "docs.html")
+def _serving(path: str) -> Any:
+    """The endpoint of one of the page's files (its script or its style sheet)."""
+
+    async def asset(request: Request) -> Response:
+        return _asset(path)
+
+    return asset
+
+
+def _asset(path: str) -> Response:
+    name, media_type = ASSETS[path]
+    return Response(package_text("service", "static", name), headers=_PAGE_HEADERS, media_type=media_type)
 
 
 def openapi_routes() -> list[Route]:
-    return [Route("/openapi.json", openapi_json, methods=["GET"]), Route("/docs", docs, methods=["GET"])]
+    return [
+        Route("/openapi.json", openapi_json, methods=["GET"]),
+        Route("/docs", docs, methods=["GET"]),
+        *(Route(path, _serving(path), methods=["GET"], include_in_schema=False) for path in ASSETS if path != "/docs"),
+    ]
