@@ -202,3 +202,10 @@ def test_no_private_name_is_imported_from_another_module():
                 if alias.name.startswith("_") and not alias.name.startswith("__") and f"{origin}.{alias.name}" not in known:
                     wrong.append(f"{name}:{node.lineno} imports {alias.name} from {origin}")
     assert not wrong, "private names imported from another module:\n" + "\n".join(wrong)
+
+
+def test_every_test_file_has_a_name_of_its_own():
+    """pytest imports test files by their base name: two of the same name in two folders
+    break the collection of the second."""
+    names = [path.name for path in (ROOT / "tests").rglob("test_*.py")]
+    assert len(names) == len(set(names)), sorted(name for name in names if names.count(name) > 1)
