@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import select
-import shutil
 import subprocess
 import sys
 import time
@@ -34,26 +33,14 @@ from urllib.parse import urlsplit
 import pytest
 
 from amif_rules.resources import examples_dir
+from browsing import HEADLESS_FLAGS, find_browser
 
-BROWSERS = ("chromium", "chromium-browser")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-    "--hide-scrollbars",
-    "--window-size=1280,900",
-    "--remote-debugging-pipe",
-)
+FLAGS = (*HEADLESS_FLAGS, "--window-size=1280,900", "--remote-debugging-pipe")
 EXAMPLE = "call-42-eligible-antwerpen.json"
 
 
 def _which() -> str | None:
-    return next((found for found in map(shutil.which, BROWSERS) if found), None)
+    return find_browser()
 
 
 def _browser() -> str:

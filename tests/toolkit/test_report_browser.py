@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import shutil
 import struct
 import subprocess
 import zlib
@@ -33,30 +32,18 @@ import pytest
 from amif_rules.reference.municipalities import register
 from amif_rules.toolkit.impact import impact
 from amif_rules.toolkit.portfolio import applicant_name
+from browsing import HEADLESS_FLAGS, find_browser
 from conftest import ROOT
 
-BROWSERS = ("chromium", "chromium-browser")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-extensions",
-    "--hide-scrollbars",
-    "--window-size=1280,2600",
-)
+FLAGS = (*HEADLESS_FLAGS, "--window-size=1280,2600")
 
 
 def _browser() -> str:
     if os.environ.get("AMIF_NO_BROWSER") == "1":
         pytest.skip("AMIF_NO_BROWSER=1: the real-browser test of the HTML report is skipped on request")
-    for name in BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
+    found = find_browser()
+    if found:
+        return found
     pytest.fail(
         "no headless browser to open the HTML report: install Chromium (Debian/Ubuntu: "
         "apt-get install -y chromium), or set AMIF_NO_BROWSER=1 to skip this test explicitly",
