@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# Two impossible drafts: the ones the kit's health checks end in Unsatisfiable.
+from test_kit_health import CONTRADICTORY, HUGE_THRESHOLD
+
 import amif_rules
 from amif_rules import catalog, domains
 from amif_rules.compiler import compile_ruleset
@@ -30,48 +33,6 @@ from amif_rules.toolkit.lint.findings import Finding
 from amif_rules.toolkit.lint.raw import read_chain, read_raw
 
 ROOT = Path(__file__).resolve().parents[2]
-
-#: Call 42 with a lead population above any the library accepts (as in test_kit_health.py).
-HUGE_THRESHOLD = """
-id: call-42-huge-threshold
-version: "1-draft"
-extends: call-42
-call: "42"
-status: draft
-title: {nl: "Ontwerp", fr: "Projet", en: "Draft"}
-parameters:
-  lead_min_population:
-    value: 100000000
-    source: 'a draft: no municipality is that large'
-rules:
-  - id: lead-municipality-large
-"""
-
-#: Two rules that no population passes together.
-CONTRADICTORY = """
-id: call-42-contradiction
-version: "1-draft"
-extends: call-42
-call: "42"
-status: draft
-title: {nl: "Ontwerp", fr: "Projet", en: "Draft"}
-parameters:
-  lead_min_population:
-    value: 200000
-    source: 'a draft: raised by mistake'
-  lead_max_population:
-    value: 100000
-    type: integer
-    source: 'a draft: a maximum added'
-rules:
-  - id: lead-municipality-large
-  - id: lead-municipality-medium
-    check: applicant.municipality.population < lead_max_population
-    source: 'a draft: a maximum added'
-    messages:
-      pass: {nl: "klein genoeg", fr: "assez petite", en: "small enough"}
-      fail: {nl: "te groot", fr: "trop grande", en: "too large"}
-"""
 
 
 def rulesets() -> list:
