@@ -53,7 +53,11 @@ def sources(names: list[str], jsonl: bool, stdin: IO[bytes]) -> Iterator[tuple[s
     """(name, raw text) of every document, lazily, in a stable order."""
     for name in names:
         if jsonl:
-            stream = stdin if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+            try:
+                stream = stdin if name == "-" else open(name, "rb")  # noqa: SIM115 - closed below
+            except OSError as error:  # that file's error line, not the batch's end
+                yield name, Unreadable(f"cannot read {name}: {error.strerror}")
+                continue
             try:
                 for number, line in enumerate(stream, start=1):
                     if line.strip():

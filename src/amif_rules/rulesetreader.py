@@ -135,7 +135,9 @@ class _Reader:
                 return chain
             if parent_id in seen:
                 self.b.problem(
-                    ("extends",), EXTENDS, f"ruleset {parent_id!r} extends itself (through {' -> '.join(str(x) for x in seen)})"
+                    ("extends",),
+                    EXTENDS,
+                    f"ruleset {parent_id!r} extends itself (through {' -> '.join(str(r.data.get('id')) for r in reversed(chain))})",
                 )
                 return chain
             if len(chain) >= MAX_EXTENDS_DEPTH:

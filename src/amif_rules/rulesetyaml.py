@@ -51,6 +51,8 @@ class Places:
             message = f"YAML tag {detail} is not allowed in a ruleset"
         elif kind == "key":
             message = "keys must be plain names"
+        elif kind == "value":
+            message = f"not valid YAML: {detail}"
         else:
             message = f"the key {detail!r} appears twice"
         self.problems.append(RulesetProblem(Location(self.file, mark.line + 1, mark.column + 1), message, code=YAML))

@@ -20,8 +20,9 @@ from .yamlsafe import COLLECTION_TAGS, PLAIN_TAGS
 
 #: The kinds of problem the builder reports (``on_problem(kind, path, mark, detail)``):
 #: ``alias`` (a node used twice), ``tag`` (a tag outside YAML 1.2's JSON schema; detail: the
-#: tag), ``key`` (a key that is not a plain scalar or not text), ``duplicate`` (detail: the key).
-PROBLEM_KINDS = ("alias", "tag", "key", "duplicate")
+#: tag), ``key`` (a key that is not a plain scalar or not text), ``duplicate`` (detail: the key),
+#: ``value`` (a scalar its tag cannot read, ``!!int abc``; detail: what the reader said).
+PROBLEM_KINDS = ("alias", "tag", "key", "duplicate", "value")
 
 #: The mark of a key is kept under the key's path plus this part.
 KEY = "<key>"
@@ -107,7 +108,11 @@ class Builder:
             if node.tag not in PLAIN_TAGS:
                 self._report("tag", path, mark, node.tag)
                 return None
-            return self.loader.construct_object(node)
+            try:
+                return self.loader.construct_object(node)
+            except yaml.YAMLError as error:
+                self._report("value", path, mark, _said(error))
+                return None
         try:
             return self.loader.construct_object(node)
         except yaml.YAMLError:
@@ -121,9 +126,7 @@ class Builder:
         try:
             key = self.loader.construct_object(key_node)
         except yaml.YAMLError:
-            if self.strict:
-                raise
-            key = None
+            key = None  # strict: reported as a key that is not text
         if isinstance(key, str):
             return key
         if self.strict:
@@ -143,3 +146,9 @@ class Builder:
         while probe not in self.marks and probe:
             probe = probe[:-1]
         return self.marks.get(probe)
+
+
+def _said(error: yaml.YAMLError) -> str:
+    """What PyYAML said of a value, without its own "in <unicode string>" place (ours is better)."""
+    problem = getattr(error, "problem", None)
+    return str(problem) if problem else str(error).split("\n", 1)[0]

@@ -96,3 +96,16 @@ def test_a_single_document_keeps_the_contract():
     result = run(str(EXAMPLES / "call-42-ineligible-leuven.json"))
     assert result.returncode == 1
     assert not result.stdout.startswith("{")
+
+
+def test_a_jsonl_file_that_cannot_be_read_is_its_own_error_line_and_the_rest_is_checked(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text((EXAMPLES / "call-42-eligible-antwerpen.json").read_text(encoding="utf-8").replace("\n", " ") + "\n")
+    missing = tmp_path / "missing.jsonl"
+    done = run("--jsonl", str(missing), str(good))
+    assert done.returncode == 2, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    assert lines[0]["document"] == str(missing)
+    assert "cannot read" in lines[0]["error"]["problems"][0]["message"]
+    assert lines[1]["verdict"]["outcome"] == "eligible"
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr

@@ -154,6 +154,19 @@ def test_extends_cycles_are_refused(tmp_path):
         amif_rules.load_ruleset(tmp_path / "a.yaml")
 
 
+def test_an_extends_cycle_is_told_in_the_order_it_was_followed(tmp_path):
+    for name, parent in (("a", "b"), ("b", "c"), ("c", "a")):
+        write(
+            tmp_path,
+            name,
+            f"id: {name}\nversion: '1'\nextends: {parent}\ntitle: {{nl: x, fr: x, en: x}}\nsource: x.txt\nrules: []\n",
+        )
+    with pytest.raises(amif_rules.RulesetError) as caught:
+        amif_rules.load_ruleset(tmp_path / "a.yaml")
+    messages = [p.message for p in caught.value.problems if "extends itself" in p.message]
+    assert messages == ["ruleset 'a' extends itself (through a -> b -> c)"]
+
+
 def test_an_error_in_the_parent_is_located_in_the_parent(tmp_path):
     write(tmp_path, "base", BASE.replace("form.signed", "form.sined"))
     path = write(

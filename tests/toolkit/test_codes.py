@@ -131,6 +131,8 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("empty", "# nothing yet\n", "the ruleset file is empty", "AR001"),
     ("a list", "- id: tiny\n", "a ruleset file is a mapping", "AR001"),
     ("not Unicode", "id: tiny\ud800\n", "the text is not valid Unicode", "AR001"),
+    ("a value its tag cannot read", "id: !!int abc\n", "not valid YAML: 'abc' is not an integer", "AR001"),
+    ("a key its tag cannot read", "!!int abc: 1\n", "keys must be plain names", "AR001"),
     # AR101: unknown key
     ("unknown top key", top("colour: blue"), "unknown key 'colour'", "AR101"),
     ("unknown rule key", rule_key("chek: form.signed"), "unknown key 'chek'", "AR101"),

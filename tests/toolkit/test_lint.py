@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
@@ -685,3 +688,30 @@ rules:
     assert "'lead-is-ocmw' and 'lead-is-municipality' contradict each other" in finding.message
     assert 'lead-is-ocmw accepts applicant.kind = "ocmw"' in finding.details
     assert 'lead-is-municipality accepts applicant.kind in ["municipality", "province"]' in finding.details
+
+
+def test_a_bounded_search_finds_the_same_count_in_every_process(tmp_path):
+    """Its random values are drawn in a fixed order: the same number of candidates whatever the
+    interpreter's hash seed (None, in a key of a set, hashes by its address)."""
+    text = (
+        HEAD
+        + "rules:\n"
+        + rule("share", "budget.amif <= 0.75 * budget.total_eligible_cost")
+        + rule("over", "budget.amif > budget.total_eligible_cost + budget.cofinancing.own")
+    )
+    path = write(tmp_path, text)
+    script = (
+        "import sys; from amif_rules.toolkit.lint import lint; "
+        "print([f.candidates for f in lint(sys.argv[1]) if f.code == 'AR310'])"
+    )
+    counts = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(counts) == 1 and counts != {"[]\n"}, counts

@@ -719,3 +719,11 @@ def test_the_engine_option_is_checked(portal):
     result = portal.runpytest(*PLUGIN, "rulesets", "--amif-engine", "rete")
     assert result.ret != 0
     result.stderr.fnmatch_lines(["*--amif-engine*invalid choice*"])
+
+
+def test_a_value_its_tag_cannot_read_is_a_problem_of_the_tests_file_not_a_crash(tmp_path):
+    path = tmp_path / "x.tests.yaml"
+    path.write_text("ruleset: !!int abc\ncases: []\n", encoding="utf-8")
+    with pytest.raises(TestsFileError) as raised:
+        load_tests(path)
+    assert any("not valid YAML: 'abc' is not an integer" in problem.message for problem in raised.value.problems)

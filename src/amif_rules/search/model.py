@@ -115,7 +115,7 @@ class Model:
                     if left != right:
                         links[left] = right
         inexact: set[VarId] = set()
-        variables = {var_id for index in indices for var_id in self.rule_vars[index]}
+        variables = sorted({var_id for index in indices for var_id in self.rule_vars[index]}, key=repr)
         base: dict[VarId, list] = {}
         for var_id in variables:
             var = self.vars[var_id]
@@ -148,7 +148,7 @@ class Model:
                         if low <= p <= high:
                             extra.add(p)
                 base[target] = sorted(set(base[target]) | extra)
-        for var_id in inexact:
+        for var_id in sorted(inexact, key=repr):  # in a fixed order: the same draws every run (None hashes by address)
             if var_id in base:
                 low, high = self.vars[var_id].bounds
                 spread = min(high, low + 10**7)

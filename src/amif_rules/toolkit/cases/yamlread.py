@@ -56,6 +56,8 @@ class Places:
             self.problems.append(RulesetProblem(where, f"the YAML tag {detail} is not allowed in {WHAT}", _TAG_HINT))
         elif kind == "key":
             self.problems.append(RulesetProblem(where, "keys must be plain names"))
+        elif kind == "value":
+            self.problems.append(RulesetProblem(where, f"not valid YAML: {detail}"))
         elif kind == "duplicate":
             self.problems.append(RulesetProblem(where, f"the key {detail!r} appears twice", "keep one of them"))
         else:  # an alias: the loader refuses it while composing already
