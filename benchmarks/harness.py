@@ -55,6 +55,7 @@ except ImportError:  # a source checkout that is not installed
 import dataset  # noqa: E402  (benchmarks/dataset.py)
 from contestants import amif as amif_contestants  # noqa: E402
 from contestants import common, handwritten, raw_durable, zen_rules  # noqa: E402
+from runs import Progress, finish, load_average  # noqa: E402  (benchmarks/runs.py)
 
 SCHEMA_VERSION = 1
 CLI_EXAMPLE = ROOT / "examples" / "call-42-ineligible-leuven.json"
@@ -67,16 +68,6 @@ TARGET_CLI_SECONDS = 0.5
 
 # ----------------------------------------------------------------------------------------------
 # progress
-
-
-class Progress:
-    """One line per step on standard error, with the time since the start."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __call__(self, message: str) -> None:
-        print(f"[{time.perf_counter() - self.start:7.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1112,13 +1103,6 @@ def _versions() -> dict:
     return versions
 
 
-def _load_average() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
-
-
 def main(argv: list[str] | None = None) -> int:
     global BYTECODE_CACHE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -1199,7 +1183,7 @@ def main(argv: list[str] | None = None) -> int:
             "implementation": platform.python_implementation(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
-            "load_average_start": _load_average(),
+            "load_average_start": load_average(),
             "versions": _versions(),
         },
         "dataset": dict(
@@ -1250,16 +1234,7 @@ def main(argv: list[str] | None = None) -> int:
         return status
     results["meta"]["child_processes"] = "bytecode compiled once beforehand, as after pip install (PYTHONPYCACHEPREFIX)"
     results["targets"] = targets(results)
-    results["meta"]["load_average_end"] = _load_average()
-    results["meta"]["seconds"] = round(time.perf_counter() - log.start, 1)
-    table = render(results)
-    results["table"] = table
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"results written to {output}")
-    print(table)
-    return 0
+    return finish(results, args.output, render, log)
 
 
 if __name__ == "__main__":

@@ -63,19 +63,10 @@ except ImportError:  # a source checkout that is not installed
     import amif_rules
 
 import dataset  # noqa: E402  (benchmarks/dataset.py)
+from runs import Progress, finish, load_average  # noqa: E402  (benchmarks/runs.py)
 
 SCHEMA_VERSION = 1
 HOST = "127.0.0.1"
-
-
-class Progress:
-    """One line per step on standard error, with the time since the start."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __call__(self, message: str) -> None:
-        print(f"[{time.perf_counter() - self.start:7.1f}s] {message}", file=sys.stderr, flush=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -360,13 +351,6 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _load_average() -> list[float] | None:
-    try:
-        return [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        return None
-
-
 def _workers(text: str) -> list[int]:
     values = [int(part) for part in text.split(",") if part.strip()]
     if not values or any(v < 1 for v in values):
@@ -392,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = args.seconds or (1.0 if quick else 5.0)
     repeat = args.repeat or (1 if quick else 3)
     log = Progress()
-    load_average_start = _load_average()
+    load_average_start = load_average()
 
     log(f"dataset: {count} documents, seed {args.seed}")
     documents = [document for _, document in dataset.generate(count, args.seed)]
@@ -478,16 +462,7 @@ def main(argv: list[str] | None = None) -> int:
             "single": summarise(measures[f"workers_{workers}/single"], baseline, 1),
             "batch": summarise(measures[f"workers_{workers}/batch"], baseline, args.batch_size),
         }
-    results["meta"]["load_average_end"] = _load_average()
-    results["meta"]["seconds"] = round(time.perf_counter() - log.start, 1)
-    table = render(results)
-    results["table"] = table
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    log(f"results written to {output}")
-    print(table)
-    return 0
+    return finish(results, args.output, render, log)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,13 @@ ENGINE_NAMES = ("auto", "durable", "python")
 TEST_ENGINE_CHOICES = (*ENGINE_NAMES, "both")
 
 
+def check_engine_name(name: object, choices: tuple[str, ...] = ENGINE_NAMES) -> str:
+    """``name`` when it is one of ``choices``; a ValueError naming the choices otherwise."""
+    if name not in choices:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(choices)}")
+    return str(name)
+
+
 class Engine(Protocol):
     """What the library asks of an engine."""
 
@@ -52,8 +59,7 @@ def get_engine(name: str = "auto") -> Engine:
     engine = _engines.get(name) if type(name) is str else None
     if engine is not None:  # made already (auto included): no lock
         return engine
-    if name not in ENGINE_NAMES:
-        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+    check_engine_name(name)
     if name == "auto":
         try:
             engine = get_engine("durable")

@@ -29,9 +29,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import catalog, limits
 from ..api import check
 from ..documents import parse_json, parse_yaml
-from ..engines import ENGINE_NAMES, durable_available
+from ..engines import check_engine_name, durable_available
 from ..errors import AmifRulesError, InputError, Problem
-from ..languages import DEFAULT_LANGUAGE, LANGUAGES
+from ..languages import DEFAULT_LANGUAGE, check_language
 from ..ruleset import Ruleset
 from ..version import __version__
 from . import metrics
@@ -115,11 +115,12 @@ def options(request: Request) -> dict[str, Any]:
     unknown = sorted(set(query) - {"call", "lang", "engine", "include"})
     problems += [Problem(name, "unknown query parameter; use call, lang, engine or include") for name in unknown]
     lang = query.get("lang", DEFAULT_LANGUAGE)
-    if lang not in LANGUAGES:
-        problems.append(Problem("lang", f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}"))
     engine = query.get("engine", "auto")
-    if engine not in ENGINE_NAMES:
-        problems.append(Problem("engine", f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_NAMES)}"))
+    for name, value, checked in (("lang", lang, check_language), ("engine", engine, check_engine_name)):
+        try:
+            checked(value)
+        except ValueError as error:
+            problems.append(Problem(name, str(error)))
     include = [part for part in query.get("include", "").split(",") if part]
     for part in include:
         if part not in INCLUDES:

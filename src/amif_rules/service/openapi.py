@@ -284,7 +284,10 @@ def _add_examples(paths: dict[str, dict[str, Any]]) -> None:
 
 async def openapi_json(request: Request) -> Response:
     """The OpenAPI 3.1 description of this service, generated from its routes."""
-    return JSONResponse(document(request.app.routes))
+    # The routes are fixed when the application is made: the document is made once per application.
+    if getattr(request.app.state, "openapi", None) is None:
+        request.app.state.openapi = JSONResponse(document(request.app.routes)).body
+    return Response(request.app.state.openapi, media_type="application/json")
 
 
 #: The docs page loads its script and style from the service itself, and talks to nothing
@@ -323,7 +326,13 @@ def _serving(path: str) -> Any:
 
 def _asset(path: str) -> Response:
     name, media_type = ASSETS[path]
-    return Response(package_text("service", "static", name), headers=_PAGE_HEADERS, media_type=media_type)
+    return Response(_static_text(name), headers=_PAGE_HEADERS, media_type=media_type)
+
+
+@functools.cache
+def _static_text(name: str) -> str:
+    """A file of the page, read from the package once per process."""
+    return package_text("service", "static", name)
 
 
 def openapi_routes() -> list[Route]:

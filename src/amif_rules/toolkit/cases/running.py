@@ -26,10 +26,9 @@ def engine_names(engine: str) -> tuple[str, ...]:
     Raises ``ValueError`` for an unknown name and :class:`EngineUnavailable` when durable is
     asked for (``durable`` or ``both``) where it cannot be imported.
     """
-    from ...engines import durable_available, get_engine
+    from ...engines import check_engine_name, durable_available, get_engine
 
-    if engine not in ENGINE_CHOICES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINE_CHOICES)}")
+    check_engine_name(engine, ENGINE_CHOICES)
     if engine == "both":
         if not durable_available():
             raise EngineUnavailable(
