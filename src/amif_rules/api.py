@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from . import catalog, dates
-from .documents import parse_text, read_application
+from .advice import Context, advise, include_names
+from .documents import parse_text, read_application, to_document
 from .engines import get_engine
 from .errors import InputError, Problem
 from .facts import Facts, Flat, derive, flatten
@@ -24,6 +26,7 @@ def check(
     engine: str = "auto",
     on: dt.date | None = None,
     ruleset: Ruleset | None = None,
+    include: str | Iterable[str] | None = None,
 ) -> Verdict:
     """Check one application and explain the verdict.
 
@@ -32,9 +35,13 @@ def check(
     ``on`` evaluates as of that date instead of the submission date: it picks the version of
     the call in force, the value of dated parameters, EU membership and ages. ``ruleset``
     evaluates a ruleset you loaded yourself (a draft, say) instead of the bundled one.
-    Raises :class:`InputError` for bad input, :class:`UnknownCall` for an unknown call.
+    ``include`` asks for more than contract §2 (§5): ``("questions", "remedies")``, either,
+    or the same names joined by commas; each adds its key to the verdict.
+    Raises :class:`InputError` for bad input, :class:`UnknownCall` for an unknown call,
+    ValueError for an unknown ``include`` name.
     """
     check_language(lang)
+    names = include_names(include)
     if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
         raise TypeError("on must be a datetime.date")
     selected_engine = get_engine(engine)
@@ -43,7 +50,24 @@ def check(
     call_code = call if call is not None else flat.root.get("call")
     encoded = prepared.plan.encode(facts)
     outcomes = selected_engine.evaluate(prepared.plan.compiled, encoded)
-    return build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)
+    verdict = build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)
+    if not names:
+        return verdict
+
+    def evaluate(changed: dict[str, Any]) -> Verdict:  # a remedy's proof: checked as this one was
+        return check(changed, call=call, lang=lang, engine=selected_engine.name, on=on, ruleset=ruleset)
+
+    context = Context(prepared.ruleset, prepared.plan, facts, encoded, verdict, lang)
+    return advise(context, names, plain_document(document), evaluate)
+
+
+def plain_document(document: Any) -> dict[str, Any]:
+    """The document as a plain mapping of contract §1 (to change and check again)."""
+    if isinstance(document, (str, bytes)):
+        document = parse_text(document)
+    if isinstance(document, Application):
+        return to_document(document)
+    return dict(document)
 
 
 def read_flat(document: Any) -> Flat:

@@ -39,6 +39,8 @@ class Options:
     engine: str = "auto"
     on: dt.date | None = None
     ruleset_path: str | None = None
+    #: What each verdict includes beyond contract §2 (§5: questions, remedies).
+    include: tuple[str, ...] = ()
 
 
 def is_batch(names: list[str], jsonl: bool) -> bool:
@@ -116,7 +118,15 @@ def check_one(item: tuple[str, bytes | Unreadable], options: Options) -> tuple[s
                 from .ruleset import load_ruleset
 
                 ruleset = _ruleset_cache[options.ruleset_path] = load_ruleset(options.ruleset_path)
-        verdict = check(document, call=options.call, lang=options.lang, engine=options.engine, on=options.on, ruleset=ruleset)
+        verdict = check(
+            document,
+            call=options.call,
+            lang=options.lang,
+            engine=options.engine,
+            on=options.on,
+            ruleset=ruleset,
+            include=options.include,
+        )
         return json.dumps({"document": name, "verdict": verdict.to_dict()}, ensure_ascii=False), True
     except InputError as error:
         return json.dumps({"document": name, "error": error.to_dict()}, ensure_ascii=False), False

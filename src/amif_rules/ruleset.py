@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal  # noqa: F401 - read here by tests (amif_rules.ruleset.Decimal)
+from collections.abc import Mapping
 from pathlib import Path as FilePath
 
 import attrs
@@ -39,10 +40,12 @@ from .rulesetmodel import (
     parameters_read,
     resolve,
 )
+from .rulesetinputs import Input, input_path
 from .rulesetreader import MAX_EXTENDS_DEPTH, find_parent, read_ruleset
 
 __all__ = [
     "LANGUAGES",
+    "Input",
     "MAX_EXTENDS_DEPTH",
     "OUTCOMES",
     "PARAMETER_TYPES",
@@ -57,6 +60,7 @@ __all__ = [
     "Rule",
     "Ruleset",
     "find_parent",
+    "input_path",
     "load_ruleset",
     "parameters_read",
     "parse_ruleset",
@@ -90,6 +94,8 @@ class Ruleset:
     abstract: bool = False
     #: Rules left out, with why (a parameter the text of this call gives no value for).
     inactive: tuple[tuple[str, str], ...] = ()
+    #: What the ruleset says of each input: question, label, applicant control (by input path).
+    inputs: Mapping[str, Input] = attrs.field(factory=dict, eq=False)
     #: Parameters with dated values: name -> ((from, until, value), ...).
     dated: dict[str, Dated] = attrs.field(factory=dict)
     #: The date dated parameters were resolved for (None: not resolved).

@@ -45,6 +45,7 @@ from .rulesetmodel import (
     YamlPath,
     parameters_read,
 )
+from .rulesetinputs import merged_inputs
 from .rulesetparams import merged_parameters
 from .rulesetyaml import Places, Raw, compose
 from .suggestions import closest
@@ -67,6 +68,7 @@ _TOP_KEYS = (
     "definitions",
     "rules",
     "remove_rules",
+    "inputs",
 )
 _RULE_KEYS = ("id", "title", "for_each", "when", "check", "severity", "source", "messages")
 #: How many rulesets one ``extends`` chain may hold.
@@ -201,7 +203,7 @@ class _Reader:
             key: next((r.data[key] for r in reversed(chain) if r.data.get(key) is not None), None)
             for key in ("source", "register_date")
         }
-        if inherited["source"] is None:
+        if inherited["source"] is None and not abstract:  # a base may cite in its rules only
             self.b.required(data, "source", (), "add source: the file name of the call text")
         source = self.b.string(data.get("source") or inherited["source"], ("source",), "source")
         status = data.get("status", "published")
@@ -215,7 +217,8 @@ class _Reader:
         register_date = self.register_date(register_source.places, inherited["register_date"])
         parameters, dated = merged_parameters(chain, self.on)
         definitions = self.merged_definitions(chain)
-        rules, inactive = self.merged_rules(chain, parameters, definitions)
+        rules, inactive = self.merged_rules(chain, parameters, definitions, abstract)
+        inputs = merged_inputs(chain, parameters, _definition_texts(definitions))
         self.b = raw.places
         digest = hashlib.sha256("\0".join(r.text for r in chain).encode("utf-8")).hexdigest()
         if self.problems:
@@ -226,7 +229,7 @@ class _Reader:
             call=call,
             title=title,
             description=description,
-            source=source,
+            source=source or "",
             status=status,
             valid_from=valid_from,
             valid_until=valid_until,
@@ -238,6 +241,7 @@ class _Reader:
             extends=tuple(r.data.get("id") for r in chain[:-1]),
             abstract=abstract,
             inactive=tuple(inactive),
+            inputs=inputs,
             dated=dated,
             on=self.on,
             origin=raw.origin,
@@ -284,7 +288,7 @@ class _Reader:
         return definitions
 
     def merged_rules(
-        self, chain: list[Raw], parameters: dict[str, Parameter], definitions: _Definitions
+        self, chain: list[Raw], parameters: dict[str, Parameter], definitions: _Definitions, abstract: bool = False
     ) -> tuple[list[Rule], list[tuple[str, str]]]:
         """Rules of the whole chain.
 
@@ -292,7 +296,8 @@ class _Reader:
         ruleset already has overrides that rule key by key (an entry with only ``id`` keeps
         it as it is). The order: when the file lists every rule it inherits, its list is the
         order; otherwise inherited rules keep their places (overridden ones too) and the
-        file's new rules follow, in its order. ``remove_rules:`` leaves rules out.
+        file's new rules follow, in its order. ``remove_rules:`` leaves rules out. Only an
+        abstract ruleset may have none (a base that gives inputs, say).
         """
         order: list[str] = []
         specs: dict[str, _Entry] = {}  # id -> key -> (value, file, path)
@@ -352,7 +357,7 @@ class _Reader:
                     continue
                 del specs[rule_id]
                 order.remove(rule_id)
-        if not order and not anonymous:
+        if not order and not anonymous and not abstract:
             self.b = chain[-1].places
             self.b.problem(("rules",), MISSING_KEY, "a ruleset needs at least one rule")
         params = {name: p.node for name, p in parameters.items()}

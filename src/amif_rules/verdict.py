@@ -289,6 +289,10 @@ class Verdict:
     engine: str
     lang: str
     _results: Results
+    #: What to ask next (contract §5), when asked for: read-only mappings, or None.
+    questions: tuple[Mapping[str, Any], ...] | None
+    #: What would help (contract §5), when asked for: read-only mappings, or None.
+    remedies: tuple[Mapping[str, Any], ...] | None
 
     def __init__(
         self,
@@ -301,13 +305,26 @@ class Verdict:
         engine: str = "",
         lang: str = "nl",
         results: Results | None = None,
+        questions: Any = None,
+        remedies: Any = None,
     ):
         # ``results`` is how attrs.evolve hands the results on; ``rules`` replaces them.
         if rules is not None:
             results = rules if isinstance(rules, Results) else Results.given(tuple(rules))
         if results is None:
             raise TypeError("Verdict needs its rules")
-        self.__attrs_init__(call, ruleset_id, ruleset_version, outcome, tuple(missing), engine, lang, results)
+        self.__attrs_init__(
+            call,
+            ruleset_id,
+            ruleset_version,
+            outcome,
+            tuple(missing),
+            engine,
+            lang,
+            results,
+            None if questions is None else freeze(questions),
+            None if remedies is None else freeze(remedies),
+        )
 
     @property
     def rules(self) -> tuple[RuleResult, ...]:
@@ -333,7 +350,9 @@ class Verdict:
         raise KeyError(rule_id if item is None else f"{rule_id} on {item}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        """The JSON object of contract §2, with ``questions`` and ``remedies`` (§5) when
+        they were asked for."""
+        data = {
             "call": self.call,
             "ruleset": {"id": self.ruleset_id, "version": self.ruleset_version},
             "outcome": self.outcome,
@@ -341,6 +360,11 @@ class Verdict:
             "missing": list(self.missing),
             "engine": self.engine,
         }
+        if self.questions is not None:
+            data["questions"] = thaw(self.questions)
+        if self.remedies is not None:
+            data["remedies"] = thaw(self.remedies)
+        return data
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
@@ -361,12 +385,52 @@ class Verdict:
         if self.missing:
             heading = {"nl": "Ontbrekende gegevens", "fr": "Données manquantes", "en": "Missing data"}[lang]
             lines.append(f"{heading}: {', '.join(self.missing)}")
+        if self.questions is not None:
+            lines.extend(_questions_text(self.questions, lang))
+        if self.remedies is not None:
+            lines.extend(_remedies_text(self.remedies, lang))
         return "\n".join(lines)
 
 
-def verdict_schema() -> dict[str, Any]:
-    """The JSON Schema of :meth:`Verdict.to_dict` (contract §2), as published in the package."""
-    schema: dict[str, Any] = resources.schema("verdict.schema.json")
+#: Headings and words of the text output's sections of contract §5.
+_QUESTIONS_HEADING = {"nl": "Nog te beantwoorden", "fr": "Questions en suspens", "en": "Still to answer"}
+_REMEDIES_HEADING = {"nl": "Wat zou helpen", "fr": "Ce qui aiderait", "en": "What would help"}
+_DECISIVE = {"nl": "beslissend", "fr": "décisive", "en": "decisive"}
+_NONE = {"nl": "niets", "fr": "rien", "en": "nothing"}
+
+
+def _questions_text(questions: tuple[Mapping[str, Any], ...], lang: str) -> list[str]:
+    lines = [f"{_QUESTIONS_HEADING[lang]}:"]
+    for question in questions:
+        mark = f" ({_DECISIVE[lang]})" if question["decisive"] else ""
+        lines.append(f"  ? {question['path']}{mark}: {question['question']}")
+        lines.append(f"      {', '.join(question['rules'])}: {question['source']}")
+    if not questions:
+        lines.append(f"  {_NONE[lang]}")
+    return lines
+
+
+def _remedies_text(remedies: tuple[Mapping[str, Any], ...], lang: str) -> list[str]:
+    lines = [f"{_REMEDIES_HEADING[lang]}:"]
+    for remedy in remedies:
+        where = f" [{remedy['item']}]" if remedy["item"] else ""
+        lines.append(f"  → {remedy['rule']}{where}: {remedy['message']}")
+    if not remedies:
+        lines.append(f"  {_NONE[lang]}")
+    return lines
+
+
+#: The published JSON Schemas of a verdict, by version: 1 is contract §2 exactly; 2 also
+#: allows ``questions`` and ``remedies`` (§5).
+VERDICT_SCHEMAS = {1: "verdict.schema.json", 2: "verdict.v2.schema.json"}
+
+
+def verdict_schema(version: int = 1) -> dict[str, Any]:
+    """The JSON Schema of :meth:`Verdict.to_dict`, as published in the package: version 1
+    (contract §2), or 2 (with the keys of §5)."""
+    if version not in VERDICT_SCHEMAS:
+        raise ValueError(f"verdict schema versions: {', '.join(map(str, VERDICT_SCHEMAS))}")
+    schema: dict[str, Any] = resources.schema(VERDICT_SCHEMAS[version])
     return schema
 
 

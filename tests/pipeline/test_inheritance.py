@@ -195,7 +195,7 @@ def test_definitions_expand_and_refuse_themselves(tmp_path):
 
 def test_the_bundled_bases_and_call_42():
     base = amif_rules.load_ruleset(catalog.rulesets_dir() / "amif-2014-2020-base.yaml")
-    assert base.abstract and base.extends == ("amif-base",)
+    assert base.abstract and base.extends == ("application-inputs", "amif-base")
     assert {rule_id for rule_id, _ in base.inactive} == {
         "participant-legal-residence",
         "amif-share-max",
@@ -203,7 +203,7 @@ def test_the_bundled_bases_and_call_42():
         "submitted-before-deadline",
     }
     call42 = amif_rules.load_ruleset(catalog.rulesets_dir() / "call-42.yaml")
-    assert call42.extends == ("amif-base", "amif-2014-2020-base")
+    assert call42.extends == ("application-inputs", "amif-base", "amif-2014-2020-base")
     assert call42.inactive == ()
 
 

@@ -162,7 +162,7 @@ def test_ruleset_loads_with_its_call_code_and_amounts(code):
     assert ruleset.version == "1"
     assert ruleset.status == "published"
     assert ruleset.abstract is False
-    assert ruleset.extends == ("amif-base", "amif-2014-2020-base", "flanders-amif-2014-2020-base")
+    assert ruleset.extends == ("application-inputs", "amif-base", "amif-2014-2020-base", "flanders-amif-2014-2020-base")
     # The texts give no dates for these calls: none are set.
     assert ruleset.valid_from is None and ruleset.valid_until is None
     assert ruleset.parameters["call_budget"].value == Decimal(budget)

@@ -38,7 +38,7 @@ EXPECTED = {
         "published",
         dt.date(2016, 1, 1),
         dt.date(2021, 12, 31),
-        (),
+        ("application-inputs",),
         [
             "applicant-kind",
             "city-is-beneficiary",
@@ -55,7 +55,7 @@ EXPECTED = {
         "published",
         dt.date(2013, 6, 7),
         None,
-        (),
+        ("application-inputs",),
         ["theme-integration", "duration-positive", "duration-max", "results-stated"],
     ),
     "amif-2021-2027-flanders.yaml": (
@@ -64,7 +64,7 @@ EXPECTED = {
         "draft",
         dt.date(2021, 1, 1),
         dt.date(2027, 12, 31),
-        ("amif-base",),
+        ("application-inputs", "amif-base"),
         ["participant-third-country-national", "theme-integration", "social-networking-focus"],
     ),
     "routing.yaml": (
@@ -73,7 +73,7 @@ EXPECTED = {
         "published",
         None,
         None,
-        (),
+        ("application-inputs",),
         [
             "route-federal",
             "route-integration-flanders",
@@ -300,7 +300,7 @@ def test_calls_without_a_date_lists_all_four(capsys):
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert MINE <= set(rows)
     assert rows["amif-2021-2027-flanders"]["status"] == "draft"
-    assert rows["amif-2021-2027-flanders"]["extends"] == ["amif-base"]
+    assert rows["amif-2021-2027-flanders"]["extends"] == ["application-inputs", "amif-base"]
     assert (rows["buurtstewards"]["valid_from"], rows["buurtstewards"]["valid_until"]) == ("2016-01-01", "2021-12-31")
     assert (rows["routing"]["valid_from"], rows["routing"]["valid_until"]) == (None, None)
 

@@ -20,7 +20,7 @@ from ..documents import parse_json, parse_text, parse_yaml
 from ..errors import InputError, Problem, RulesetError, UsageError
 from ..ruleset import Ruleset, load_ruleset
 from . import exits
-from .parser import add_engine, add_format, add_lang, add_on
+from .parser import add_engine, add_format, add_include, add_lang, add_on
 
 #: The exit status of each verdict.
 EXIT_CODES = {"eligible": exits.OK, "ineligible": exits.FAILED, "incomplete": exits.INCOMPLETE}
@@ -46,6 +46,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     add_format(parser, help="text (default) or the JSON verdict")
     add_engine(parser)
     add_on(parser, help="evaluate as of this date (default: the submission date)")
+    add_include(parser)
     parser.add_argument(
         "--jsonl", action="store_true", help="the input is JSON Lines (one document per line; - for standard input)"
     )
@@ -69,7 +70,9 @@ def execute(args: argparse.Namespace) -> int:
 def _check_one(args: argparse.Namespace) -> int:
     ruleset = _user_ruleset(args.ruleset)
     document = _read(args.application[0])
-    verdict = check(document, call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset=ruleset)
+    verdict = check(
+        document, call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset=ruleset, include=args.include
+    )
     if args.format == "json":
         sys.stdout.write(verdict.to_json() + "\n")
     else:
@@ -81,7 +84,9 @@ def _check_batch(args: argparse.Namespace) -> int:
     """Many documents: one JSON line each on standard output; progress on a terminal."""
     if args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
-    options = batch.Options(call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset_path=args.ruleset)
+    options = batch.Options(
+        call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset_path=args.ruleset, include=args.include
+    )
     _user_ruleset(args.ruleset)  # a broken ruleset is one error, not one per document
     items = batch.sources(args.application, args.jsonl, sys.stdin.buffer)
     count, errors = batch.run(items, options, sys.stdout, jobs=args.jobs, progress=batch.Progress(sys.stderr))

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from ..advice import INCLUDES, include_names
 from ..engines import ENGINE_NAMES
 from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from .exits import USAGE
@@ -47,6 +48,25 @@ def add_engine(parser: argparse.ArgumentParser, choices: Sequence[str] = ENGINE_
 def add_format(parser: argparse.ArgumentParser, choices: Sequence[str] = ("text", "json"), help: str | None = None) -> None:
     """``--format`` (default text)."""
     parser.add_argument("--format", choices=choices, default="text", help=help)
+
+
+def includes(text: str) -> tuple[str, ...]:
+    """``--include questions,remedies``: the names, checked (argparse names the option)."""
+    try:
+        return include_names(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("include: ")) from None
+
+
+def add_include(parser: argparse.ArgumentParser) -> None:
+    """``--include questions,remedies`` (contract §5; default nothing)."""
+    parser.add_argument(
+        "--include",
+        type=includes,
+        default=(),
+        metavar="NAMES",
+        help=f"add to the verdict, names joined by commas: {', '.join(INCLUDES)} (what to ask next, what would help)",
+    )
 
 
 def add_on(parser: argparse.ArgumentParser, help: str) -> None:

@@ -15,6 +15,9 @@ finding nothing proves nothing. Keys are treated as independent (``reference_dat
 ``submitted_at``, say), which can only add cases: a "never" claim stays sound, and whoever
 uses an assignment confirms it on a real document.
 
+:mod:`.changes` searches near one document: the smallest changes of some keys that give a
+rule the outcome wanted (remedies), or whether one answer can refuse (questions).
+
 The linter (``toolkit.lint``) proves what rules can and cannot do with it; the testing kit
 (``testing``) draws values on and next to the same thresholds, and asks
 :func:`no_eligible_application` before it promises eligible documents.
@@ -22,6 +25,7 @@ The linter (``toolkit.lint``) proves what rules can and cannot do with it; the t
 
 from __future__ import annotations
 
+from .changes import PAIR_BUDGET, candidates_near, smallest_changes
 from .keys import Key, PlanKeys, VarId
 from .model import MISSING, RANDOM_VALUES, Model
 from .solve import (
@@ -39,6 +43,7 @@ from .values import around, decide, document_value, threshold
 
 __all__ = [
     "MISSING",
+    "PAIR_BUDGET",
     "RANDOM_VALUES",
     "SEARCH_BUDGET",
     "SEED",
@@ -49,12 +54,14 @@ __all__ = [
     "VarId",
     "around",
     "backtrack",
+    "candidates_near",
     "components",
     "decide",
     "document_value",
     "eligible",
     "no_eligible_application",
     "satisfy",
+    "smallest_changes",
     "threshold",
     "versions",
 ]

@@ -1,0 +1,208 @@
+"""What would help (contract §5): for each failed rule of severity ``error``, the smallest
+alternative changes of inputs the applicant controls that make it pass.
+
+The ruleset says which inputs the applicant controls (``inputs:``, ``applicant_controls``).
+The shared search (:func:`amif_rules.search.smallest_changes`) proposes values of those keys
+on the rule's own fact: a bound gives the value on it, a list of allowed values each value,
+an instant the last one that passes. Every option is then *proven*: the changed document is
+checked again, as the original was, and only options under which the rule passes are kept.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from .. import expr, messages, schema
+from ..docpaths import put
+from ..errors import AmifRulesError
+from ..schema import DATE, DECIMAL, INSTANT, INT, MONEY
+from ..search import Key, document_value, smallest_changes
+from . import words
+from .context import Context, Evaluate, Located, fields_of_key, rule_keys, split
+
+_NUMBERS = (INT, MONEY, DECIMAL)
+
+
+def remedies(context: Context, document: dict[str, Any], evaluate: Evaluate) -> list[dict[str, Any]]:
+    """One entry per failed error result of the verdict, in the verdict's order."""
+    entries = []
+    for result in context.verdict.rules:
+        if result.outcome != "fail" or result.severity != "error":
+            continue
+        located = context.located(result)
+        options = _options(context, located, document, evaluate)
+        entries.append(
+            {"rule": result.id, "item": result.item, "options": options, "message": _message(context, located, options)}
+        )
+    return entries
+
+
+def controlled(context: Context, key: Key, item: int | None) -> bool:
+    """Whether the applicant can change fact key ``key``: a field it controls, or a list it
+    controls tested for an element (``has_any(activities, ...)``)."""
+    fields = fields_of_key(key, item)
+    if key.call is not None and not _list_test(key):
+        return False
+    return all(_controls(context, path) for path in fields)
+
+
+def _controls(context: Context, path: str) -> bool:
+    described = context.input(path)
+    return described is not None and described.applicant_controls
+
+
+def _list_test(key: Key) -> bool:
+    """``has_any(<a list field>, <constants>)``: set by adding or taking away elements."""
+    call = key.call
+    return (
+        call is not None
+        and call.name == "has_any"
+        and len(call.args) == 2
+        and isinstance(call.args[0], expr.Path)
+        and expr.evaluate(call.args[1], lambda scope, path: None) is not None
+    )
+
+
+def _options(context: Context, located: Located, document: dict[str, Any], evaluate: Evaluate) -> list[list[dict[str, Any]]]:
+    model = context.model
+    keys = {key.key: key for key in rule_keys(model, located.index) if controlled(context, key, located.item)}
+    if not keys:
+        return []
+    found = smallest_changes(model, located.index, located.fact, list(keys), lambda outcome: outcome == "pass")
+    proven: list[list[dict[str, Any]]] = []
+    for change in found:
+        for option in _written(context, located, {keys[name]: value for name, value in change.items()}):
+            if option not in proven and _passes(located, document, option, evaluate):
+                proven.append(option)
+    return proven
+
+
+def _written(context: Context, located: Located, change: dict[Key, Any]) -> list[list[dict[str, Any]]]:
+    """A change of fact keys as changes of the document: one option, or one per element a
+    list may gain."""
+    options: list[list[dict[str, Any]]] = [[]]
+    for key, value in change.items():
+        path = fields_of_key(key, located.item)[0]
+        if key.call is None:
+            written = int(value) if key.kind == INT else document_value(key.kind, value)
+            options = [option + [{"path": path, "value": written}] for option in options]
+            continue
+        assert key.call is not None  # a list test (see controlled)
+        current = _typed(context, path) or ()
+        wanted = tuple(expr.evaluate(key.call.args[1], lambda scope, p: None))
+        if value:
+            choices = [[*current, element] for element in wanted if element not in current]
+        else:
+            choices = [[element for element in current if element not in wanted]]
+        options = [option + [{"path": path, "value": list(choice)}] for option in options for choice in choices]
+    return options
+
+
+def _passes(located: Located, document: dict[str, Any], option: list[dict[str, Any]], evaluate: Evaluate) -> bool:
+    """Whether the rule passes on the document with ``option`` applied, checked as the
+    original was (the proof of every option)."""
+    changed = copy.deepcopy(document)
+    for step in option:
+        put(changed, _parts(step["path"]), step["value"])
+    try:
+        verdict = evaluate(changed)
+    except AmifRulesError:
+        return False
+    result = located.result
+    return any(r.id == result.id and r.item == result.item and r.outcome == "pass" for r in verdict.rules)
+
+
+def _parts(path: str) -> tuple:
+    scope, item, field = split(path)
+    head: tuple = () if scope is None else (scope, item)
+    return head + tuple(field.split("."))
+
+
+def _typed(context: Context, path: str) -> Any:
+    scope, item, field = split(path)
+    values = context.facts.root if scope is None else context.element(scope, item)
+    return values.get(field)
+
+
+def _shown(context: Context, path: str, kind: str, value: Any) -> str:
+    """A typed value as a message shows it, in the verdict's language."""
+    if value is None:
+        return messages.MISSING[context.lang]
+    field = path.rsplit(".", 1)[-1]
+    return messages.format_cached(value, kind, field, context.lang, None)
+
+
+def _label(context: Context, path: str) -> str:
+    return context.text(path, "label") or path
+
+
+def _message(context: Context, located: Located, options: list[list[dict[str, Any]]]) -> str:
+    lang = context.lang
+    source = located.result.source
+    if options:
+        said = []
+        for option in options:
+            said.append([_change(context, step) for step in option])
+        return words.options_message(said, lang)
+    keys = rule_keys(context.model, located.index)
+    mine = [key for key in keys if controlled(context, key, located.item)]
+    fixed_paths = list(
+        dict.fromkeys(
+            path
+            for key in keys
+            if key not in mine
+            for path in fields_of_key(key, located.item)
+            if not _controls(context, path)
+        )
+    )
+    fixed = [_fact(context, path) for path in fixed_paths]
+    if not mine:
+        return words.nothing_message(fixed, source, lang)
+    controlled_paths = list(dict.fromkeys(path for key in mine for path in fields_of_key(key, located.item)))
+    return words.not_found_message([_label(context, p) for p in controlled_paths], fixed, source, lang)
+
+
+def _fact(context: Context, path: str) -> str:
+    """A field the applicant does not control, with its value: "the population of ... (102.275)"."""
+    value = _typed(context, path)
+    kind = _kind(path)
+    return words.with_value(_label(context, path), _shown(context, path, kind, value), context.lang)
+
+
+def _kind(path: str) -> str:
+    scope, _, field = split(path)
+    found = schema.root_field(field) if scope is None else schema.scope_field(scope, field)
+    return found.kind if found is not None else ""
+
+
+def _change(context: Context, step: dict[str, Any]) -> str:
+    path, value = step["path"], step["value"]
+    kind = _kind(path)
+    current = _typed(context, path)
+    new = _typed_value(kind, value)
+    if kind in _NUMBERS and current is not None:
+        direction = "down" if new < current else "up"
+    elif kind in (INSTANT, DATE) and current is not None:
+        direction = "earlier" if new < current else "later"
+    else:
+        direction = "set"
+    return words.change(
+        direction, _label(context, path), _shown(context, path, kind, new), _shown(context, path, kind, current), context.lang
+    )
+
+
+def _typed_value(kind: str, value: Any) -> Any:
+    """A value as a remedy writes it into the document, typed as the facts hold it."""
+    if kind == MONEY:
+        return Decimal(value)
+    if kind == INSTANT:
+        return dt.datetime.fromisoformat(value)
+    if kind == DATE:
+        return dt.date.fromisoformat(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
