@@ -11,12 +11,14 @@ from .catalog import bundled as bundled_rulesets
 from .documents import read_application, to_document
 from .engines import durable_available, get_engine
 from .errors import AmifRulesError, EngineUnavailable, InputError, Problem, RulesetError, UnknownCall
+from .includes import INCLUDES
 from .model import Application
 from .ruleset import Ruleset, load_ruleset, parse_ruleset
 from .verdict import RuleResult, Verdict, verdict_schema
 from .version import __version__
 
 __all__ = [
+    "INCLUDES",
     "AmifRulesError",
     "Application",
     "EngineUnavailable",

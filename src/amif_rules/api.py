@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import catalog, dates
-from .advice import Context, advise, include_names
 from .documents import parse_text, read_application, to_document
 from .engines import get_engine
 from .errors import InputError, Problem
 from .facts import Facts, Flat, derive, flatten
+from .includes import include_names
 from .languages import check_language
 from .model import Application
 from .quickread import quick_flat
@@ -53,6 +53,7 @@ def check(
     verdict = build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)
     if not names:
         return verdict
+    from .advice import Context, advise  # only when asked: a plain check does not load the search
 
     def evaluate(changed: dict[str, Any]) -> Verdict:  # a remedy's proof: checked as this one was
         return check(changed, call=call, lang=lang, engine=selected_engine.name, on=on, ruleset=ruleset)

@@ -32,6 +32,7 @@ from .problemcodes import (
 )
 from .reference import register
 from .resources import rulesets_dir
+from .rulesetinputs import merged_inputs
 from .rulesetmodel import (
     ID,
     NAME,
@@ -45,7 +46,6 @@ from .rulesetmodel import (
     YamlPath,
     parameters_read,
 )
-from .rulesetinputs import merged_inputs
 from .rulesetparams import merged_parameters
 from .rulesetyaml import Places, Raw, compose
 from .suggestions import closest

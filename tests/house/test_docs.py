@@ -26,7 +26,8 @@ info string                     what the test does
 ``yaml application``            engine="python")`` against the last ruleset above; one or
                                 more ``text verdict`` blocks must follow.
 ``text verdict``                the exact ``Verdict.to_text()`` of that check. Options:
-                                ``lang=nl|fr|en`` (default ``en``), ``on=YYYY-MM-DD``.
+                                ``lang=nl|fr|en`` (default ``en``), ``on=YYYY-MM-DD``,
+                                ``include=questions,remedies`` (contract §5).
 ``yaml ruleset-error``          written and loaded like a ``yaml ruleset``, but loading must
                                 raise ``RulesetError``; the next block must be a
                                 ``text error``: the exact ``str(error)``.
@@ -72,7 +73,7 @@ OPTIONS = {
     "yaml ruleset": {"file"},
     "yaml ruleset-error": {"file"},
     "yaml excerpt": {"from"},
-    "text verdict": {"lang", "on"},
+    "text verdict": {"lang", "on", "include"},
 }
 
 
@@ -318,8 +319,9 @@ class FileRunner:
 
         lang = expected.options.get("lang", "en")
         on = dt.date.fromisoformat(expected.options["on"]) if "on" in expected.options else None
+        include = expected.options.get("include")
         try:
-            verdict = amif_rules.check(block.text, ruleset=ruleset, engine="python", lang=lang, on=on)
+            verdict = amif_rules.check(block.text, ruleset=ruleset, engine="python", lang=lang, on=on, include=include)
         except amif_rules.AmifRulesError as error:
             self.fail(block, f"the check raised {type(error).__name__}: {error}")
             return
@@ -327,7 +329,7 @@ class FileRunner:
             self.fail(expected, f"expected:\n{expected.text}got:\n{verdict.to_text()}")
         durable = _durable()
         if durable is not None:
-            other = amif_rules.check(block.text, ruleset=ruleset, engine="durable", lang=lang, on=on)
+            other = amif_rules.check(block.text, ruleset=ruleset, engine="durable", lang=lang, on=on, include=include)
             if _without_engine(other) != _without_engine(verdict):
                 self.fail(block, "the durable engine gives another verdict than the built-in one")
 

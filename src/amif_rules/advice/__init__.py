@@ -9,37 +9,15 @@ and on the ruleset's ``inputs:`` (:mod:`amif_rules.rulesetinputs`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import attrs
 
+from ..includes import INCLUDES, include_names
 from ..verdict import Verdict
 from .context import Context, Evaluate, model_of
 from .questions import document_order, questions
 from .remedies import controlled, remedies
-
-#: What a verdict may be asked to include, in the order its keys are written.
-INCLUDES = ("questions", "remedies")
-
-
-def include_names(include: str | Iterable[str] | None) -> tuple[str, ...]:
-    """The names asked for, checked and in :data:`INCLUDES` order: a tuple of names, or one
-    text of names joined by commas. Raises ValueError naming an unknown one."""
-    if include is None:
-        return ()
-    names = include.split(",") if isinstance(include, str) else list(include)
-    asked = []
-    for name in names:
-        if not isinstance(name, str):
-            raise ValueError(f"include: names are texts, got {name!r}")
-        name = name.strip()
-        if not name:
-            continue
-        if name not in INCLUDES:
-            raise ValueError(f"include: unknown name {name!r}; use {' or '.join(INCLUDES)}")
-        asked.append(name)
-    return tuple(name for name in INCLUDES if name in asked)
 
 
 def advise(context: Context, names: tuple[str, ...], document: dict[str, Any], evaluate: Evaluate) -> Verdict:

@@ -63,7 +63,7 @@ def questions(context: Context) -> list[dict[str, Any]]:
         if result.outcome == "unknown":
             for path in result.missing:
                 waiting.setdefault(path, []).append(result)
-    entries = []
+    entries: list[dict[str, Any]] = []
     for path in verdict.missing:
         results = waiting.get(path, [])
         decisive = any(result.severity == "error" and _refusable(context, context.located(result), path) for result in results)
@@ -100,4 +100,3 @@ def _refusable(context: Context, located: Located, path: str) -> bool:
         return False
     found = smallest_changes(context.model, located.index, located.fact, keys, lambda outcome: outcome == "fail", pairs=False)
     return bool(found)
-

@@ -151,11 +151,7 @@ def _message(context: Context, located: Located, options: list[list[dict[str, An
     mine = [key for key in keys if controlled(context, key, located.item)]
     fixed_paths = list(
         dict.fromkeys(
-            path
-            for key in keys
-            if key not in mine
-            for path in fields_of_key(key, located.item)
-            if not _controls(context, path)
+            path for key in keys if key not in mine for path in fields_of_key(key, located.item) if not _controls(context, path)
         )
     )
     fixed = [_fact(context, path) for path in fixed_paths]
@@ -205,4 +201,3 @@ def _typed_value(kind: str, value: Any) -> Any:
     if isinstance(value, list):
         return tuple(value)
     return value
-

@@ -71,7 +71,12 @@ _VALUE_IN = {"nl": "{label} ({value})", "fr": "{label} ({value})", "en": "{label
 
 
 #: French articles after "de" and "à" (a label starts with its article: "le montant").
-_FRENCH = ((re.compile(r"\bde les "), "des "), (re.compile(r"\bde le "), "du "), (re.compile(r"\bà les "), "aux "), (re.compile(r"\bà le "), "au "))
+_FRENCH = (
+    (re.compile(r"\bde les "), "des "),
+    (re.compile(r"\bde le "), "du "),
+    (re.compile(r"\bà les "), "aux "),
+    (re.compile(r"\bà le "), "au "),
+)
 
 
 def contracted(text: str, lang: str) -> str:

@@ -10,8 +10,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-from ..advice import INCLUDES, include_names
 from ..engines import ENGINE_NAMES
+from ..includes import INCLUDES, include_names
 from ..languages import DEFAULT_LANGUAGE, LANGUAGES
 from .exits import USAGE
 

@@ -52,9 +52,10 @@ def candidates_near(
         if coefficient is None:
             continue
         others = [(c, fact.get(k)) for c, k in atom.terms if k != key]
-        if any(value is None for _, value in others):
-            continue
-        rest = atom.constant + sum(c * int(value) for c, value in others)
+        known = [(c, int(v)) for c, v in others if v is not None]
+        if len(known) < len(others):
+            continue  # another key of the atom is missing: no threshold in this document
+        rest = atom.constant + sum(c * v for c, v in known)
         exact.extend(p for p in around(threshold(coefficient, rest)) if low <= p <= high)
     return list(dict.fromkeys(exact + values))
 
@@ -79,7 +80,8 @@ def smallest_changes(
     ``wanted`` accepts, every other key as in ``fact``: each change is a mapping key → value.
 
     One key at a time first: a numeric key gives the accepted value nearest its current one
-    (the bound), any other key every accepted value (the choices allowed). Only when no
+    (the bound; without one, the first candidate accepted), any other key every accepted
+    value (the choices allowed). Only when no
     single key helps are pairs tried (``pairs``), nearest values first, within
     :data:`PAIR_BUDGET`; the first accepted pair of each two keys is given.
     """
@@ -100,7 +102,8 @@ def smallest_changes(
         accepted = [value for value in pool if wanted(outcome({key: value}))]
         if not accepted:
             continue
-        if _distance(current, accepted[0])[0] == 0:  # a number: the nearest accepted one
+        var = model.vars.get(model.var_of(compiled.scope, key))
+        if var is not None and var.numeric:  # a number: the nearest accepted one (the bound)
             found.append({key: accepted[0]})
         else:
             found.extend({key: value} for value in accepted)

@@ -47,6 +47,7 @@ CODES: dict[str, tuple[str, str]] = {
     "AR203": ("warning", "a definition no rule or other definition uses"),
     "AR204": ("warning", "a citation names a source text that is not in shared/sources"),
     "AR205": ("warning", "a citation quotes words, or names a heading, that its source text does not have"),
+    "AR206": ("warning", "an input a rule reads has no question in nl, fr or en (inputs:)"),
     "AR301": (
         "warning",
         "thresholds leave a value on neither side: no rule accepts it, though values on both sides are accepted",

@@ -1,6 +1,6 @@
 """AR2xx, beyond the loader: rules left out for want of a parameter value, parameters and
-definitions nothing reads, and citations of source texts that are not in ``shared/sources``
-or do not say what is quoted.
+definitions nothing reads, citations of source texts that are not in ``shared/sources``
+or do not say what is quoted, and inputs without a question (:mod:`.questions`).
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import Any
 
 from ...ruleset import parameters_read
 from .linter import Linter
+from .questions import unasked_inputs
 from .raw import RawFile, rule_places
 
 
 def beyond_loader(linter: Linter, chain: list[RawFile]) -> None:
-    """AR201-AR205 of a loaded ruleset whose files are ``chain`` (the file linted last)."""
+    """AR201-AR206 of a loaded ruleset whose files are ``chain`` (the file linted last)."""
     ruleset = linter.ruleset
     assert ruleset is not None
     own = chain[-1] if chain else None
@@ -33,6 +34,7 @@ def beyond_loader(linter: Linter, chain: list[RawFile]) -> None:
             rule=rule_id,
             hint=f"give {names} a value (value: ...) to use the rule, or list it under remove_rules:",
         )
+    unasked_inputs(linter, chain)
     if own is None or not isinstance(own.data, dict):
         return
     read: set[str] = set()
