@@ -25,6 +25,10 @@ MAX_EXPRESSION_LENGTH = 2_000
 MAX_EXPRESSION_DEPTH = 24
 MAX_RULES = 500
 MAX_RULESET_BYTES = 1_000_000
+#: Remedies (contract §5): how many changed documents one verdict's remedies may check to
+#: prove their options. A failed rule met after the budget is spent gets no options, and its
+#: message says it was not searched.
+MAX_REMEDY_PROOFS = 200
 
 #: The service's default bounds on one request (``amif-rules serve`` can tighten or widen
 #: each): the largest body in bytes (a batch holds many documents), the most documents per

@@ -313,3 +313,15 @@ def test_the_command_line_includes_them():
         cwd=ROOT,
     )
     assert bad.returncode == 2 and "--include: unknown name 'answers'" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_the_proofs_of_one_verdict_are_bounded(monkeypatch):
+    from amif_rules import limits
+
+    monkeypatch.setattr(limits, "MAX_REMEDY_PROOFS", 1)
+    remedies = {r["rule"]: r for r in amif_rules.check(GENT, lang="en", include="remedies").to_dict()["remedies"]}
+    assert remedies["amif-share-max"]["options"] == [[{"path": "budget.amif", "value": "375000.00"}]]
+    for rule in ("pod-mi-share-max", "submitted-before-deadline"):
+        assert remedies[rule]["options"] == []
+        assert remedies[rule]["message"] == "Not searched: the changes of this application have already been checked 1 times."
+    assert remedies["participant-legal-residence"]["message"].startswith("No change of the applicant's own inputs")

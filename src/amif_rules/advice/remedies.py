@@ -15,7 +15,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from .. import expr, messages, schema
+from .. import expr, limits, messages, schema
 from ..docpaths import put
 from ..errors import AmifRulesError
 from ..schema import DATE, DECIMAL, INSTANT, INT, MONEY
@@ -27,17 +27,28 @@ _NUMBERS = (INT, MONEY, DECIMAL)
 
 
 def remedies(context: Context, document: dict[str, Any], evaluate: Evaluate) -> list[dict[str, Any]]:
-    """One entry per failed error result of the verdict, in the verdict's order."""
+    """One entry per failed error result of the verdict, in the verdict's order. At most
+    :data:`~amif_rules.limits.MAX_REMEDY_PROOFS` changed documents are checked in all."""
     entries = []
+    budget = [limits.MAX_REMEDY_PROOFS]
     for result in context.verdict.rules:
         if result.outcome != "fail" or result.severity != "error":
             continue
         located = context.located(result)
-        options = _options(context, located, document, evaluate)
+        if budget[0] <= 0 and _searchable(context, located):
+            message = words.not_searched(limits.MAX_REMEDY_PROOFS, context.lang)
+            entries.append({"rule": result.id, "item": result.item, "options": [], "message": message})
+            continue
+        options = _options(context, located, document, evaluate, budget)
         entries.append(
             {"rule": result.id, "item": result.item, "options": options, "message": _message(context, located, options)}
         )
     return entries
+
+
+def _searchable(context: Context, located: Located) -> bool:
+    """Whether the rule reads an input the applicant controls (its options need proofs)."""
+    return any(controlled(context, key, located.item) for key in rule_keys(context.model, located.index))
 
 
 def controlled(context: Context, key: Key, item: int | None) -> bool:
@@ -66,7 +77,9 @@ def _list_test(key: Key) -> bool:
     )
 
 
-def _options(context: Context, located: Located, document: dict[str, Any], evaluate: Evaluate) -> list[list[dict[str, Any]]]:
+def _options(
+    context: Context, located: Located, document: dict[str, Any], evaluate: Evaluate, budget: list[int]
+) -> list[list[dict[str, Any]]]:
     model = context.model
     keys = {key.key: key for key in rule_keys(model, located.index) if controlled(context, key, located.item)}
     if not keys:
@@ -75,7 +88,10 @@ def _options(context: Context, located: Located, document: dict[str, Any], evalu
     proven: list[list[dict[str, Any]]] = []
     for change in found:
         for option in _written(context, located, {keys[name]: value for name, value in change.items()}):
-            if option not in proven and _passes(located, document, option, evaluate):
+            if option in proven or budget[0] <= 0:
+                continue
+            budget[0] -= 1
+            if _passes(located, document, option, evaluate):
                 proven.append(option)
     return proven
 

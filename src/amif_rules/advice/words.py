@@ -66,6 +66,11 @@ _NOT_FOUND_ALONE = {
     "fr": "Aucune modification d'une ou deux valeurs parmi {controlled} ne permet de remplir cette règle ({source}).",
     "en": "No change of one or two values of {controlled} makes this rule pass ({source}).",
 }
+_NOT_SEARCHED = {
+    "nl": "Niet onderzocht: de wijzigingen van deze aanvraag zijn al {count} keer nagerekend.",
+    "fr": "Non examiné : les modifications de cette demande ont déjà été vérifiées {count} fois.",
+    "en": "Not searched: the changes of this application have already been checked {count} times.",
+}
 _LIST_AND = {"nl": " en ", "fr": " et ", "en": " and "}
 _VALUE_IN = {"nl": "{label} ({value})", "fr": "{label} ({value})", "en": "{label} ({value})"}
 
@@ -86,6 +91,11 @@ def contracted(text: str, lang: str) -> str:
     for pattern, replacement in _FRENCH:
         text = pattern.sub(replacement, text)
     return text
+
+
+def not_searched(count: int, lang: str) -> str:
+    """A remedy met after the budget of proofs is spent."""
+    return _NOT_SEARCHED[lang].format(count=count)
 
 
 def fallback_question(path: str, lang: str) -> str:
