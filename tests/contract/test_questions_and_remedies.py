@@ -325,3 +325,59 @@ def test_the_proofs_of_one_verdict_are_bounded(monkeypatch):
         assert remedies[rule]["options"] == []
         assert remedies[rule]["message"] == "Not searched: the changes of this application have already been checked 1 times."
     assert remedies["participant-legal-residence"]["message"].startswith("No change of the applicant's own inputs")
+
+
+DATED = """
+id: dated
+version: "1"
+call: "dated"
+extends: application-inputs
+source: call-42-social-activation.nl.txt
+title: {nl: t, fr: t, en: t}
+parameters:
+  last_day: {value: 2019-09-02, type: date, source: call-42-social-activation.nl.txt}
+rules:
+  - id: on-time
+    check: reference_date <= last_day
+    source: call-42-social-activation.nl.txt
+    messages: {pass: {nl: a, fr: a, en: a}, fail: {nl: b, fr: b, en: b}}
+  - id: adult
+    for_each: participants
+    check: age_on(item.birth_date, reference_date) >= 18
+    source: call-42-social-activation.nl.txt
+    messages: {pass: {nl: a, fr: a, en: a}, fail: {nl: b, fr: b, en: b}}
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_rule_on_the_reference_date_is_remedied_by_the_submission(tmp_path, engine):
+    (tmp_path / "dated.yaml").write_text(DATED, encoding="utf-8")
+    ruleset = amif_rules.load_ruleset(tmp_path / "dated.yaml")
+    late = {"call": "dated", "submitted_at": "2019-09-03T10:00:00+02:00", "participants": [{"birth_date": "1990-01-01"}]}
+    verdict = amif_rules.check(late, ruleset=ruleset, engine=engine, include="remedies")
+    assert verdict.to_dict()["remedies"] == [
+        {
+            "rule": "on-time",
+            "item": None,
+            "options": [[{"path": "submitted_at", "value": "2019-09-02T23:59:00+02:00"}]],
+            "message": verdict.to_dict()["remedies"][0]["message"],
+        }
+    ]
+    import datetime as dt
+
+    fixed = amif_rules.check(late, ruleset=ruleset, engine=engine, include="remedies", on=dt.date(2019, 9, 3))
+    assert fixed.to_dict()["remedies"][0]["options"] == []  # the date was given: the submission does not move it
+
+
+def test_an_answer_decides_a_derived_value_when_the_date_is_given(tmp_path):
+    import datetime as dt
+
+    (tmp_path / "dated.yaml").write_text(DATED, encoding="utf-8")
+    ruleset = amif_rules.load_ruleset(tmp_path / "dated.yaml")
+    document = {"call": "dated", "participants": [{"id": "A"}]}
+    given = amif_rules.check(document, ruleset=ruleset, include="questions", on=dt.date(2019, 9, 1))
+    assert [(q["path"], q["decisive"]) for q in given.to_dict()["questions"]] == [("participants[0].birth_date", True)]
+    unknown_date = amif_rules.check(document, ruleset=ruleset, include="questions")
+    decisive = {q["path"]: q["decisive"] for q in unknown_date.to_dict()["questions"]}
+    # Without a date, the birth date alone decides nothing; the submission alone can refuse.
+    assert decisive == {"submitted_at": True, "participants[0].birth_date": False}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import schema
+from .. import expr, schema
 from ..fieldschema import field_schema
 from ..search import smallest_changes
 from ..verdict import RuleResult
@@ -87,10 +87,20 @@ def decided_by(context: Context, located: Located, path: str) -> list[str]:
     from that field, and derived keys whose other fields the document gives."""
     keys = []
     for key in rule_keys(context.model, located.index):
-        fields = fields_of_key(key, located.item)
-        if path in fields and all(other == path or context.known(other) for other in fields):
+        if path not in fields_of_key(key, located.item):
+            continue
+        arguments = [] if key.call is None else expr.paths(key.call)
+        if all(_known(context, argument, located.item, path) for argument in arguments):
             keys.append(key.key)
     return keys
+
+
+def _known(context: Context, argument: expr.Path, item: int | None, answered: str) -> bool:
+    """Whether an argument of a derived key is known once ``answered`` is."""
+    if argument.scope is None and argument.path == "reference_date":
+        return answered == "submitted_at" or context.facts.root.get("reference_date") is not None
+    where = argument.path if argument.scope is None else f"{argument.scope}[{item}].{argument.path}"
+    return where == answered or context.known(where)
 
 
 def _refusable(context: Context, located: Located, path: str) -> bool:

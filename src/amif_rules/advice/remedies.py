@@ -15,7 +15,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from .. import expr, limits, messages, schema
+from .. import expr, limits, messages, schema, units
+from ..dates import BRUSSELS, brussels_text
 from ..docpaths import put
 from ..errors import AmifRulesError
 from ..schema import DATE, DECIMAL, INSTANT, INT, MONEY
@@ -29,7 +30,7 @@ _NUMBERS = (INT, MONEY, DECIMAL)
 def remedies(context: Context, document: dict[str, Any], evaluate: Evaluate) -> list[dict[str, Any]]:
     """One entry per failed error result of the verdict, in the verdict's order. At most
     :data:`~amif_rules.limits.MAX_REMEDY_PROOFS` changed documents are checked in all."""
-    entries = []
+    entries: list[dict[str, Any]] = []
     budget = [limits.MAX_REMEDY_PROOFS]
     for result in context.verdict.rules:
         if result.outcome != "fail" or result.severity != "error":
@@ -57,7 +58,13 @@ def controlled(context: Context, key: Key, item: int | None) -> bool:
     fields = fields_of_key(key, item)
     if key.call is not None and not _list_test(key):
         return False
+    if _is_reference_date(key) and context.facts.reference_date_source == "on":
+        return False  # the date was given (check(on=...)): the submission does not move it
     return all(_controls(context, path) for path in fields)
+
+
+def _is_reference_date(key: Key) -> bool:
+    return key.call is None and key.scope is None and key.path == "reference_date"
 
 
 def _controls(context: Context, path: str) -> bool:
@@ -103,7 +110,11 @@ def _written(context: Context, located: Located, change: dict[Key, Any]) -> list
     for key, value in change.items():
         path = fields_of_key(key, located.item)[0]
         if key.call is None:
-            written = int(value) if key.kind == INT else document_value(key.kind, value)
+            written: Any
+            if _is_reference_date(key):
+                written = _submitted_on(context, units.day(value))
+            else:
+                written = int(value) if key.kind == INT else document_value(key.kind, value)
             options = [option + [{"path": path, "value": written}] for option in options]
             continue
         assert key.call is not None  # a list test (see controlled)
@@ -115,6 +126,15 @@ def _written(context: Context, located: Located, change: dict[Key, Any]) -> list
             choices = [[element for element in current if element not in wanted]]
         options = [option + [{"path": path, "value": list(choice)}] for option in options for choice in choices]
     return options
+
+
+def _submitted_on(context: Context, day: dt.date) -> str:
+    """A submission on ``day`` in Brussels for a rule on the reference date: the last minute
+    of the day when it moves earlier, the first when it moves later."""
+    current = context.facts.root.get("reference_date")
+    earlier = current is None or day < current
+    moment = dt.datetime.combine(day, dt.time(23, 59) if earlier else dt.time(0, 0), tzinfo=BRUSSELS)
+    return brussels_text(moment)
 
 
 def _passes(located: Located, document: dict[str, Any], option: list[dict[str, Any]], evaluate: Evaluate) -> bool:
