@@ -15,8 +15,8 @@ with the place of every value).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal  # noqa: F401 - read here by tests (amif_rules.ruleset.Decimal)
 from collections.abc import Mapping
+from decimal import Decimal  # noqa: F401 - read here by tests (amif_rules.ruleset.Decimal)
 from pathlib import Path as FilePath
 
 import attrs
@@ -25,6 +25,7 @@ from .dates import REFERENCE_YEAR
 from .errors import Location, RulesetError, RulesetProblem
 from .languages import LANGUAGES
 from .problemcodes import BAD_VALUE
+from .rulesetinputs import Input, input_path
 from .rulesetmodel import (
     OUTCOMES,
     PARAMETER_TYPES,
@@ -40,7 +41,6 @@ from .rulesetmodel import (
     parameters_read,
     resolve,
 )
-from .rulesetinputs import Input, input_path
 from .rulesetreader import MAX_EXTENDS_DEPTH, find_parent, read_ruleset
 
 __all__ = [

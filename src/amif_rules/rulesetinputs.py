@@ -140,7 +140,7 @@ def merged_inputs(chain: list[Raw], parameters: dict[str, Parameter], definition
 def _templates(value: Any, places: Places, where: tuple, context: expr.Scope, what: str) -> dict[str, Template]:
     """A question or label: a text per language (any may be missing), each a message template."""
     if not isinstance(value, dict):
-        places.problem(where, BAD_VALUE, f"{what} gives a text per language", f'write {{nl: "...", fr: "...", en: "..."}}')
+        places.problem(where, BAD_VALUE, f"{what} gives a text per language", 'write {nl: "...", fr: "...", en: "..."}')
         return {}
     places.unknown_keys(value, LANGUAGES, where)
     result: dict[str, Template] = {}
