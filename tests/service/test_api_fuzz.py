@@ -5,6 +5,10 @@ Every operation of ``/openapi.json`` gets schemathesis' examples, coverage and f
 Each response must be no 5xx (contract §6: never a 500 for anything a client sent), have a
 documented status, content type and headers, conform to the schema documented for its status,
 and, when it is not a 2xx, carry the error body of §6 (``#/components/schemas/Error``).
+
+The checks' ``include`` (contract §5, a list joined by commas) is fuzzed too: the run must have
+sent valid names that were answered with the keys asked for (a ``VerdictV2``), and invalid
+ones answered with the ``422`` that names the parameter.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import collections
 import json
 import time
+import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,6 +49,9 @@ class Tally:
     log_from: int = 0
     sent: collections.Counter[str] = attrs.field(factory=collections.Counter)
     operation: str = "?"
+    #: The requests that carried ``include``, by what came back: ``keys`` (a 200 verdict, or
+    #: batch line, with every key asked for), ``refused`` (422 naming ``include``), or its status.
+    included: collections.Counter[str] = attrs.field(factory=collections.Counter)
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +72,9 @@ def session(tally: Tally) -> Iterator[requests.Session]:
 
     def count(response: requests.Response, *args: Any, **kwargs: Any) -> None:
         tally.sent[tally.operation] += 1
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(response.request.url or "").query, keep_blank_values=True)
+        if "include" in query:
+            tally.included[_included(query["include"], response)] += 1
 
     http.hooks["response"].append(count)
     yield http
@@ -98,6 +109,22 @@ def json_lines(ctx: Any, value: Any) -> bytes:
     if isinstance(value, str):
         return value.encode("utf-8", "surrogatepass")
     return json.dumps(value).encode("utf-8") + b"\n"
+
+
+def _included(values: list[str], response: requests.Response) -> str:
+    """What became of a request with ``include``: see :attr:`Tally.included`."""
+    names = {name.strip() for value in values for name in value.split(",") if name.strip()}
+    if response.status_code == 422:
+        problems = response.json()["error"]["problems"]
+        return "refused" if any(problem["path"] == "include" for problem in problems) else "422"
+    if response.status_code != 200 or not names or not names <= {"questions", "remedies"}:
+        return str(response.status_code)
+    if response.headers.get("content-type", "").startswith("application/x-ndjson"):
+        answers = [json.loads(line) for line in response.content.splitlines() if line.strip()]
+    else:
+        answers = [response.json()]
+    verdicts = [answer for answer in answers if "outcome" in answer]
+    return "keys" if verdicts and all(names <= set(verdict) for verdict in verdicts) else "200"
 
 
 schema = schemathesis.pytest.from_fixture("api")
@@ -137,7 +164,9 @@ def test_the_fuzz_sent_requests_and_the_server_logged_no_traceback(tally: Tally)
     )
     for operation, count in tally.sent.most_common():
         print(f"  {count:6,}  {operation}")
+    print(f"with include: {dict(tally.included)}")
     assert total > 0, "the fuzz sent no request (run this module whole: the count comes from the fuzz test)"
+    assert tally.included["keys"] > 0 and tally.included["refused"] > 0, f"include was not fuzzed both ways: {tally.included}"
     with tally.server.log.open("rb") as log:
         log.seek(tally.log_from)
         assert b"Traceback" not in log.read()

@@ -9,8 +9,9 @@ The browser is driven over the DevTools protocol through a pipe (``--remote-debu
 file descriptors 3 and 4, JSON messages ended by NUL), with the standard library only. As a
 person would: the page loads under its Content-Security-Policy; every operation of
 ``/openapi.json`` is listed; a mouse click on "Send POST /v1/check" sends the prefilled
-example and shows status 200, the verdict's outcome and the X-Ruleset header; the ruleset
-form is filled and sent with the keyboard alone; Tab reaches every control; the
+example and shows status 200, the verdict's outcome and the X-Ruleset header; ticking
+``include``'s check boxes sends ``include=questions,remedies`` and shows the verdict with them;
+the ruleset form is filled and sent with the keyboard alone; Tab reaches every control; the
 accessibility tree gives every control a name; and no request leaves the page's origin
 (the network log), nothing breaks the policy (``securitypolicyviolation`` events, console
 errors) and no script fails.
@@ -299,6 +300,64 @@ def test_try_it_sends_the_prefilled_example_and_shows_the_verdict(page, server):
     assert '"outcome": "eligible"' in shown["text"] and "x-ruleset" in shown["text"]
 
 
+def test_include_is_a_list_of_check_boxes_sent_joined_by_commas(page, server):
+    """The ``include`` parameter (a list, ``explode: false``) is one check box per name; the
+    names ticked are sent as one parameter joined by a comma, and the answer is the verdict
+    with the questions and remedies, as the service gives it to any client."""
+    _browser()
+    spec = server.get("/openapi.json").json()
+    (parameter,) = [p for p in spec["paths"]["/v1/check"]["post"]["parameters"] if p["name"] == "include"]
+    names = parameter["schema"]["items"]["enum"]
+    assert names == ["questions", "remedies"]
+    shown = page.evaluate(
+        "(() => { const f = document.getElementById('op-post-v1-check-query-include'); return {"
+        " tag: f.tagName, legend: f.querySelector('legend').innerText,"
+        " boxes: Array.from(f.querySelectorAll('input[type=checkbox]'), (b) => [b.value, b.labels[0].innerText, b.checked]),"
+        " row: Array.from(document.querySelectorAll('#op-post-v1-check tbody tr'), (r) => r.innerText)"
+        "   .find((t) => t.startsWith('include')) }; })()"
+    )
+    assert shown["tag"] == "FIELDSET" and shown["legend"].startswith("include")
+    assert shown["boxes"] == [[name, name, False] for name in names]
+    assert "list of one of: questions, remedies, joined by commas" in shown["row"]
+    document = (examples_dir() / "call-42-ineligible-gent-late-over-budget.json").read_text(encoding="utf-8")
+    before = len(page.events)
+    for name in names:
+        page.click(f"#op-post-v1-check-query-include-{name}")
+    page.evaluate(
+        "(() => { const t = document.getElementById('op-post-v1-check-body'); t.value = "
+        + json.dumps(document)
+        + "; t.dispatchEvent(new Event('input')); })()"
+    )
+    page.evaluate("document.getElementById('op-post-v1-check-query-lang').value = 'en'")
+    page.evaluate(
+        "(() => { const s = document.querySelector('#op-post-v1-check-result .status-code'); if (s) s.textContent = ''; })()"
+    )
+    page.click("#op-post-v1-check button[type=submit]")
+    status = page.wait_for(
+        "(() => { const s = document.querySelector('#op-post-v1-check-result .status-code'); return s && s.textContent; })()"
+    )
+    assert status == "200"
+    sent = [
+        event["params"]["request"]["url"]
+        for event in page.events[before:]
+        if event["method"] == "Network.requestWillBeSent" and urlsplit(event["params"]["request"]["url"]).path == "/v1/check"
+    ]
+    assert [urlsplit(url).query for url in sent] == ["lang=en&include=questions,remedies"]
+    body = json.loads(page.evaluate("document.querySelector('#op-post-v1-check-result pre.body').innerText"))
+    direct = server.post("/v1/check?lang=en&include=questions,remedies", document.encode("utf-8")).json()
+    assert body == direct and body["questions"] == [] and [r["rule"] for r in body["remedies"]][-1] == "submitted-before-deadline"
+    # As it was: the other tests send the plain check of the prefilled example.
+    for name in names:
+        page.click(f"#op-post-v1-check-query-include-{name}")
+    assert page.evaluate("document.querySelectorAll('#op-post-v1-check-query-include input:checked').length") == 0
+    page.evaluate(
+        "(() => { document.getElementById('op-post-v1-check-query-lang').value = '';"
+        " document.getElementById('op-post-v1-check-body').value = "
+        + json.dumps((examples_dir() / EXAMPLE).read_text(encoding="utf-8"))
+        + "; })()"
+    )
+
+
 def test_the_keyboard_alone_fills_and_sends_a_form(page, server):
     _browser()
     ruleset_id = server.post("/v1/check", (examples_dir() / EXAMPLE).read_bytes()).json()["ruleset"]["id"]
@@ -326,7 +385,7 @@ def test_tab_reaches_every_control_and_every_control_has_a_name(page):
         reached.add(page.evaluate("document.activeElement.id || document.activeElement.textContent"))
     assert set(controls) <= reached, sorted(set(controls) - reached)
     tree = page.call("Accessibility.getFullAXTree")["nodes"]
-    roles = {"textbox", "combobox", "button", "ComboBoxSelect"}
+    roles = {"textbox", "combobox", "button", "ComboBoxSelect", "checkbox"}
     named = [
         (node["role"]["value"], node.get("name", {}).get("value", ""))
         for node in tree

@@ -1,7 +1,8 @@
 """``/openapi.json`` of a real server: a valid OpenAPI 3.1 document, every route of the app
 and no other, and request and verdict schemas that accept and refuse exactly what the
-published JSON Schemas (``schemas/application.schema.json``, ``schemas/verdict.schema.json``)
-do (contract §6).
+published JSON Schemas (``schemas/application.schema.json``, ``schemas/verdict.schema.json``
+and, for verdicts with questions and remedies, ``schemas/verdict.v2.schema.json``) do
+(contract §6).
 
 Equivalence is asked of jsonschema twice per document: once of the published file, once of
 ``#/components/schemas/NAME`` resolved inside the downloaded OpenAPI document (a
@@ -40,7 +41,11 @@ from amif_rules.testing._schema import json_values, schema_view
 
 #: Where the downloaded OpenAPI document lives for the resolver (any URI will do).
 OPENAPI_URI = "urn:amif-rules:openapi.json"
-PUBLISHED = {"Application": "application.schema.json", "Verdict": "verdict.schema.json"}
+PUBLISHED = {
+    "Application": "application.schema.json",
+    "Verdict": "verdict.schema.json",
+    "VerdictV2": "verdict.v2.schema.json",
+}
 #: A failure is shown as drawn: shrinking documents this large can take minutes.
 NO_SHRINKING = (Phase.explicit, Phase.generate)
 #: Calls whose generated applications are compared (a spread of bundled rulesets).
@@ -263,6 +268,10 @@ def test_every_example_and_its_verdict_get_the_same_answer(server, validators):
         reply = server.post("/v1/check", json.dumps(document).encode("utf-8"))
         assert reply.status == 200, (name, reply.body[:300])
         assert assert_same(validators["Verdict"], reply.json()) is True, name
+        assert assert_same(validators["VerdictV2"], reply.json()) is True, name
+        reply = server.post("/v1/check?include=questions,remedies", json.dumps(document).encode("utf-8"))
+        assert reply.status == 200, (name, reply.body[:300])
+        assert assert_same(validators["VerdictV2"], reply.json()) is True, name
 
 
 def test_a_changed_schema_is_noticed(spec, server):

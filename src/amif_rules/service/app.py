@@ -1,20 +1,30 @@
 """The HTTP service of contract §6, as a Starlette application (served by uvicorn).
 
 Every decision is the library's own ``check`` on the parsed body, so a document gives the same
-verdict over HTTP as in process, byte for byte. Requests are bounded (body size, documents per
-batch, time), read no file a client names, and end in the error body of §6 whatever happens.
+verdict over HTTP as in process, byte for byte (with ``?include=``, the questions and remedies
+of contract §5 as ``check(..., include=...)`` gives them). Requests are bounded (body size,
+documents per batch, time), read no file a client names, and end in the error body of §6
+whatever happens.
+
+A decision that runs past ``--timeout`` is answered ``503`` at once, but its thread cannot be
+stopped and finishes its work unseen. A plain check is quick whatever the document (the
+library's limits bound it); one that asks for remedies checks the document again for every
+option it proves, so it may take many times as long. Those decisions therefore run in a pool
+of their own, ``Settings.advice_threads`` threads per worker: however many time out, their
+leftover work never holds more threads than that, and plain checks never wait for it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import hmac
 import json
 import os
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +37,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import catalog, limits
+from ..advice import include_names
 from ..api import check
 from ..documents import parse_json, parse_yaml
 from ..engines import check_engine_name, durable_available
@@ -44,8 +55,6 @@ from .settings import Settings
 JSON_TYPES = ("application/json",)
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
-#: What ``include`` may ask for: contract §5's questions and remedies come with issue 13.
-INCLUDES: tuple[str, ...] = ()
 #: Routes a client may call without the bearer token: a load balancer's probes, and the API's
 #: description and docs page (they hold no data; the page asks for the token to try requests).
 OPEN_ROUTES = ("/healthz", "/readyz", "/openapi.json", "/docs", "/docs/docs.js", "/docs/docs.css")
@@ -60,6 +69,8 @@ class Service:
         self.loaded: asyncio.Event | None = None  # set when the rulesets are compiled
         self.rulesets: dict[tuple[str, str], Ruleset] = {}
         self.log = DecisionLog(settings.decision_log, settings.log_inputs) if settings.decision_log else None
+        #: Where decisions with ``include`` run (see the module's doc): made when the app starts.
+        self.advising: concurrent.futures.ThreadPoolExecutor | None = None
 
     def load(self) -> None:
         """Load and compile every bundled ruleset (readiness says when this is done)."""
@@ -109,7 +120,13 @@ def parse_document(body: bytes, kind: str) -> Any:
 
 
 def options(request: Request) -> dict[str, Any]:
-    """``call``, ``lang``, ``engine`` and ``include`` from the query, each checked."""
+    """``call``, ``lang``, ``engine`` and ``include`` from the query, each checked.
+
+    ``include``: names joined by commas (``questions,remedies``), read as
+    ``check(include=...)`` reads them (:func:`amif_rules.advice.include_names`): an empty name
+    is skipped, a name given twice counts once, the verdict writes its keys in its own order
+    whatever the order asked. The parameter may also be repeated (``include=questions&include=
+    remedies``): its values add up. Every unknown name is a problem of ``include``."""
     query = request.query_params
     problems = []
     unknown = sorted(set(query) - {"call", "lang", "engine", "include"})
@@ -121,13 +138,16 @@ def options(request: Request) -> dict[str, Any]:
             checked(value)
         except ValueError as error:
             problems.append(Problem(name, str(error)))
-    include = [part for part in query.get("include", "").split(",") if part]
-    for part in include:
-        if part not in INCLUDES:
-            problems.append(Problem("include", f"{part!r} cannot be included yet (questions and remedies: contract §5)"))
+    include: list[str] = []
+    for value in query.getlist("include"):
+        for part in value.split(","):
+            try:
+                include += include_names(part)
+            except ValueError as error:
+                problems.append(Problem("include", str(error).removeprefix("include: ")))
     if problems:
         raise HttpError(422, "usage", "bad query parameters", problems)
-    return {"call": query.get("call"), "lang": lang, "engine": engine}
+    return {"call": query.get("call"), "lang": lang, "engine": engine, "include": include_names(include)}
 
 
 # -- deciding -------------------------------------------------------------------------------------
@@ -148,14 +168,23 @@ async def decide(
     if service.loaded is not None and not service.loaded.is_set():
         await service.loaded.wait()
 
+    include: tuple[str, ...] = opts["include"]
+
     def work() -> tuple[dict[str, Any], str, Ruleset | None]:
-        verdict = check(document, call=opts["call"], lang=opts["lang"], engine=opts["engine"])
+        verdict = check(document, call=opts["call"], lang=opts["lang"], engine=opts["engine"], include=include)
         data = verdict.to_dict()
         text = json.dumps(data, ensure_ascii=False, indent=indent)
         return data, text, service.rulesets.get((verdict.ruleset_id, verdict.ruleset_version))
 
+    running: Awaitable[tuple[dict[str, Any], str, Ruleset | None]]
+    if include and service.advising is not None:
+        # Its own pool (the module's doc): waiting for a thread counts in the time limit; a
+        # decision whose time ran out before it started is dropped (its future is cancelled).
+        running = asyncio.get_running_loop().run_in_executor(service.advising, work)
+    else:
+        running = run_in_threadpool(work)
     try:
-        data, text, ruleset = await asyncio.wait_for(run_in_threadpool(work), service.settings.timeout_seconds)
+        data, text, ruleset = await asyncio.wait_for(running, service.settings.timeout_seconds)
     except TimeoutError:
         raise HttpError(503, "timeout", f"no verdict within {service.settings.timeout_seconds:g} seconds") from None
     except AmifRulesError as error:
@@ -365,8 +394,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             loaded.set()
 
         task = asyncio.create_task(load())
+        service.advising = concurrent.futures.ThreadPoolExecutor(settings.advice_threads, thread_name_prefix="amif-advice")
         yield
         task.cancel()
+        service.advising.shutdown(wait=False, cancel_futures=True)
         if service.log is not None:
             service.log.close()
 

@@ -2,11 +2,19 @@
 
 Paths come from the application's own routes (each endpoint's docstring is its description);
 the request and verdict schemas *are* the published JSON Schemas
-(``schemas/application.schema.json`` and ``schemas/verdict.schema.json``), moved under
-``components/schemas`` with their internal references rewritten, so that they accept exactly
-what the published files accept. ``/docs`` is a page served from the package (its script and
-style sheet too, under a Content-Security-Policy that allows nothing else): nothing is loaded
-from outside it. The page reads this document and lets a reader try every operation.
+(``schemas/application.schema.json``; ``schemas/verdict.schema.json``, version 1 of the
+verdict, contract §2, as ``Verdict``; ``schemas/verdict.v2.schema.json``, version 2, with the
+questions and remedies of §5, as ``VerdictV2``), moved under ``components/schemas`` with their
+internal references rewritten, so that they accept exactly what the published files accept.
+Every verdict answered is a ``Verdict``; with ``include``, it also has the keys asked for, as
+``VerdictV2`` says them. OpenAPI cannot tie a response's schema to a query parameter, so the
+check's ``200`` is ``allOf`` the two: version 1 leaves other keys open, and version 2 accepts a
+plain verdict, so every answer is valid under both, and the questions and remedies are held
+to version 2 (``anyOf`` would let version 1 accept any of them).
+
+``/docs`` is a page served from the package (its script and style sheet too, under a
+Content-Security-Policy that allows nothing else): nothing is loaded from outside it. The
+page reads this document and lets a reader try every operation.
 """
 
 from __future__ import annotations
@@ -21,9 +29,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from ..advice import INCLUDES
 from ..engines import ENGINE_NAMES
 from ..languages import LANGUAGES
 from ..resources import examples_dir, package_text, schema
+from ..verdict import VERDICT_SCHEMAS
 from ..version import __version__
 
 TITLE = "amif-rules"
@@ -103,10 +113,24 @@ _QUERY = [
         "name": "include",
         "in": "query",
         "required": False,
-        "schema": {"type": "string", "enum": [""]},
-        "description": "contract §5 (not yet)",
+        # A list in one parameter, its names joined by commas: include=questions,remedies.
+        "style": "form",
+        "explode": False,
+        "schema": {"type": "array", "items": {"type": "string", "enum": list(INCLUDES)}},
+        "example": list(INCLUDES),
+        "description": "what to add to each verdict (contract §5), names joined by commas: questions (what to ask "
+        "next, when incomplete), remedies (what would make each failed rule pass; re-checks the document for every "
+        "option it proves, so it costs more). The verdict is then a VerdictV2",
     },
 ]
+#: The verdict of a check: a Verdict (contract §2), with the keys of §5 that ``include`` asked
+#: for as VerdictV2 says them (see the module's doc).
+_VERDICT = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Verdict", "description": "every verdict: contract §2 (exactly, without include)"},
+        {"$ref": "#/components/schemas/VerdictV2", "description": "with include, also the questions and remedies asked for"},
+    ]
+}
 _JSON_OBJECT = {"application/json": {"schema": {"type": "object"}}}
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 _CALLS = {
@@ -141,9 +165,9 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         },
         "responses": {
             "200": {
-                "description": "the verdict, whatever its outcome",
+                "description": "the verdict, whatever its outcome: a Verdict, with include a VerdictV2",
                 "headers": _DECISION_HEADERS,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Verdict"}}},
+                "content": {"application/json": {"schema": _VERDICT}},
             },
             "400": _error("the body is not JSON or YAML"),
             "404": _error("unknown call"),
@@ -161,7 +185,8 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         },
         "responses": {
             "200": {
-                "description": 'JSON Lines in input order: a verdict, or {"index": N, "error": {...}}',
+                "description": "JSON Lines in input order: a verdict (a Verdict, or a VerdictV2 with include), "
+                'or {"index": N, "error": {...}}',
                 "content": {"application/x-ndjson": {"schema": {"type": "string"}}},
             },
             "413": _error("the body is over the limit, or too many documents"),
@@ -247,7 +272,8 @@ def document(routes: list[BaseRoute]) -> dict[str, Any]:
         "components": {
             "schemas": {
                 "Application": _embedded("Application", "application.schema.json"),
-                "Verdict": _embedded("Verdict", "verdict.schema.json"),
+                "Verdict": _embedded("Verdict", VERDICT_SCHEMAS[1]),
+                "VerdictV2": _embedded("VerdictV2", VERDICT_SCHEMAS[2]),
                 "Error": _ERROR,
             },
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -15,6 +15,12 @@ from .. import limits
 DEFAULT_MAX_BODY_BYTES = limits.SERVICE_MAX_BODY_BYTES
 DEFAULT_MAX_BATCH_DOCUMENTS = limits.SERVICE_MAX_BATCH_DOCUMENTS
 DEFAULT_TIMEOUT_SECONDS = limits.SERVICE_TIMEOUT_SECONDS
+#: Threads per worker for decisions asked for questions or remedies (``?include=``), apart
+#: from those of plain checks: a decision with remedies checks the document again for each
+#: option it proves, and one whose time ran out still finishes in its thread (app.py). Two:
+#: a worker's Python threads share one processor, so more would only share it thinner,
+#: and with two a short request is not queued behind a long one alone.
+DEFAULT_ADVICE_THREADS = 2
 
 
 @attrs.frozen
@@ -22,7 +28,8 @@ class Settings:
     """How one service runs. ``token``: the bearer token every request but the health checks
     must carry (None: no token asked for). ``decision_log``: where each decision is appended
     as a JSON line (None: not kept); ``log_inputs``: also keep each document in it (personal
-    data: only when the operator asks)."""
+    data: only when the operator asks). ``advice_threads``: how many decisions with
+    ``?include=`` one worker runs at a time (the others wait, within ``timeout_seconds``)."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -33,3 +40,4 @@ class Settings:
     token: str | None = attrs.field(default=None, repr=False)
     decision_log: Path | None = None
     log_inputs: bool = False
+    advice_threads: int = DEFAULT_ADVICE_THREADS

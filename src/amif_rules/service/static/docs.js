@@ -36,7 +36,10 @@
   function schemaName(schema) {
     if (!schema) return "";
     if (schema.$ref) return schema.$ref.split("/").pop();
+    if (Array.isArray(schema.anyOf)) return schema.anyOf.map(schemaName).join(" or ");
+    if (Array.isArray(schema.allOf)) return schema.allOf.map(schemaName).join(" and ");
     if (Array.isArray(schema.enum)) return "one of: " + schema.enum.map((v) => (v === "" ? '""' : String(v))).join(", ");
+    if (schema.type === "array" && schema.items) return "list of " + schemaName(schema.items);
     let name = Array.isArray(schema.type) ? schema.type.join(" or ") : schema.type || "any";
     if (schema.format) name += " (" + schema.format + ")";
     return name;
@@ -77,6 +80,11 @@
     ]);
   }
 
+  // A list in one query parameter, its values joined by commas (style form, explode false).
+  function joined(p) {
+    return p.in === "query" && p.explode === false && (p.style || "form") === "form";
+  }
+
   function describeParameters(op) {
     if (!op.parameters.length) return el("p", { text: "No parameters." });
     return table(
@@ -86,7 +94,7 @@
         el("code", { text: p.name }),
         p.in,
         p.required ? "yes" : "no",
-        schemaName(p.schema),
+        schemaName(p.schema) + (joined(p) ? ", joined by commas" : ""),
         p.description || "",
       ])
     );
@@ -113,13 +121,38 @@
     return table("Responses", ["status", "description", "content", "headers"], rows);
   }
 
-  // A labelled control for one parameter: a choice for an enum, a text field otherwise.
+  // A list of choices: a group of check boxes, one per value, sent as the parameter says
+  // (joined by commas, or the parameter repeated).
+  function listField(op, p, id, hintId) {
+    const boxes = p.schema.items.enum.map((value) => {
+      const boxId = id + "-" + slug(String(value));
+      return el("span", { className: "choice" }, [
+        el("input", { id: boxId, type: "checkbox", value: String(value) }),
+        el("label", { for: boxId }, [el("code", { text: String(value) })]),
+      ]);
+    });
+    const legend = el("legend", {}, [el("code", { text: p.name }), " (" + p.in + (p.required ? ", required" : "") + ")"]);
+    const hint = el("p", {
+      id: hintId,
+      className: "hint",
+      text: (p.description ? p.description + ". " : "") + "Schema: " + schemaName(p.schema) + (joined(p) ? ", joined by commas." : "."),
+    });
+    return el("fieldset", { id, className: "field choices", name: p.name, "data-in": p.in, "data-joined": joined(p) ? "yes" : "no", "aria-describedby": hintId }, [
+      legend,
+      ...boxes,
+      hint,
+    ]);
+  }
+
+  // A labelled control for one parameter: a choice for an enum, check boxes for a list of
+  // choices, a text field otherwise.
   function parameterField(op, p) {
     const id = operationId(op) + "-" + p.in + "-" + slug(p.name);
     const hintId = id + "-hint";
+    const schema = p.schema || {};
+    if (schema.type === "array" && schema.items && Array.isArray(schema.items.enum)) return listField(op, p, id, hintId);
     const label = el("label", { for: id }, [el("code", { text: p.name }), " (" + p.in + (p.required ? ", required" : "") + ")"]);
     let control;
-    const schema = p.schema || {};
     if (Array.isArray(schema.enum)) {
       control = el("select", { id, name: p.name, "data-in": p.in, "aria-describedby": hintId });
       if (!p.required) control.append(el("option", { value: "", text: "(not sent)" }));
@@ -224,14 +257,23 @@
 
   async function send(op, form, parts) {
     let path = op.path;
-    const query = new URLSearchParams();
+    const query = [];
     for (const control of form.querySelectorAll("[data-in]")) {
+      const name = control.getAttribute("name");
+      if (control.tagName === "FIELDSET") {
+        const values = Array.from(control.querySelectorAll("input[type=checkbox]:checked"), (box) => encodeURIComponent(box.value));
+        if (!values.length) continue;
+        // Joined: the commas stay commas (include=questions,remedies), as the document says.
+        if (control.dataset.joined === "yes") query.push(encodeURIComponent(name) + "=" + values.join(","));
+        else for (const value of values) query.push(encodeURIComponent(name) + "=" + value);
+        continue;
+      }
       const value = control.value;
-      if (control.dataset.in === "path") path = path.replace("{" + control.name + "}", encodeURIComponent(value));
-      else if (control.dataset.in === "query" && value !== "") query.set(control.name, value);
+      if (control.dataset.in === "path") path = path.replace("{" + name + "}", encodeURIComponent(value));
+      else if (control.dataset.in === "query" && value !== "") query.push(encodeURIComponent(name) + "=" + encodeURIComponent(value));
     }
     const target = here(path);
-    target.search = query.toString();
+    target.search = query.join("&");
     const init = { method: op.method.toUpperCase(), headers: { Accept: "application/json, */*" }, credentials: "same-origin" };
     const token = document.getElementById("token").value.trim();
     if (token !== "") init.headers.Authorization = "Bearer " + token;
