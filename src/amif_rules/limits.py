@@ -36,3 +36,9 @@ MAX_REMEDY_PROOFS = 200
 SERVICE_MAX_BODY_BYTES = 8 * 1024 * 1024
 SERVICE_MAX_BATCH_DOCUMENTS = 1000
 SERVICE_TIMEOUT_SECONDS = 30.0
+#: Threads per worker for decisions asked for questions or remedies (``?include=``), apart
+#: from those of plain checks: a decision with remedies checks the document again for each
+#: option it proves, and one whose time ran out still finishes in its thread. Two: a
+#: worker's Python threads share one processor, so more would only share it thinner, and
+#: with two a short request is not queued behind a long one alone.
+SERVICE_ADVICE_THREADS = 2

@@ -74,6 +74,13 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="the most time per decision",
     )
+    parser.add_argument(
+        "--advice-threads",
+        type=_positive(int),
+        default=limits.SERVICE_ADVICE_THREADS,
+        metavar="N",
+        help="threads per worker for decisions with ?include= (questions, remedies)",
+    )
     return parser
 
 
@@ -94,6 +101,7 @@ def settings_from(args: argparse.Namespace) -> dict[str, Any]:
         "max_body_bytes": args.max_body_bytes,
         "max_batch_documents": args.max_batch_documents,
         "timeout_seconds": args.timeout,
+        "advice_threads": args.advice_threads,
         "token": token,
         "decision_log": str(args.decision_log) if args.decision_log else None,
         "log_inputs": args.log_inputs,

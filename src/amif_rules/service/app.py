@@ -37,7 +37,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import catalog, limits
-from ..advice import include_names
+from ..includes import include_names
 from ..api import check
 from ..documents import parse_json, parse_yaml
 from ..engines import check_engine_name, durable_available
@@ -123,7 +123,7 @@ def options(request: Request) -> dict[str, Any]:
     """``call``, ``lang``, ``engine`` and ``include`` from the query, each checked.
 
     ``include``: names joined by commas (``questions,remedies``), read as
-    ``check(include=...)`` reads them (:func:`amif_rules.advice.include_names`): an empty name
+    ``check(include=...)`` reads them (:func:`amif_rules.includes.include_names`): an empty name
     is skipped, a name given twice counts once, the verdict writes its keys in its own order
     whatever the order asked. The parameter may also be repeated (``include=questions&include=
     remedies``): its values add up. Every unknown name is a problem of ``include``."""

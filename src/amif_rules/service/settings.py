@@ -15,12 +15,7 @@ from .. import limits
 DEFAULT_MAX_BODY_BYTES = limits.SERVICE_MAX_BODY_BYTES
 DEFAULT_MAX_BATCH_DOCUMENTS = limits.SERVICE_MAX_BATCH_DOCUMENTS
 DEFAULT_TIMEOUT_SECONDS = limits.SERVICE_TIMEOUT_SECONDS
-#: Threads per worker for decisions asked for questions or remedies (``?include=``), apart
-#: from those of plain checks: a decision with remedies checks the document again for each
-#: option it proves, and one whose time ran out still finishes in its thread (app.py). Two:
-#: a worker's Python threads share one processor, so more would only share it thinner,
-#: and with two a short request is not queued behind a long one alone.
-DEFAULT_ADVICE_THREADS = 2
+DEFAULT_ADVICE_THREADS = limits.SERVICE_ADVICE_THREADS
 
 
 @attrs.frozen
