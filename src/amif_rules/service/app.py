@@ -37,11 +37,11 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import catalog, limits
-from ..includes import include_names
 from ..api import check
 from ..documents import parse_json, parse_yaml
 from ..engines import check_engine_name, durable_available
 from ..errors import AmifRulesError, InputError, Problem
+from ..includes import include_names
 from ..languages import DEFAULT_LANGUAGE, check_language
 from ..ruleset import Ruleset
 from ..version import __version__
