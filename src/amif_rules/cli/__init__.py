@@ -1,8 +1,9 @@
 """The ``amif-rules`` command (contract §3): one module per command, one parser, one exit
 handling.
 
-- ``check`` (``check.py``), ``calls`` (``calls.py``), and the toolkit's ``test``, ``lint``,
-  ``impact`` and ``portfolio`` (``test.py``, ``lint.py``, ``impact.py``);
+- ``check`` (``check.py``), ``interview`` (``interview.py``), ``calls`` (``calls.py``), and
+  the toolkit's ``test``, ``lint``, ``impact`` and ``portfolio`` (``test.py``, ``lint.py``,
+  ``impact.py``);
 - ``parser.py``: what every command's parser shares (dates, ``--lang``, ``--engine``, ...);
 - ``exits.py``: the exit statuses and the one place that turns an error into one line on
   standard error and an exit status. No traceback ever reaches the terminal.
@@ -19,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import calls, check, exits, impact, lint, serve, test
+from . import calls, check, exits, impact, interview, lint, serve, test
 from .check import EXIT_CODES
 from .parser import Parser
 
@@ -29,7 +30,16 @@ EXIT_USAGE = exits.USAGE
 EXIT_INTERNAL = exits.INTERNAL
 
 #: Every sub-command, in the order ``amif-rules --help`` lists them.
-COMMANDS = (check.COMMAND, test.COMMAND, lint.COMMAND, impact.IMPACT, impact.PORTFOLIO, calls.COMMAND, serve.COMMAND)
+COMMANDS = (
+    check.COMMAND,
+    interview.COMMAND,
+    test.COMMAND,
+    lint.COMMAND,
+    impact.IMPACT,
+    impact.PORTFOLIO,
+    calls.COMMAND,
+    serve.COMMAND,
+)
 _BY_NAME = {command.name: command for command in COMMANDS}
 
 
