@@ -35,7 +35,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .docpaths import put
+from .docpaths import parts, put
 from .documents import DATE_PATTERN, INSTANT_PATTERN, parse_json, read_application
 from .errors import InputError, excerpt
 from .fieldschema import field_schema
@@ -576,18 +576,6 @@ def _equal(one: Any, other: Any) -> bool:
 # -- putting an answer into the document ----------------------------------------------------------
 
 
-def path_parts(path: str) -> tuple:
-    """``participants[1].residence`` → ``("participants", 1, "residence")``."""
-    parts: list[Any] = []
-    for part in path.split("."):
-        match = re.fullmatch(r"([^\[\]]+)((?:\[[0-9]+\])*)", part)
-        if match is None:
-            raise ValueError(f"not a document path: {path!r}")
-        parts.append(match.group(1))
-        parts.extend(int(index) for index in re.findall(r"\[([0-9]+)\]", match.group(2)))
-    return tuple(parts)
-
-
 def answer(
     document: Mapping[str, Any],
     path: str,
@@ -604,7 +592,7 @@ def answer(
     """
     value = read_answer(text, field_schema(path) if schema is None else schema, labels)
     changed = copy.deepcopy(dict(document))
-    put(changed, path_parts(path), value)
+    put(changed, parts(path), value)
     try:
         read_application(changed)
     except InputError as error:

@@ -7,12 +7,30 @@ documents with these, and the linter builds its counterexamples with them.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 Parts = tuple  # of str and int
 
 #: The value that removes a field (or a list element) instead of setting it.
 DELETE: Any = object()
+
+
+_PART = re.compile(r"([^\[\].]+)((?:\[[0-9]+\])*)")
+_INDEX = re.compile(r"\[([0-9]+)\]")
+
+
+def parts(path: str) -> Parts:
+    """The parts of a document path as the verdict writes it: ``participants[1].residence``
+    → ``("participants", 1, "residence")``. Raises ValueError for anything else."""
+    found: list[Any] = []
+    for piece in path.split("."):
+        match = _PART.fullmatch(piece)
+        if match is None:
+            raise ValueError(f"not a document path: {path!r}")
+        found.append(match.group(1))
+        found.extend(int(index) for index in _INDEX.findall(match.group(2)))
+    return tuple(found)
 
 
 def get(document: Any, parts: Parts) -> Any:

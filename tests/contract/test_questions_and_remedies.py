@@ -13,7 +13,7 @@ import jsonschema
 import pytest
 
 import amif_rules
-from amif_rules.docpaths import put
+from amif_rules.docpaths import parts, put
 from amif_rules.languages import LANGUAGES
 from amif_rules.verdict import verdict_schema
 from conftest import ENGINES, EXAMPLES, ROOT
@@ -27,14 +27,7 @@ BOTH = ("questions", "remedies")
 def changed(document: dict, changes: list[dict]) -> dict:
     result = copy.deepcopy(document)
     for change in changes:
-        parts: list = []
-        for part in change["path"].split("."):
-            if part.endswith("]"):
-                name, index = part[:-1].split("[")
-                parts += [name, int(index)]
-            else:
-                parts.append(part)
-        put(result, tuple(parts), change["value"])
+        put(result, parts(change["path"]), change["value"])
     return result
 
 

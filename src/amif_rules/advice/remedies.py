@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import expr, limits, messages, schema, units
 from ..dates import BRUSSELS, brussels_text
-from ..docpaths import put
+from ..docpaths import parts, put
 from ..errors import AmifRulesError
 from ..schema import DATE, DECIMAL, INSTANT, INT, MONEY
 from ..search import Key, document_value, smallest_changes
@@ -142,19 +142,13 @@ def _passes(located: Located, document: dict[str, Any], option: list[dict[str, A
     original was (the proof of every option)."""
     changed = copy.deepcopy(document)
     for step in option:
-        put(changed, _parts(step["path"]), step["value"])
+        put(changed, parts(step["path"]), step["value"])
     try:
         verdict = evaluate(changed)
     except AmifRulesError:
         return False
     result = located.result
     return any(r.id == result.id and r.item == result.item and r.outcome == "pass" for r in verdict.rules)
-
-
-def _parts(path: str) -> tuple:
-    scope, item, field = split(path)
-    head: tuple = () if scope is None else (scope, item)
-    return head + tuple(field.split("."))
 
 
 def _typed(context: Context, path: str) -> Any:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import api
-from ..docpaths import put
+from ..docpaths import parts, put
 from ..documents import read_application, to_document
 from ..engines import durable_available
 from ..errors import InputError
@@ -224,17 +224,6 @@ def _keys(condition) -> set[str]:
 _INDEX = re.compile(r"\[[0-9]+\]")
 
 
-def _parts(path: str) -> tuple:
-    parts: list = []
-    for piece in path.split("."):
-        match = re.fullmatch(r"([a-z_]+)\[([0-9]+)\]", piece)
-        if match:
-            parts.extend([match.group(1), int(match.group(2))])
-        else:
-            parts.append(piece)
-    return tuple(parts)
-
-
 def _number(value: Any) -> Decimal:
     return Decimal(str(value))
 
@@ -263,7 +252,7 @@ def assert_monotonic(
     if (direction == "up" and _number(value) < _number(old)) or (direction == "down" and _number(value) > _number(old)):
         raise ValueError(f"{path}: {old} -> {value} is not a move {direction}")
     changed = copy.deepcopy(document)
-    put(changed, _parts(path), value)
+    put(changed, parts(path), value)
     after = api.check(changed, call=call, engine=engine, ruleset=ruleset)
     if OUTCOME_RANK[after.outcome] < OUTCOME_RANK[before.outcome]:
         raise AssertionError(
