@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from . import limits, model
+from . import limits, model, schema
 from .documents import NIS_CODE, Reader, has_surrogates, is_blank, members
 from .facts import Flat
 from .reference import COUNTRY_CODES, LANGUAGE_CODES
@@ -46,23 +46,7 @@ _ROOT_CHOICES = (("theme", members(model.Theme)), ("region", members(model.Regio
 _ACTIVITY = members(model.Activity)
 _MAX_TEXT = limits.MAX_STRING_LENGTH
 
-_ROOT_KEYS = frozenset(
-    {
-        "call",
-        "submitted_at",
-        "form",
-        "applicant",
-        "partners",
-        "participants",
-        "budget",
-        "duration_months",
-        "theme",
-        "region",
-        "community",
-        "results",
-        "activities",
-    }
-)
+_ROOT_KEYS = frozenset(schema.TOP_LEVEL)
 _FORM_KEYS = frozenset({"complete", "signed"})
 _ORGANISATION_KEYS = frozenset({"name", "kind", "municipality", "commission"})
 _PARTNER_KEYS = frozenset({"name", "kind", "municipality", "role", "commission"})

@@ -117,6 +117,24 @@ ROOT_FIELDS: dict[str, FieldType] = {
     "participants": FieldType(LIST, scope="participants"),
 }
 
+#: The top-level fields of a document, in the order contract §1 writes them (the extension
+#: fields last): what the reader knows, and the "document order" questions are asked in.
+TOP_LEVEL = (
+    "call",
+    "submitted_at",
+    "form",
+    "applicant",
+    "partners",
+    "participants",
+    "budget",
+    "duration_months",
+    "theme",
+    "region",
+    "community",
+    "results",
+    "activities",
+)
+
 #: Fields of the elements of each list a rule may iterate over (``for_each``), by path
 #: relative to the element (written ``item.<path>`` in expressions).
 SCOPE_FIELDS: dict[str, dict[str, FieldType]] = {

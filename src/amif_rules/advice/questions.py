@@ -20,22 +20,6 @@ from ..verdict import RuleResult
 from .context import Context, Located, fields_of_key, rule_keys, split
 from .words import fallback_question
 
-#: The order of the top-level fields in a document (contract §1), for "document order".
-_HEADS = (
-    "call",
-    "submitted_at",
-    "form",
-    "applicant",
-    "partners",
-    "participants",
-    "budget",
-    "duration_months",
-    "theme",
-    "region",
-    "community",
-    "results",
-    "activities",
-)
 _FIELD_ORDER = {path: n for n, path in enumerate(schema.ROOT_FIELDS)}
 _ELEMENT_ORDER = {scope: {path: n for n, path in enumerate(fields)} for scope, fields in schema.SCOPE_FIELDS.items()}
 
@@ -45,7 +29,7 @@ def document_order(path: str) -> tuple:
     elements by index, fields in the order the schema lists them."""
     scope, item, field = split(path)
     head = scope or path.split(".")[0]
-    rank = _HEADS.index(head) if head in _HEADS else len(_HEADS)
+    rank = schema.TOP_LEVEL.index(head) if head in schema.TOP_LEVEL else len(schema.TOP_LEVEL)
     if scope is None:
         return (rank, 0, _FIELD_ORDER.get(path, len(_FIELD_ORDER)), path)
     order = _ELEMENT_ORDER.get(scope, {})

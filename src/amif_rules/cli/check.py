@@ -69,7 +69,7 @@ def execute(args: argparse.Namespace) -> int:
 
 def _check_one(args: argparse.Namespace) -> int:
     ruleset = _user_ruleset(args.ruleset)
-    document = _read(args.application[0])
+    document = read_document(args.application[0])
     verdict = check(
         document, call=args.call, lang=args.lang, engine=args.engine, on=args.on, ruleset=ruleset, include=args.include
     )
@@ -95,7 +95,8 @@ def _check_batch(args: argparse.Namespace) -> int:
     return exits.USAGE if errors else exits.OK
 
 
-def _read(name: str) -> Any:
+def read_document(name: str) -> Any:
+    """The document in file ``name`` (``-``: standard input), JSON or YAML by its suffix."""
     if name == "-":
         data = sys.stdin.buffer.read()
         return parse_text(data)

@@ -28,13 +28,13 @@ from typing import IO, Any
 from .. import answers
 from ..answers import Refused
 from ..api import check
-from ..documents import parse_json, parse_text, parse_yaml, read_application
-from ..errors import AmifRulesError, InputError, Problem, UsageError
+from ..documents import read_application
+from ..errors import AmifRulesError, UsageError
 from ..languages import DEFAULT_LANGUAGE, LANG_INDEX, YES_NO
 from ..messages import LABELS
 from ..verdict import Verdict
 from . import exits
-from .check import EXIT_CODES
+from .check import EXIT_CODES, read_document
 from .parser import add_lang
 
 #: Every sentence and word of the dialogue, by key, in each language.
@@ -649,13 +649,7 @@ def _start(name: str | None, call: str) -> dict[str, Any]:
         return {"call": call}
     if name == "-":
         raise UsageError("interview reads the answers from standard input: give DOCUMENT as a file, not -")
-    path = Path(name)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError([Problem("", f"cannot read {name}: {error.strerror}")]) from None
-    suffix = path.suffix.lower()
-    document = parse_json(data) if suffix == ".json" else parse_yaml(data) if suffix in (".yaml", ".yml") else parse_text(data)
+    document = read_document(name)
     read_application(document)
     assert isinstance(document, dict)  # the reader refuses anything but an object
     given = document.get("call")
