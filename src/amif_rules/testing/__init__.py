@@ -41,6 +41,16 @@ Checks, to call inside your own tests: :func:`assert_engines_agree`,
 :func:`assert_yaml_json_agree`, :func:`assert_schema_accepts` and
 :func:`assert_bounded_error`.
 
+Questions and remedies (contract §5, ``check(..., include=("questions", "remedies"))``) are
+what a portal shows an applicant, so their promises are checks too (:mod:`.advice`):
+answering every question decides the verdict (:func:`assert_answers_decide`, with
+:func:`answers` and :func:`every_answer` drawing valid answers from each question's schema),
+a decisive question has an answer that refuses and no other question has one
+(:func:`assert_decisive_questions`), every remedy option makes its rule pass
+(:func:`assert_remedies_pass`) and changes only inputs the applicant controls
+(:func:`assert_remedies_controlled`), and the engines give the same advice
+(:func:`assert_advice_engines_agree`).
+
 The steering toward eligible, ineligible or incomplete documents is judged by an oracle that
 evaluates the ruleset's typed expressions directly, not by either engine, so these
 strategies can find a bug in the engines instead of agreeing with it. Needs ``hypothesis``
@@ -56,6 +66,16 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError("amif_rules.testing needs Hypothesis: pip install 'amif-rules[test]' (or hypothesis)") from error
 
 from ._texts import json_text, yaml_text
+from .advice import (
+    answered,
+    answers,
+    assert_advice_engines_agree,
+    assert_answers_decide,
+    assert_decisive_questions,
+    assert_remedies_controlled,
+    assert_remedies_pass,
+    every_answer,
+)
 from .boundaries import Boundary, BoundaryCase, boundaries, boundary_cases, boundary_values
 from .checks import (
     OUTCOME_RANK,
@@ -101,14 +121,21 @@ __all__ = [
     "Boundary",
     "BoundaryCase",
     "MalformedCase",
+    "answered",
+    "answers",
     "application_schema",
     "applications",
+    "assert_advice_engines_agree",
+    "assert_answers_decide",
     "assert_bounded_error",
+    "assert_decisive_questions",
     "assert_deterministic",
     "assert_engines_agree",
     "assert_fails_exactly_on",
     "assert_immutable",
     "assert_monotonic",
+    "assert_remedies_controlled",
+    "assert_remedies_pass",
     "assert_schema_accepts",
     "assert_valid_application",
     "assert_valid_verdict",
@@ -119,6 +146,7 @@ __all__ = [
     "boundary_values",
     "budgets",
     "dates",
+    "every_answer",
     "failing_rules",
     "instants",
     "json_text",
