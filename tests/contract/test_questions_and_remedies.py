@@ -374,3 +374,33 @@ def test_an_answer_decides_a_derived_value_when_the_date_is_given(tmp_path):
     decisive = {q["path"]: q["decisive"] for q in unknown_date.to_dict()["questions"]}
     # Without a date, the birth date alone decides nothing; the submission alone can refuse.
     assert decisive == {"submitted_at": True, "participants[0].birth_date": False}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_list_the_applicant_controls_gains_an_entry(engine):
+    document = json.loads((EXAMPLES / "integration-projects-eligible-leuven.json").read_text(encoding="utf-8"))
+    document["results"] = []
+    verdict = amif_rules.check(document, lang="en", engine=engine, include="remedies")
+    (remedy,) = verdict.to_dict()["remedies"]
+    assert remedy["options"] == [[{"path": "results", "value": ["(new entry 1: to be written)"]}]]
+    assert remedy["message"] == (
+        "This rule would pass if you add (new entry 1: to be written) to the results the project commits to (now none)."
+    )
+    assert amif_rules.check(changed(document, remedy["options"][0]), engine=engine).outcome == "eligible"
+
+
+def test_a_rule_that_reads_nothing_says_so(tmp_path):
+    (tmp_path / "never.yaml").write_text(
+        "id: never\nversion: '1'\ncall: never\nextends: application-inputs\nsource: call-42-social-activation.nl.txt\n"
+        "title: {nl: t, fr: t, en: t}\nrules:\n  - id: closed\n    check: false\n"
+        "    source: call-42-social-activation.nl.txt\n"
+        "    messages: {pass: {nl: a, fr: a, en: a}, fail: {nl: b, fr: b, en: b}}\n",
+        encoding="utf-8",
+    )
+    ruleset = amif_rules.load_ruleset(tmp_path / "never.yaml")
+    (remedy,) = amif_rules.check({"call": "never"}, ruleset=ruleset, lang="en", include="remedies").to_dict()["remedies"]
+    assert remedy["options"] == []
+    assert (
+        remedy["message"]
+        == "This rule reads nothing of the application: no change makes it pass (call-42-social-activation.nl.txt)."
+    )

@@ -154,13 +154,8 @@ KINDS = [
         "results-stated",
         "a list's length",
         True,
-        # LIBRARY BUG (advice/remedies.py, reported to be fixed there, not here): a rule on
-        # len(<a list the applicant controls>) gets no option, though adding an entry passes
-        # it (contract §5: [] only when no change of a controlled input can), and its message
-        # says "it depends on , which the applicant does not control". Smallest case:
-        # examples/integration-projects-eligible-leuven.json with "results": [], both
-        # engines. Strict: this fails as soon as the library is fixed; then drop the mark.
-        marks=pytest.mark.xfail(strict=True, reason="library bug: no remedy option for len(results) > 0"),
+        # A rule on len(<a list the applicant controls>): the option adds an entry (once a
+        # library bug, found by this test: no option, and a message naming nothing).
         id="integration-projects-results-stated",
     ),
     ("42", "lead-is-ocmw", "a choice the applicant does not control", False),

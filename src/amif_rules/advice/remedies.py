@@ -54,9 +54,9 @@ def _searchable(context: Context, located: Located) -> bool:
 
 def controlled(context: Context, key: Key, item: int | None) -> bool:
     """Whether the applicant can change fact key ``key``: a field it controls, or a list it
-    controls tested for an element (``has_any(activities, ...)``)."""
+    controls tested for an element (``has_any(activities, ...)``) or counted (``len(results)``)."""
     fields = fields_of_key(key, item)
-    if key.call is not None and not _list_test(key):
+    if key.call is not None and not (_list_test(key) or _list_length(key)):
         return False
     if _is_reference_date(key) and context.facts.reference_date_source == "on":
         return False  # the date was given (check(on=...)): the submission does not move it
@@ -70,6 +70,12 @@ def _is_reference_date(key: Key) -> bool:
 def _controls(context: Context, path: str) -> bool:
     described = context.input(path)
     return described is not None and described.applicant_controls
+
+
+def _list_length(key: Key) -> bool:
+    """``len(<a list field of the root>)``: set by adding or taking away elements."""
+    call = key.call
+    return call is not None and call.name == "len" and isinstance(call.args[0], expr.Path) and call.args[0].scope is None
 
 
 def _list_test(key: Key) -> bool:
@@ -117,15 +123,34 @@ def _written(context: Context, located: Located, change: dict[Key, Any]) -> list
                 written = int(value) if key.kind == INT else document_value(key.kind, value)
             options = [option + [{"path": path, "value": written}] for option in options]
             continue
-        assert key.call is not None  # a list test (see controlled)
+        assert key.call is not None  # a list tested or counted (see controlled)
         current = _typed(context, path) or ()
-        wanted = tuple(expr.evaluate(key.call.args[1], lambda scope, p: None))
-        if value:
-            choices = [[*current, element] for element in wanted if element not in current]
+        if _list_length(key):
+            choices = _resized(context, path, tuple(current), int(value))
         else:
-            choices = [[element for element in current if element not in wanted]]
+            wanted = tuple(expr.evaluate(key.call.args[1], lambda scope, p: None))
+            if value:
+                choices = [[*current, element] for element in wanted if element not in current]
+            else:
+                choices = [[element for element in current if element not in wanted]]
         options = [option + [{"path": path, "value": list(choice)}] for option in options for choice in choices]
     return options
+
+
+def _resized(context: Context, path: str, current: tuple, count: int) -> list[list[Any]]:
+    """A list given ``count`` elements: the last ones taken away, or new ones added (each
+    allowed value not yet in it, when the list holds choices; else an entry that says it is
+    to be written, in the verdict's language)."""
+    if count <= len(current):
+        return [list(current[:count])]
+    field = schema.root_field(path)
+    allowed = [value for value in (field.choices if field is not None else ()) if value not in current]
+    missing = count - len(current)
+    if allowed:
+        if missing == 1:
+            return [[*current, value] for value in allowed]
+        return [[*current, *allowed[:missing]]] if len(allowed) >= missing else []
+    return [[*current, *(words.new_entry(len(current) + n + 1, context.lang) for n in range(missing))]]
 
 
 def _submitted_on(context: Context, day: dt.date) -> str:
@@ -161,6 +186,8 @@ def _shown(context: Context, path: str, kind: str, value: Any) -> str:
     """A typed value as a message shows it, in the verdict's language."""
     if value is None:
         return messages.MISSING[context.lang]
+    if value == ():
+        return messages.NOTHING[context.lang]
     field = path.rsplit(".", 1)[-1]
     return messages.format_cached(value, kind, field, context.lang, None)
 
@@ -177,18 +204,16 @@ def _message(context: Context, located: Located, options: list[list[dict[str, An
         for option in options:
             said.append([_change(context, step) for step in option])
         return words.options_message(said, lang)
-    keys = rule_keys(context.model, located.index)
-    mine = [key for key in keys if controlled(context, key, located.item)]
-    fixed_paths = list(
-        dict.fromkeys(
-            path for key in keys if key not in mine for path in fields_of_key(key, located.item) if not _controls(context, path)
-        )
+    read = list(
+        dict.fromkeys(path for key in rule_keys(context.model, located.index) for path in fields_of_key(key, located.item))
     )
-    fixed = [_fact(context, path) for path in fixed_paths]
+    fixed = [_fact(context, path) for path in read if not _controls(context, path)]
+    mine = [_label(context, path) for path in read if _controls(context, path)]
+    if not read:
+        return words.fails_always(source, lang)
     if not mine:
         return words.nothing_message(fixed, source, lang)
-    controlled_paths = list(dict.fromkeys(path for key in mine for path in fields_of_key(key, located.item)))
-    return words.not_found_message([_label(context, p) for p in controlled_paths], fixed, source, lang)
+    return words.not_found_message(mine, fixed, source, lang)
 
 
 def _fact(context: Context, path: str) -> str:
@@ -209,14 +234,21 @@ def _change(context: Context, step: dict[str, Any]) -> str:
     kind = _kind(path)
     current = _typed(context, path)
     new = _typed_value(kind, value)
+    shown = new
     if kind in _NUMBERS and current is not None:
         direction = "down" if new < current else "up"
     elif kind in (INSTANT, DATE) and current is not None:
         direction = "earlier" if new < current else "later"
+    elif isinstance(new, tuple):
+        before = tuple(current or ())
+        added = tuple(x for x in new if x not in before)
+        removed = tuple(x for x in before if x not in new)
+        direction = "add" if added and not removed else "remove" if removed and not added else "set"
+        shown = added if direction == "add" else removed if direction == "remove" else new
     else:
         direction = "set"
     return words.change(
-        direction, _label(context, path), _shown(context, path, kind, new), _shown(context, path, kind, current), context.lang
+        direction, _label(context, path), _shown(context, path, kind, shown), _shown(context, path, kind, current), context.lang
     )
 
 

@@ -16,7 +16,7 @@ _FALLBACK = {
 }
 
 #: How one change is said, by direction: down/up (numbers), earlier/later (dates and
-#: instants), set (anything else). ``{label}``, ``{value}``, ``{current}``.
+#: instants), add/remove (elements of a list), set (anything else). ``{label}``, ``{value}``, ``{current}``.
 _CHANGE = {
     "down": {
         "nl": "{label} verlaagt tot {value} (nu {current})",
@@ -37,6 +37,16 @@ _CHANGE = {
         "nl": "{label} uitstelt tot {value} (nu {current})",
         "fr": "reportez {label} au {value} (actuellement {current})",
         "en": "move {label} forward to {value} (now {current})",
+    },
+    "add": {
+        "nl": "{value} toevoegt aan {label} (nu {current})",
+        "fr": "ajoutez {value} à {label} (actuellement {current})",
+        "en": "add {value} to {label} (now {current})",
+    },
+    "remove": {
+        "nl": "{value} schrapt uit {label} (nu {current})",
+        "fr": "retirez {value} de {label} (actuellement {current})",
+        "en": "remove {value} from {label} (now {current})",
     },
     "set": {
         "nl": "{label} op {value} zet (nu {current})",
@@ -71,6 +81,16 @@ _NOT_SEARCHED = {
     "fr": "Non examiné : les modifications de cette demande ont déjà été vérifiées {count} fois.",
     "en": "Not searched: the changes of this application have already been checked {count} times.",
 }
+_NEW_ENTRY = {
+    "nl": "(nieuw element {n}: in te vullen)",
+    "fr": "(nouvel élément {n} : à compléter)",
+    "en": "(new entry {n}: to be written)",
+}
+_FAILS_ALWAYS = {
+    "nl": "Deze regel leest geen gegevens van de aanvraag: geen wijziging doet hem slagen ({source}).",
+    "fr": "Cette règle ne lit aucune donnée de la demande : aucune modification ne permet de la remplir ({source}).",
+    "en": "This rule reads nothing of the application: no change makes it pass ({source}).",
+}
 _LIST_AND = {"nl": " en ", "fr": " et ", "en": " and "}
 _VALUE_IN = {"nl": "{label} ({value})", "fr": "{label} ({value})", "en": "{label} ({value})"}
 
@@ -91,6 +111,16 @@ def contracted(text: str, lang: str) -> str:
     for pattern, replacement in _FRENCH:
         text = pattern.sub(replacement, text)
     return text
+
+
+def fails_always(source: str, lang: str) -> str:
+    """A rule that reads no input (its check is a constant, say)."""
+    return _FAILS_ALWAYS[lang].format(source=source)
+
+
+def new_entry(n: int, lang: str) -> str:
+    """An element a remedy adds to a list of texts: what the applicant is to write there."""
+    return _NEW_ENTRY[lang].format(n=n)
 
 
 def not_searched(count: int, lang: str) -> str:
