@@ -47,7 +47,7 @@ from hypothesis.errors import InvalidArgument
 from .. import api, expr
 from ..advice.context import Context, fields_of_key, rule_keys, split
 from ..dates import BRUSSELS, brussels_text
-from ..docpaths import put
+from ..docpaths import parts, put
 from ..errors import AmifRulesError, InputError
 from ..ruleset import Ruleset, input_path
 from ..search import Key, smallest_changes
@@ -217,14 +217,8 @@ def answered(document: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str,
     remedies write it) set to its value."""
     changed = copy.deepcopy(dict(document))
     for path, value in given.items():
-        put(changed, _parts(path), copy.deepcopy(value))
+        put(changed, parts(path), copy.deepcopy(value))
     return changed
-
-
-def _parts(path: str) -> tuple:
-    scope, item, field = split(path)
-    head: tuple = () if scope is None else (scope, item)
-    return head + tuple(field.split("."))
 
 
 # -- what the checks share -------------------------------------------------------------------------
@@ -410,7 +404,7 @@ class _Place:
     def refusing(self, path: str) -> tuple[Any, str] | None:
         """An answer to ``path`` alone that makes the verdict ineligible, with the rule that
         fails; None when the search's candidates hold none."""
-        parts = _parts(path)
+        where = parts(path)
         for result in self.waiting(path):
             located = self.context.located(result)
             keys = {
@@ -425,11 +419,11 @@ class _Place:
             oracle = Result(located.index, rule.id, rule.severity, rule.for_each, located.item, "unknown")
             for change in changes:
                 for name, value in change.items():
-                    answer = self._written(path, parts, keys[name], value, oracle)
+                    answer = self._written(path, where, keys[name], value, oracle)
                     if answer is _NOT_AN_ANSWER:
                         continue
                     self.tried.setdefault(path, []).append(answer)
-                    failing = self._refuses(parts, answer)
+                    failing = self._refuses(where, answer)
                     if failing is not None:
                         return answer, failing
         return None
