@@ -591,6 +591,11 @@ def test_every_limit_is_tested():
     names = {name for name in vars(limits) if name.isupper()}
     tested = set(DOCUMENT_LIMITS) | set(RULESET_LIMITS) | {"MIN_YEAR", "MAX_YEAR"}
     # The service's bounds on a request are tested against a real server, each by name.
-    service_tests = (ROOT / "tests" / "service" / "test_service.py").read_text(encoding="utf-8")
+    service_tests = "".join(
+        (ROOT / "tests" / "service" / name).read_text(encoding="utf-8") for name in ("test_service.py", "test_service_include.py")
+    )
     tested |= {name for name in names if name.startswith("SERVICE_") and name in service_tests}
+    # The proofs of remedies are bounded in a test of their own (contract §5).
+    advice_tests = (ROOT / "tests" / "contract" / "test_questions_and_remedies.py").read_text(encoding="utf-8")
+    tested |= {name for name in names if name == "MAX_REMEDY_PROOFS" and f'"{name}"' in advice_tests}
     assert names == tested, f"limits without a test: {sorted(names - tested)}"

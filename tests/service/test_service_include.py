@@ -366,3 +366,16 @@ def test_the_decision_log_is_the_same_with_include_and_holds_no_advice(start_ser
                     assert advice[field] not in text
     for word in ("questions", "remedies", "decisive", "options", "B-02"):
         assert word not in text
+
+
+def test_the_advice_threads_default_to_the_limit_and_serve_sets_them():
+    from amif_rules import limits
+    from amif_rules.cli import build_parser
+    from amif_rules.cli.serve import settings_from
+
+    assert Settings().advice_threads == limits.SERVICE_ADVICE_THREADS == 2
+    default = build_parser().parse_args(["serve"])
+    assert settings_from(default)["advice_threads"] == limits.SERVICE_ADVICE_THREADS
+    assert settings_from(build_parser().parse_args(["serve", "--advice-threads", "3"]))["advice_threads"] == 3
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--advice-threads", "0"])

@@ -330,6 +330,10 @@ parameters:
 rules:
 """
     + rule("short", "duration_months <= max_duration")
+    + """inputs:
+  duration_months:
+    question: {nl: "Hoeveel maanden?", fr: "Combien de mois ?", en: "How many months?"}
+"""
 )
 
 
