@@ -77,7 +77,8 @@ def launch(tmp: Path, *options: str, ready: bool = True) -> Server:
     port = free_port()
     log = tmp / f"serve-{port}.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "amif_rules.cli", "serve", "--port", str(port), *options],
+        # The workbench's drafts go to a folder of the test's own, never the user's.
+        [sys.executable, "-m", "amif_rules.cli", "serve", "--port", str(port), "--workspace", str(tmp / "workspace"), *options],
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from . import calls, check, exits, impact, interview, lint, serve, test
+from . import calls, check, exits, impact, interview, lint, serve, test, workbench
 from .check import EXIT_CODES
 from .parser import Parser
 
@@ -39,6 +39,7 @@ COMMANDS = (
     impact.PORTFOLIO,
     calls.COMMAND,
     serve.COMMAND,
+    workbench.COMMAND,
 )
 _BY_NAME = {command.name: command for command in COMMANDS}
 

@@ -43,7 +43,7 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         "serve",
         help="serve the HTTP API of contract §6 (checks, batches, calls, rulesets, metrics)",
         description="Serve the HTTP API: POST /v1/check, POST /v1/check/batch, GET /v1/calls, GET /v1/rulesets/{id}, "
-        "/healthz, /readyz, /version, /metrics, /openapi.json and /docs. Binds to 127.0.0.1 unless --host says otherwise.",
+        "/healthz, /readyz, /version, /metrics, /openapi.json and /docs; the workbench at / and /v1/workbench/. Binds to 127.0.0.1 unless --host says otherwise.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="the address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
@@ -81,7 +81,26 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
         metavar="N",
         help="threads per worker for decisions with ?include= (questions, remedies)",
     )
+    add_workbench_options(parser)
     return parser
+
+
+def add_workbench_options(parser: argparse.ArgumentParser) -> None:
+    """``--workspace`` and ``--sources``: the workbench's folders (``serve`` and ``workbench``)."""
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="DIR",
+        help="the workbench's folder of drafts (default: $XDG_DATA_HOME/amif-rules/workspace, "
+        "else ~/.local/share/amif-rules/workspace); made when missing",
+    )
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="the folder of the source texts the rulesets cite (default: $AMIF_SOURCES, else shared/sources "
+        "above the current folder)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> dict[str, Any]:
@@ -105,6 +124,8 @@ def settings_from(args: argparse.Namespace) -> dict[str, Any]:
         "token": token,
         "decision_log": str(args.decision_log) if args.decision_log else None,
         "log_inputs": args.log_inputs,
+        "workspace": str(args.workspace) if args.workspace is not None else None,
+        "sources": str(args.sources) if args.sources is not None else None,
     }
 
 

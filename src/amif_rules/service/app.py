@@ -49,15 +49,29 @@ from . import metrics
 from .decisions import DecisionLog, batch_decision_id, new_decision_id, ruleset_header
 from .describe import describe
 from .errors import HttpError, from_library, internal, malformed
-from .openapi import openapi_routes
+from .openapi import openapi_routes, workbench_page_routes
 from .settings import Settings
+from .workbench import ROUTES as WORKBENCH_ROUTES
+from .workbench import Workbench
 
 JSON_TYPES = ("application/json",)
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 LINES_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 #: Routes a client may call without the bearer token: a load balancer's probes, and the API's
 #: description and docs page (they hold no data; the page asks for the token to try requests).
-OPEN_ROUTES = ("/healthz", "/readyz", "/openapi.json", "/docs", "/docs/docs.js", "/docs/docs.css")
+#: The workbench's page and its files are open as the docs page is (its API calls are not).
+OPEN_ROUTES = (
+    "/healthz",
+    "/readyz",
+    "/openapi.json",
+    "/docs",
+    "/docs/docs.js",
+    "/docs/docs.css",
+    "/",
+    "/workbench.js",
+    "/workbench.css",
+    "/words.js",
+)
 
 
 class Service:
@@ -304,6 +318,7 @@ ROUTES = [
     Route("/readyz", readyz, methods=["GET"]),
     Route("/version", version, methods=["GET"]),
     Route("/metrics", get_metrics, methods=["GET"]),
+    *WORKBENCH_ROUTES,
 ]
 
 
@@ -402,12 +417,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             service.log.close()
 
     app = Starlette(
-        routes=[*ROUTES, *openapi_routes()],
+        routes=[*ROUTES, *openapi_routes(), *workbench_page_routes()],
         lifespan=lifespan,
         exception_handlers={HttpError: http_error, 404: not_found, 405: not_allowed, Exception: internal_error},
         middleware=[Middleware(Guard, settings=settings)],
     )
     app.state.service = service
+    app.state.workbench = Workbench(settings)  # reads the source texts once
     return app
 
 
@@ -415,6 +431,7 @@ def from_environment() -> Starlette:
     """The application of one worker started by ``amif-rules serve`` (its settings are in
     ``AMIF_SERVE_SETTINGS``, written by the command)."""
     values = json.loads(os.environ.get("AMIF_SERVE_SETTINGS", "{}"))
-    if values.get("decision_log"):
-        values["decision_log"] = Path(values["decision_log"])
+    for name in ("decision_log", "workspace", "sources"):
+        if values.get(name):
+            values[name] = Path(values[name])
     return create_app(Settings(**values))

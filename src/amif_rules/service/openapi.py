@@ -228,6 +228,209 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 
+_WB = "/v1/workbench"
+_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64}
+_DRAFT_ID = [{"name": "id", "in": "path", "required": True, "schema": _ID, "description": "a draft of the workspace"}]
+_LANG = [{"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGUAGES)}}]
+_DOCUMENT_PROPERTIES: dict[str, Any] = {"document": {"type": "object"}, "text": {"type": "string"}}
+_DOCUMENT_BODY: dict[str, Any] = {
+    "type": "object",
+    "description": "the application: document (an object), or text (JSON or YAML)",
+    "properties": _DOCUMENT_PROPERTIES,
+}
+
+
+def _json_body(schema: dict[str, Any], example: Any = None) -> dict[str, Any]:
+    content: dict[str, Any] = {"schema": schema}
+    if example is not None:
+        content["example"] = example
+    return {"required": True, "content": {"application/json": content}}
+
+
+def _workbench(answer: str, *errors: tuple[str, str], content: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The responses of a workbench route: its answer, and the errors it can give."""
+    responses: dict[str, Any] = {"200": {"description": answer, "content": content or _JSON_OBJECT}}
+    for status, description in errors:
+        responses[status] = _error(description)
+    return responses
+
+
+_BODY_ERRORS = (
+    ("400", "the body is not JSON"),
+    ("413", "the body is over the limit"),
+    ("415", "unsupported content type"),
+    ("422", "a bad id or body field, named in problems"),
+)
+_DRAFT_ERRORS = (("404", "no such draft, or its base is unknown"), ("422", "a bad id, or the draft does not load"))
+#: The workbench's routes (docs/workbench-design.md): ids are checked before any file is touched.
+WORKBENCH_OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
+    ("GET", f"{_WB}/rulesets/{{id}}"): {
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": _ID}, *_LANG],
+        "responses": _workbench(
+            "the ruleset: rules (condition, plain text, passage cited), parameters, the call's bundled examples",
+            ("404", "no bundled ruleset or draft of that id"),
+            ("422", "a bad id or lang, or a draft that does not load"),
+        ),
+    },
+    ("GET", f"{_WB}/rulesets/{{id}}/sources/{{rule}}"): {
+        "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": _ID},
+            {
+                "name": "rule",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "a rule id, or parameter:NAME",
+            },
+        ],
+        "responses": _workbench(
+            "{file, heading, quote, text, start, end}: the source text and where the passage is (start, end null when not found)",
+            ("404", "no such ruleset, rule or parameter, or no source text for its citation"),
+            ("422", "a bad id"),
+        ),
+    },
+    ("GET", f"{_WB}/drafts"): {
+        "responses": _workbench(
+            "[{id, base, title, valid}]",
+            content={"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+        )
+    },
+    ("POST", f"{_WB}/drafts"): {
+        "requestBody": _json_body(
+            {"type": "object", "required": ["base", "id"], "properties": {"base": _ID, "id": _ID}},
+            {"base": "call-42", "id": "call-42-draft"},
+        ),
+        "responses": {
+            "201": {"description": "{id, base, yaml}: the new draft", "content": _JSON_OBJECT},
+            "404": _error("no such base"),
+            "409": _error("the draft exists already"),
+            **{status: _error(text) for status, text in _BODY_ERRORS},
+        },
+    },
+    ("GET", f"{_WB}/drafts/{{id}}"): {
+        "parameters": _DRAFT_ID,
+        "responses": _workbench("{id, base, yaml, tests_yaml, parameters, problems}", *_DRAFT_ERRORS),
+    },
+    ("PUT", f"{_WB}/drafts/{{id}}"): {
+        "parameters": _DRAFT_ID,
+        "requestBody": _json_body({"type": "object", "required": ["yaml"], "properties": {"yaml": {"type": "string"}}}),
+        "responses": _workbench(
+            "{saved: true, findings}: saved as it is, with its lint findings", ("404", "no such draft"), *_BODY_ERRORS
+        ),
+    },
+    ("POST", f"{_WB}/lint"): {
+        "requestBody": _json_body(
+            {"type": "object", "required": ["id", "yaml"], "properties": {"id": _ID, "yaml": {"type": "string"}}}
+        ),
+        "responses": _workbench(
+            "{findings: [{code, severity, message, hint, line, column, certain, counterexample}]}",
+            *_BODY_ERRORS,
+            ("503", "not done in time"),
+        ),
+    },
+    ("PUT", f"{_WB}/drafts/{{id}}/parameters/{{name}}"): {
+        "parameters": [*_DRAFT_ID, {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "requestBody": _json_body({"type": "object", "required": ["value"], "properties": {"value": {}}}, {"value": 100000}),
+        "responses": _workbench(
+            "{yaml, findings}: the draft's text with the value set, and its lint findings",
+            ("404", "no such draft or parameter"),
+            *_BODY_ERRORS,
+            ("503", "not done in time"),
+        ),
+    },
+    ("POST", f"{_WB}/drafts/{{id}}/try"): {
+        "parameters": [*_DRAFT_ID, *_LANG],
+        "requestBody": _json_body(_DOCUMENT_BODY),
+        "responses": _workbench(
+            "{baseline, draft}: the verdicts under the base and the draft, with questions and remedies",
+            ("404", "no such draft or call"),
+            *_BODY_ERRORS,
+            ("503", "not done in time"),
+        ),
+    },
+    ("POST", f"{_WB}/drafts/{{id}}/tests"): {
+        "parameters": _DRAFT_ID,
+        "requestBody": _json_body(
+            {**_DOCUMENT_BODY, "required": ["name"], "properties": {**_DOCUMENT_PROPERTIES, "name": {"type": "string"}}}
+        ),
+        "responses": _workbench(
+            "{cases, tests_yaml}: the case appended, expecting the draft's outcome",
+            ("404", "no such draft"),
+            ("409", "a case of that name exists"),
+            *_BODY_ERRORS,
+            ("503", "not done in time"),
+        ),
+    },
+    ("POST", f"{_WB}/drafts/{{id}}/run-tests"): {
+        "parameters": _DRAFT_ID,
+        "responses": _workbench("{passed, failed, cases, coverage, gaps}", *_DRAFT_ERRORS, ("503", "not done in time")),
+    },
+    ("POST", f"{_WB}/drafts/{{id}}/impact"): {
+        "parameters": [*_DRAFT_ID, *_LANG],
+        "requestBody": _json_body(
+            {"type": "object", "properties": {"portfolio": {"type": "string", "enum": ["bundled"]}, "jsonl": {"type": "string"}}},
+            {"portfolio": "bundled"},
+        ),
+        "responses": {
+            **_workbench(
+                'NDJSON: {"progress": k, "total": n} lines, then {"result": {...}} (or {"error": {...}})',
+                ("404", "no such draft"),
+                *_BODY_ERRORS,
+                content={"application/x-ndjson": {"schema": {"type": "string"}}},
+            ),
+            "413": _error("the body is over the limit, or the portfolio has too many documents"),
+        },
+    },
+    ("POST", f"{_WB}/drafts/{{id}}/sweep"): {
+        "parameters": [*_DRAFT_ID, *_LANG],
+        "requestBody": _json_body(
+            {
+                "type": "object",
+                "required": ["parameter"],
+                "properties": {
+                    "parameter": {"type": "string"},
+                    "values": {"type": "array", "items": {"type": "number"}},
+                    "from": {"type": "number"},
+                    "to": {"type": "number"},
+                    "steps": {"type": "integer"},
+                    "jsonl": {"type": "string"},
+                },
+            },
+            {"parameter": "lead_min_population", "from": 50000, "to": 200000, "steps": 16},
+        ),
+        "responses": _workbench(
+            "{parameter, points: [{value, eligible, ineligible, incomplete}], svg}",
+            ("404", "no such draft or parameter"),
+            *_BODY_ERRORS,
+            ("503", "not done in time"),
+        ),
+    },
+    ("GET", f"{_WB}/drafts/{{id}}/download"): {
+        "parameters": _DRAFT_ID,
+        "responses": _workbench(
+            "a zip of <id>.yaml and <id>.tests.yaml",
+            *_DRAFT_ERRORS,
+            content={"application/zip": {"schema": {"type": "string", "contentMediaType": "application/zip"}}},
+        ),
+    },
+    ("GET", f"{_WB}/drafts/{{id}}/diff"): {
+        "parameters": _DRAFT_ID,
+        "responses": _workbench(
+            "{base, parameters, rules, text}: what the draft changes", *_DRAFT_ERRORS, ("503", "not done in time")
+        ),
+    },
+    ("GET", "/"): {
+        "responses": {
+            "200": {
+                "description": "the workbench page (its script, words and style sheet come from the service, nothing from elsewhere)",
+                "headers": {"Content-Security-Policy": {"description": "only the service itself", "schema": {"type": "string"}}},
+                "content": {"text/html": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+}
+OPERATIONS.update(WORKBENCH_OPERATIONS)
+
 
 #: Routes open without the bearer token (app.OPEN_ROUTES: app imports this module).
 _OPEN = ("/healthz", "/readyz")
@@ -358,7 +561,36 @@ def _asset(path: str) -> Response:
 @functools.cache
 def _static_text(name: str) -> str:
     """A file of the page, read from the package once per process."""
-    return package_text("service", "static", name)
+    return package_text("service", "static", *name.split("/"))
+
+
+#: The workbench page asks nothing of another origin either; its chart may be an image of SVG data.
+WORKBENCH_POLICY = CONTENT_SECURITY_POLICY.replace("img-src 'self';", "img-src 'self' data:;")
+#: The workbench page's files (in ``service/static/workbench``), as served.
+WORKBENCH_ASSETS = {
+    "/": ("index.html", "text/html; charset=utf-8"),
+    "/workbench.js": ("workbench.js", "text/javascript; charset=utf-8"),
+    "/workbench.css": ("workbench.css", "text/css; charset=utf-8"),
+    "/words.js": ("words.js", "text/javascript; charset=utf-8"),
+}
+
+
+async def workbench_page(request: Request) -> Response:
+    """The workbench: read a call beside its source, draft it, try it, test it, weigh its impact."""
+    return _workbench_asset("/")
+
+
+def _workbench_serving(path: str) -> Any:
+    async def asset(request: Request) -> Response:
+        return _workbench_asset(path)
+
+    return asset
+
+
+def _workbench_asset(path: str) -> Response:
+    name, media_type = WORKBENCH_ASSETS[path]
+    headers = {**_PAGE_HEADERS, "Content-Security-Policy": WORKBENCH_POLICY}
+    return Response(_static_text("workbench/" + name), headers=headers, media_type=media_type)
 
 
 def openapi_routes() -> list[Route]:
@@ -366,4 +598,16 @@ def openapi_routes() -> list[Route]:
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         *(Route(path, _serving(path), methods=["GET"], include_in_schema=False) for path in ASSETS if path != "/docs"),
+    ]
+
+
+def workbench_page_routes() -> list[Route]:
+    """``/`` (an operation of the document) and its script, words and style sheet (not operations)."""
+    return [
+        Route("/", workbench_page, methods=["GET"]),
+        *(
+            Route(path, _workbench_serving(path), methods=["GET"], include_in_schema=False)
+            for path in WORKBENCH_ASSETS
+            if path != "/"
+        ),
     ]

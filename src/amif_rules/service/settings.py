@@ -24,7 +24,10 @@ class Settings:
     must carry (None: no token asked for). ``decision_log``: where each decision is appended
     as a JSON line (None: not kept); ``log_inputs``: also keep each document in it (personal
     data: only when the operator asks). ``advice_threads``: how many decisions with
-    ``?include=`` one worker runs at a time (the others wait, within ``timeout_seconds``)."""
+    ``?include=`` one worker runs at a time (the others wait, within ``timeout_seconds``).
+    ``workspace``: the workbench's folder of drafts (None: the user's data folder, see
+    :func:`amif_rules.service.workspace.default_folder`); ``sources``: the folder of the source
+    texts the rulesets cite (None: found as ``amif-rules lint`` finds it)."""
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -36,3 +39,5 @@ class Settings:
     decision_log: Path | None = None
     log_inputs: bool = False
     advice_threads: int = DEFAULT_ADVICE_THREADS
+    workspace: Path | None = None
+    sources: Path | None = None

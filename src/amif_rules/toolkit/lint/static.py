@@ -69,13 +69,13 @@ def beyond_loader(linter: Linter, chain: list[RawFile]) -> None:
 def citations(linter: Linter, own: RawFile) -> None:
     """AR204/AR205: each citation of the file names a text of the sources folder, and quotes
     its words and headings as they are (when the folder is there)."""
-    folder = linter.sources or _sources_folder(linter.path)
+    folder = linter.sources or sources_folder(linter.path)
     if folder is None or not folder.is_dir():
         return
     texts: dict[str, str | None] = {}
     for where, value in _citations(own.data):
         for part in str(value).split("; "):
-            match = _CITATION.match(part.strip())
+            match = CITATION.match(part.strip())
             if not match:
                 continue
             file = match["file"]
@@ -140,7 +140,8 @@ def _names_used(chain: list[RawFile]) -> dict[str, set]:
     return used
 
 
-_CITATION = re.compile(r'^(?P<file>[\w.-]+\.txt)(?:, (?P<heading>[^:"]+))?(?:: "(?P<quote>[^"]+)")?(?P<rest>.*)$')
+#: A citation: ``<file>.txt, <heading>: "<quote>"``, heading and quote optional.
+CITATION = re.compile(r'^(?P<file>[\w.-]+\.txt)(?:, (?P<heading>[^:"]+))?(?:: "(?P<quote>[^"]+)")?(?P<rest>.*)$')
 
 
 def _citations(data: Any, where: tuple = ()) -> Iterable[tuple[tuple, str]]:
@@ -155,7 +156,9 @@ def _citations(data: Any, where: tuple = ()) -> Iterable[tuple[tuple, str]]:
             yield from _citations(value, where + (index,))
 
 
-def _sources_folder(path: Path | None) -> Path | None:
+def sources_folder(path: Path | None) -> Path | None:
+    """The folder of source texts: ``$AMIF_SOURCES``, else a ``shared/sources`` folder above
+    ``path`` (a ruleset file), or above the current folder (None when there is none)."""
     configured = os.environ.get("AMIF_SOURCES")
     if configured:
         return Path(configured)
