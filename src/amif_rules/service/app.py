@@ -46,6 +46,7 @@ from ..languages import DEFAULT_LANGUAGE, check_language
 from ..ruleset import Ruleset
 from ..version import __version__
 from . import metrics
+from .bodies import read_body
 from .decisions import DecisionLog, batch_decision_id, new_decision_id, ruleset_header
 from .describe import describe
 from .errors import HttpError, from_library, internal, malformed
@@ -96,21 +97,6 @@ class Service:
 
 
 # -- reading requests ----------------------------------------------------------------------------
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit`` bytes (never read whole first)."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise HttpError(413, "too_large", f"the body is larger than {limit:,} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HttpError(413, "too_large", f"the body is larger than {limit:,} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def media_type(request: Request) -> str:

@@ -17,15 +17,16 @@ def _localized(text: Localized | None) -> dict[str, str] | None:
     return None if text is None else {lang: getattr(text, lang) for lang in LANGUAGES}
 
 
-def _value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A parameter's value as JSON (decimals as text, dates in ISO form, None when unset)."""
     if value is UNSET or value is UNRESOLVED:
         return None
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return [_value(v) for v in value]
+    if isinstance(value, (tuple, list)):
+        return [json_value(v) for v in value]
     return value
 
 
@@ -46,9 +47,10 @@ def describe(ruleset: Ruleset) -> dict[str, Any]:
         "parameters": {
             name: {
                 "type": parameter.type_name,
-                "value": _value(parameter.value),
+                "value": json_value(parameter.value),
                 "dated": [
-                    {"from": _value(start), "until": _value(end), "value": _value(value)} for start, end, value in parameter.dated
+                    {"from": json_value(start), "until": json_value(end), "value": json_value(value)}
+                    for start, end, value in parameter.dated
                 ],
                 "source": parameter.source,
                 "description": _localized(parameter.description),

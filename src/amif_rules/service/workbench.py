@@ -43,7 +43,8 @@ from ..toolkit.impact import MAX_SWEEP_POINTS, compare_rulesets, impact, sweep
 from ..toolkit.impact.chart import sweep_svg
 from ..toolkit.lint.linter import Linter
 from ..toolkit.lint.run import run as run_lint
-from .describe import describe
+from .bodies import read_body
+from .describe import describe, json_value
 from .errors import HttpError, from_library
 from .settings import Settings
 from .sources import Sources, find_folder, passage
@@ -75,16 +76,9 @@ async def _body(request: Request) -> dict[str, Any]:
     kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if kind and kind != "application/json" and not kind.endswith("+json"):
         raise HttpError(415, "unsupported_media_type", f"send application/json, not {kind}")
-    limit = _bench(request).settings.max_body_bytes
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HttpError(413, "too_large", f"the body is larger than {limit:,} bytes")
-        chunks.append(chunk)
+    raw = await read_body(request, _bench(request).settings.max_body_bytes)
     try:
-        data = json.loads(b"".join(chunks).decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise HttpError(400, "malformed", "the body is not a JSON document") from None
     if not isinstance(data, dict):
@@ -173,22 +167,6 @@ def _base(bench: Workbench, draft_id: str, text: str) -> Ruleset:
     return _load(bench, base_id)
 
 
-def describe_value(value: Any) -> Any:
-    """A parameter's value as JSON (decimals as text, dates in ISO form, None when unset)."""
-    import datetime as dt
-    from decimal import Decimal
-
-    if value is UNSET or value is UNRESOLVED:
-        return None
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (tuple, list, frozenset, set)):
-        return [describe_value(v) for v in value]
-    return value
-
-
 def _label(ruleset: Ruleset, node: expr.Path, for_each: str | None, lang: str) -> str:
     path = f"{node.scope or for_each}[].{node.path}" if node.scope else node.path
     found = ruleset.inputs.get(path)
@@ -216,7 +194,7 @@ def plain(ruleset: Ruleset, rule: Any, lang: str) -> str | None:
             try:
                 out.append(format_value(part.node.value, part.node, lang, part.format))
             except (TypeError, ValueError, ArithmeticError):
-                out.append(str(describe_value(part.node.value)))
+                out.append(str(json_value(part.node.value)))
         else:  # an expression: its fields as labels, its parameters as values
             out.append(_expression(ruleset, part.node, part.text, rule.for_each, lang))
     return "".join(out)
@@ -232,7 +210,7 @@ def _expression(ruleset: Ruleset, node: expr.Node, text: str, for_each: str | No
         try:
             shown = format_value(parameter.value, parameter.node, lang)
         except (TypeError, ValueError, ArithmeticError):
-            shown = str(describe_value(parameter.value))
+            shown = str(json_value(parameter.value))
         text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w])", shown.replace("\\", "\\\\"), text)
     return text
 
@@ -270,7 +248,7 @@ def ruleset_view(ruleset: Ruleset, lang: str) -> dict[str, Any]:
             {
                 "name": name,
                 "type": parameter.type_name,
-                "value": describe_value(parameter.value),
+                "value": json_value(parameter.value),
                 "source": parameter.source,
                 "passage": passage(parameter.source),
             }
@@ -388,8 +366,8 @@ def _draft_view(bench: Workbench, draft_id: str) -> dict[str, Any]:
         {
             "name": name,
             "type": parameter.type_name,
-            "base_value": describe_value(base.parameters[name].value) if name in base.parameters else None,
-            "value": describe_value(parameter.value),
+            "base_value": json_value(base.parameters[name].value) if name in base.parameters else None,
+            "value": json_value(parameter.value),
             "source": parameter.source,
         }
         for name, parameter in draft.parameters.items()
@@ -726,7 +704,7 @@ async def post_sweep(request: Request) -> Response:
             result = sweep(draft, name, values, items)
         except ValueError as error:
             raise HttpError(422, "usage", "bad sweep", [Problem("values", str(error))]) from None
-        points = [{"value": describe_value(point.value), **point.counts} for point in result.points]
+        points = [{"value": json_value(point.value), **point.counts} for point in result.points]
         return {"parameter": name, "points": points, "svg": sweep_svg(result, lang)}
 
     return JSONResponse(await _work(request, work))
