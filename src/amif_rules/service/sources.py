@@ -6,7 +6,9 @@ Where the folder is: ``--sources DIR``, else ``$AMIF_SOURCES``, else a ``shared/
 folder above the current folder or above the package's checkout, as ``amif-rules lint``
 looks for it. A citation is ``<file>.txt, <heading>: "<quote>"`` (docs/ruleset-language.md
 §13); its quote is found in the text whatever its whitespace (as tests/rulesets/test_sources.py
-compares them), after its heading when the heading is there.
+compares them), after its heading when the heading is there. A citation of a fact of the
+digest, ``calls-beyond-the-seeds.md#<id>[, <page URL>]``, is found as the fact's list item,
+under its call's heading (:mod:`amif_rules.toolkit.lint.digest` reads the digest).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 import attrs
 
+from ..toolkit.lint.digest import FACT_CITATION, Digest, parse
 from ..toolkit.lint.static import CITATION, sources_folder
 
 #: The largest source text read (the bundled ones are a few kilobytes).
@@ -27,10 +30,16 @@ MAX_TEXTS = 500
 
 
 def passage(source: str | None) -> dict[str, Any] | None:
-    """``{file, heading, quote}`` of a citation's first part, or None when it names no text."""
+    """``{file, heading, quote}`` of a citation's first part, or None when it names no text.
+    A citation of a fact of the digest also gives ``fact`` (its id) and ``page`` (the page URL
+    cited, or None); its heading and quote are None (the digest knows its call's heading)."""
     if not source:
         return None
-    match = CITATION.match(source.split("; ", 1)[0].strip())
+    first = source.split("; ", 1)[0].strip()
+    fact = FACT_CITATION.match(first)
+    if fact is not None and not fact["rest"]:
+        return {"file": fact["file"], "heading": None, "quote": None, "fact": fact["id"], "page": fact["page"]}
+    match = CITATION.match(first)
     if match is None:
         return None
     return {"file": match["file"], "heading": match["heading"], "quote": match["quote"]}
@@ -85,30 +94,64 @@ def locate(text: str, quote: str | None, heading: str | None = None) -> tuple[in
 
 @attrs.frozen
 class Sources:
-    """The texts of the folder, by file name (empty when there is no folder)."""
+    """The texts of the folder, by file name (empty when there is no folder); and its digests
+    of facts (``*.md``), parsed."""
 
     folder: Path | None
     texts: dict[str, str] = attrs.field(factory=dict)
+    digests: dict[str, Digest] = attrs.field(factory=dict)
 
     @classmethod
     def read(cls, folder: Path | None) -> Sources:
         texts: dict[str, str] = {}
+        digests: dict[str, Digest] = {}
         if folder is not None and folder.is_dir():
             for path in sorted(folder.glob("*.txt"))[:MAX_TEXTS]:
-                try:
-                    data = path.read_bytes()
-                except OSError:
-                    continue
-                if len(data) <= MAX_TEXT_BYTES:
-                    texts[path.name] = data.decode("utf-8", errors="replace")
-        return cls(folder, texts)
+                data = _read(path)
+                if data is not None:
+                    texts[path.name] = data
+            for path in sorted(folder.glob("*.md"))[:MAX_TEXTS]:
+                data = _read(path)
+                if data is not None:
+                    digests[path.name] = parse(data)
+        return cls(folder, texts, digests)
 
     def cited(self, source: str | None) -> dict[str, Any] | None:
         """``{file, heading, quote, text, start, end}`` of a citation, or None when the citation
-        names no text or the folder has no such text."""
+        names no text or the folder has no such text. For a fact of the digest, also ``fact``,
+        ``page`` and ``authority``: the passage is the fact's list item, the heading its call's
+        (``start``, ``end``, ``heading`` and ``authority`` are None when the digest has no such
+        fact)."""
         cited = passage(source)
+        if cited is not None and "fact" in cited:
+            return self._fact(cited)
         if cited is None or cited["file"] not in self.texts:
             return None
         text = self.texts[cited["file"]]
         start, end = locate(text, cited["quote"], cited["heading"])
         return {**cited, "text": text, "start": start, "end": end}
+
+    def _fact(self, cited: dict[str, Any]) -> dict[str, Any] | None:
+        digest = self.digests.get(cited["file"])
+        if digest is None:
+            return None
+        fact = digest.facts.get(cited["fact"])
+        if fact is None:
+            return {**cited, "authority": None, "text": digest.text, "start": None, "end": None}
+        return {
+            **cited,
+            "heading": fact.heading,
+            "authority": fact.authority,
+            "text": digest.text,
+            "start": fact.start,
+            "end": fact.end,
+        }
+
+
+def _read(path: Path) -> str | None:
+    """A text of the folder, or None when it cannot be read or is too large."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data.decode("utf-8", errors="replace") if len(data) <= MAX_TEXT_BYTES else None

@@ -48,6 +48,10 @@ CODES: dict[str, tuple[str, str]] = {
     "AR204": ("warning", "a citation names a source text that is not in shared/sources"),
     "AR205": ("warning", "a citation quotes words, or names a heading, that its source text does not have"),
     "AR206": ("warning", "an input a rule reads has no question in nl, fr or en (inputs:)"),
+    "AR207": (
+        "warning",
+        "a citation of the digest names a fact id it does not have, or a page it does not list under that fact's call",
+    ),
     "AR301": (
         "warning",
         "thresholds leave a value on neither side: no rule accepts it, though values on both sides are accepted",

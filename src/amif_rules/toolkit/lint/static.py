@@ -1,6 +1,7 @@
 """AR2xx, beyond the loader: rules left out for want of a parameter value, parameters and
 definitions nothing reads, citations of source texts that are not in ``shared/sources``
-or do not say what is quoted, and inputs without a question (:mod:`.questions`).
+or do not say what is quoted, citations of facts the digest does not have (:mod:`.digest`),
+and inputs without a question (:mod:`.questions`).
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from ...ruleset import parameters_read
+from ...suggestions import closest
+from .digest import FACT_CITATION, Digest, describe_pages
+from .digest import read as read_digest
 from .linter import Linter
 from .questions import unasked_inputs
 from .raw import RawFile, rule_places
 
 
 def beyond_loader(linter: Linter, chain: list[RawFile]) -> None:
-    """AR201-AR206 of a loaded ruleset whose files are ``chain`` (the file linted last)."""
+    """AR201-AR207 of a loaded ruleset whose files are ``chain`` (the file linted last)."""
     ruleset = linter.ruleset
     assert ruleset is not None
     own = chain[-1] if chain else None
@@ -67,14 +71,24 @@ def beyond_loader(linter: Linter, chain: list[RawFile]) -> None:
 
 
 def citations(linter: Linter, own: RawFile) -> None:
-    """AR204/AR205: each citation of the file names a text of the sources folder, and quotes
-    its words and headings as they are (when the folder is there)."""
+    """AR204/AR205/AR207: each citation of the file names a text of the sources folder, and
+    quotes its words and headings as they are; a citation of the digest names one of its facts
+    and, when it gives a page, one the digest lists for that fact's call (when the folder is
+    there)."""
     folder = linter.sources or sources_folder(linter.path)
     if folder is None or not folder.is_dir():
         return
     texts: dict[str, str | None] = {}
+    digests: dict[str, Digest | None] = {}
     for where, value in _citations(own.data):
         for part in str(value).split("; "):
+            fact = FACT_CITATION.match(part.strip())
+            if fact:
+                file = fact["file"]
+                if file not in digests:
+                    digests[file] = read_digest(folder / file)
+                _fact_citation(linter, own, where, folder, fact, digests[file])
+                continue
             match = CITATION.match(part.strip())
             if not match:
                 continue
@@ -84,12 +98,7 @@ def citations(linter: Linter, own: RawFile) -> None:
                 texts[file] = candidate.read_text(encoding="utf-8", errors="replace") if candidate.is_file() else None
             text = texts[file]
             if text is None:
-                linter.add(
-                    "AR204",
-                    f"source text {file!r} is not in {folder}",
-                    own.where(where),
-                    hint="cite the file name of a text in shared/sources, or add the text there",
-                )
+                _missing(linter, own, where, folder, file)
                 continue
             heading, quote = match["heading"], match["quote"]
             if heading and not any(line.strip().startswith(heading) for line in text.splitlines()):
@@ -103,6 +112,51 @@ def citations(linter: Linter, own: RawFile) -> None:
                     own.where(where),
                     hint="quote the words of the text exactly, without paraphrasing",
                 )
+
+
+def _missing(linter: Linter, own: RawFile, where: tuple, folder: Path, file: str) -> None:
+    linter.add(
+        "AR204",
+        f"source text {file!r} is not in {folder}",
+        own.where(where),
+        hint="cite the file name of a text in shared/sources, or add the text there",
+    )
+
+
+def _fact_citation(linter: Linter, own: RawFile, where: tuple, folder: Path, citation: re.Match, digest: Digest | None) -> None:
+    """AR204/AR207 of one ``<digest>.md#<id>[, <page URL>]`` citation."""
+    file, fact_id, page = citation["file"], citation["id"], citation["page"]
+    if digest is None:
+        _missing(linter, own, where, folder, file)
+        return
+    if citation["rest"]:
+        linter.add(
+            "AR207",
+            f"{citation.string.strip()!r} is not a citation of a fact: '{file}#<id>' or '{file}#<id>, <page URL>'",
+            own.where(where),
+            hint="after the fact's id, give only ', ' and the URL of the page it comes from",
+        )
+        return
+    fact = digest.facts.get(fact_id)
+    if fact is None:
+        near = closest(fact_id, digest.facts)
+        linter.add(
+            "AR207",
+            f"{file} has no fact {fact_id!r}",
+            own.where(where),
+            hint=f"did you mean {near}?" if near else "cite the id in backticks at the start of one of its list items",
+        )
+        return
+    if page is not None and page not in fact.pages:
+        near = closest(page, fact.pages)
+        linter.add(
+            "AR207",
+            f"{file} does not list the page {page} under the heading of {fact_id}'s call ({fact.heading})",
+            own.where(where),
+            hint=f"did you mean {near}?" if near else f"cite one of the pages it lists for call {fact.call}",
+            details=tuple(f"page of {fact.call}: {line}" for line in describe_pages(fact))
+            or (f"{file} lists no page for {fact.call}",),
+        )
 
 
 _WORD = re.compile(r"(?<![\w.])([a-z_][a-z0-9_]*)(?![\w])")
