@@ -25,16 +25,19 @@ from .doctext import NonFinite
 from .doctext import parse_json as parse_json  # the readers' entry points
 from .doctext import parse_text as parse_text
 from .doctext import parse_yaml as parse_yaml
+from .documentparts import distinct_choices
 from .errors import InputError, Problem, excerpt
 from .model import (
     STATELESS,
     Activity,
     Application,
+    Attachment,
     Budget,
     Cofinancing,
     Commission,
     Community,
     EducationLevel,
+    Experience,
     Form,
     Gender,
     Municipality,
@@ -370,6 +373,8 @@ class Reader:
             community=self.choice(data.get("community"), "community", Community),
             results=self._texts(data.get("results"), "results"),
             activities=self._choices(data.get("activities"), "activities", Activity),
+            commitment_signed=self.boolean(data.get("commitment_signed"), "commitment_signed"),
+            documents=distinct_choices(self, data.get("documents"), "documents", Attachment),
         )
         if application.participants is not None:
             self.problems.extend(
@@ -459,6 +464,8 @@ class Reader:
             kind=self.choice(data.get("kind"), f"{path}.kind", OrganisationKind),
             municipality=self._municipality(data.get("municipality"), f"{path}.municipality"),
             commission=self.choice(data.get("commission"), f"{path}.commission", Commission),
+            legal_personality=self.boolean(data.get("legal_personality"), f"{path}.legal_personality"),
+            experience=distinct_choices(self, data.get("experience"), f"{path}.experience", Experience),
         )
 
     def _partner(self, value: Any, path: str) -> Partner | None:
@@ -473,6 +480,8 @@ class Reader:
             municipality=self._municipality(data.get("municipality"), f"{path}.municipality"),
             role=self.choice(data.get("role"), f"{path}.role", PartnerRole),
             commission=self.choice(data.get("commission"), f"{path}.commission", Commission),
+            legal_personality=self.boolean(data.get("legal_personality"), f"{path}.legal_personality"),
+            experience=distinct_choices(self, data.get("experience"), f"{path}.experience", Experience),
         )
 
     def _participant(self, value: Any, path: str) -> Participant | None:
@@ -731,6 +740,8 @@ def _converter() -> cattrs.Converter:
         Community,
         Commission,
         Activity,
+        Experience,
+        Attachment,
     ):
         converter.register_unstructure_hook(choice, lambda value: value.value)
     # Optional[...] fields are unstructured by the value's own class (never None here).

@@ -180,6 +180,10 @@ def _has_any(values: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
     return any(value in wanted for value in values)
 
 
+def _has_all(values: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
+    return all(value in values for value in wanted)
+
+
 FUNCTIONS: dict[str, Function] = {
     f.name: f
     for f in (
@@ -198,6 +202,7 @@ FUNCTIONS: dict[str, Function] = {
             _has_any,
             "true when one of the elements of the first list (nationalities, activities...) is in the second",
         ),
+        Function("has_all", (LIST_OF_TEXT, TEXTS), FieldType(BOOL), _has_all, "true when the first list holds all of the second"),
         Function("len", (LIST,), FieldType(INT), len, "the number of elements of a list (partners, participants, results...)"),
         Function("age_on", (DATE, DATE), FieldType(INT), age_on, "age in whole years on the date"),
         Function("local_date", (INSTANT,), FieldType(DATE), local_date, "the calendar date in Brussels of an instant"),

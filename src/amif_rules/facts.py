@@ -86,6 +86,9 @@ def flatten(application: Application) -> Flat:
     _put(root, "results", application.results)
     if application.activities is not None:
         root["activities"] = tuple(activity.value for activity in application.activities)
+    _put(root, "commitment_signed", application.commitment_signed)
+    if application.documents is not None:
+        root["documents"] = tuple(attached.value for attached in application.documents)
     partners = None
     if application.partners is not None:
         partners = []
@@ -166,6 +169,9 @@ def _organisation(target: dict[str, Any], prefix: str, organisation: Organisatio
     _put(target, f"{prefix}name", organisation.name)
     _put(target, f"{prefix}kind", organisation.kind.value if organisation.kind is not None else None)
     _put(target, f"{prefix}commission", organisation.commission.value if organisation.commission is not None else None)
+    _put(target, f"{prefix}legal_personality", organisation.legal_personality)
+    if organisation.experience is not None:
+        target[f"{prefix}experience"] = tuple(declared.value for declared in organisation.experience)
     municipality = organisation.municipality
     if municipality is not None:
         _put(target, f"{prefix}municipality.nis_code", municipality.nis_code)

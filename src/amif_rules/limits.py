@@ -14,6 +14,9 @@ MAX_PARTICIPANTS = 10_000
 MAX_NATIONALITIES = 10
 #: Elements of the other lists of texts (results, activities).
 MAX_LIST_ITEMS = 100
+#: Elements of a list of distinct choices the applicant declares (an organisation's
+#: ``experience``, the ``documents`` attached): each value at most once, so a handful.
+MAX_DECLARED_ITEMS = 10
 #: Euro amounts: at most 2 decimals and below one hundred billion euro.
 MAX_MONEY_EUROS = 10**11
 MAX_POPULATION = 100_000_000

@@ -113,6 +113,59 @@ LABELS: dict[str, dict[str, tuple[str, str, str]]] = {
         "applicant": ("in procedure voor legaal verblijf", "en procédure de séjour légal", "applying for legal residence"),
         "irregular": ("geen legaal verblijf", "sans séjour légal", "no legal residence"),
     },
+    # Lists of choices (shown element by element): an organisation's declared experience,
+    # and the documents attached to a request (call 579).
+    "experience": {
+        "anti_discrimination": (
+            "methodes tegen discriminatie en racisme en voor gedragsverandering",
+            "méthodes contre la discrimination et le racisme et pour un changement de comportement",
+            "methods against discrimination and racism and for behaviour change",
+        ),
+        "amif_target_group": (
+            "werken met de AMIF-doelgroep",
+            "travail avec le public cible de l'AMIF",
+            "working with the AMIF target group",
+        ),
+        "policy_participation": (
+            "beleidsparticipatie van moeilijk bereikbare groepen en burgerzin",
+            "participation politique des groupes difficiles à atteindre et sens civique",
+            "policy participation of hard-to-reach groups and civic sense",
+        ),
+        "monitoring_evaluation": (
+            "monitoring- en evaluatie-instrumenten",
+            "instruments de suivi et d'évaluation",
+            "monitoring and evaluation instruments",
+        ),
+        "social_networking": (
+            "sociale netwerking en participatietrajecten",
+            "réseautage social et parcours de participation",
+            "social networking and participation trajectories",
+        ),
+        "social_activation": (
+            "sociale activering van nieuwkomers",
+            "activation sociale des primo-arrivants",
+            "social activation of newcomers",
+        ),
+    },
+    "documents": {
+        "partnership_agreement": (
+            "ondertekende partnerschapsovereenkomst",
+            "convention de partenariat signée",
+            "signed partnership agreement",
+        ),
+        "employment_contract_addendum": (
+            "ingevuld en ondertekend addendum bij de arbeidsovereenkomst",
+            "avenant au contrat de travail complété et signé",
+            "completed and signed addendum to the employment contract",
+        ),
+        "cost_template": ("ingevuld kostensjabloon", "modèle de coûts complété", "completed cost template"),
+        "payment_confirmation": (
+            "bevestigingsbrief dat de coördinator uit reguliere middelen betaald werd",
+            "lettre confirmant que le coordinateur a été rémunéré sur des moyens réguliers",
+            "letter confirming that the coordinator was paid from regular funds",
+        ),
+        "pay_slips": ("loonfiches van de coördinator", "fiches de paie du coordinateur", "pay slips of the coordinator"),
+    },
 }
 
 
@@ -572,6 +625,9 @@ def _format(value: Any, kind: str, field: str | None, lang: str, fmt: str | None
         return YES_NO[lang][0 if value else 1]
     if kind == ENUM and field in LABELS and value in LABELS[field]:
         return LABELS[field][value][LANG_INDEX[lang]]
+    if kind == TEXTS and field in LABELS and isinstance(value, tuple):  # a list of choices with labels
+        labels = LABELS[field]
+        return ", ".join(labels[v][LANG_INDEX[lang]] if v in labels else str(v) for v in value)
     if kind in (TEXTS, CODES, LIST) or isinstance(value, tuple):
         return ", ".join(str(v) for v in value)
     if fmt == "number" or kind in (INT, DECIMAL) or isinstance(value, (int, Decimal)):

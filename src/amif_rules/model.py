@@ -100,6 +100,28 @@ class Activity(str, enum.Enum):
     OTHER = "other"
 
 
+class Experience(str, enum.Enum):
+    """Experience the applicant declares an organisation has (the partnership criteria of
+    the calls: ``calls-beyond-the-seeds.md``). Read as declared: nothing checks it."""
+
+    ANTI_DISCRIMINATION = "anti_discrimination"  # methods against discrimination and racism, behaviour change (426)
+    AMIF_TARGET_GROUP = "amif_target_group"  # working with the AMIF target group (426)
+    POLICY_PARTICIPATION = "policy_participation"  # policy participation of hard-to-reach groups, civic sense (427)
+    MONITORING_EVALUATION = "monitoring_evaluation"  # monitoring and evaluation instruments (427, lot)
+    SOCIAL_NETWORKING = "social_networking"  # social networking and participation trajectories (507)
+    SOCIAL_ACTIVATION = "social_activation"  # social activation of newcomers (POD MI)
+
+
+class Attachment(str, enum.Enum):
+    """Documents attached to the request (call 579)."""
+
+    PARTNERSHIP_AGREEMENT = "partnership_agreement"  # signed
+    EMPLOYMENT_CONTRACT_ADDENDUM = "employment_contract_addendum"  # completed and signed
+    COST_TEMPLATE = "cost_template"  # completed
+    PAYMENT_CONFIRMATION = "payment_confirmation"  # the coordinator was paid from regular funds
+    PAY_SLIPS = "pay_slips"
+
+
 STATELESS = "stateless"
 
 
@@ -116,6 +138,8 @@ class Organisation:
     kind: OrganisationKind | None = None
     municipality: Municipality | None = None
     commission: Commission | None = None  # which community commission (kind community_commission)
+    legal_personality: bool | None = None  # has legal personality (rechtspersoonlijkheid)
+    experience: tuple[Experience, ...] | None = None  # as the applicant declares it; distinct
 
 
 @attrs.frozen
@@ -125,6 +149,8 @@ class Partner:
     municipality: Municipality | None = None
     role: PartnerRole | None = None
     commission: Commission | None = None
+    legal_personality: bool | None = None
+    experience: tuple[Experience, ...] | None = None
 
 
 @attrs.frozen
@@ -179,3 +205,5 @@ class Application:
     community: Community | None = None
     results: tuple[str, ...] | None = None  # the results the project commits to
     activities: tuple[Activity, ...] | None = None
+    commitment_signed: bool | None = None  # the promotor signed the call's commitment statement
+    documents: tuple[Attachment, ...] | None = None  # the documents attached to the request; distinct

@@ -31,10 +31,11 @@ _MAX_KEYS = 64
 #: The most values (as ``documents._depth`` counts them) that a participant or a partner
 #: read here can hold: itself, its keys, its nationalities or its municipality's keys.
 _VALUES_PER_PARTICIPANT = 1 + _MAX_KEYS + limits.MAX_NATIONALITIES
-_VALUES_PER_PARTNER = 1 + 2 * _MAX_KEYS
-#: What is left of the document's bound after everything else this reader accepts
-#: (the root, form, applicant, budget, co-financing, results and activities, at most).
-_VALUES_LEFT = limits.MAX_DOCUMENT_VALUES - (1 + 7 * _MAX_KEYS + 2 * limits.MAX_LIST_ITEMS)
+_VALUES_PER_PARTNER = 1 + 2 * _MAX_KEYS + limits.MAX_DECLARED_ITEMS
+#: What is left of the document's bound after everything else this reader accepts (the
+#: root, form, applicant, budget, co-financing, results, activities, the applicant's
+#: experience and the documents attached, at most).
+_VALUES_LEFT = limits.MAX_DOCUMENT_VALUES - (1 + 7 * _MAX_KEYS + 2 * limits.MAX_LIST_ITEMS + 2 * limits.MAX_DECLARED_ITEMS)
 
 _KIND = members(model.OrganisationKind)
 _ROLE = members(model.PartnerRole)
@@ -44,12 +45,14 @@ _GENDER = members(model.Gender)
 _EDUCATION = members(model.EducationLevel)
 _ROOT_CHOICES = (("theme", members(model.Theme)), ("region", members(model.Region)), ("community", members(model.Community)))
 _ACTIVITY = members(model.Activity)
+_EXPERIENCE = members(model.Experience)
+_ATTACHMENT = members(model.Attachment)
 _MAX_TEXT = limits.MAX_STRING_LENGTH
 
 _ROOT_KEYS = frozenset(schema.TOP_LEVEL)
 _FORM_KEYS = frozenset({"complete", "signed"})
-_ORGANISATION_KEYS = frozenset({"name", "kind", "municipality", "commission"})
-_PARTNER_KEYS = frozenset({"name", "kind", "municipality", "role", "commission"})
+_ORGANISATION_KEYS = frozenset({"name", "kind", "municipality", "commission", "legal_personality", "experience"})
+_PARTNER_KEYS = _ORGANISATION_KEYS | {"role"}
 _MUNICIPALITY_KEYS = frozenset({"nis_code", "name", "population"})
 _BUDGET_KEYS = frozenset({"total_eligible_cost", "amif", "cofinancing", "grant"})
 _COFINANCING = ("pod_mi", "flemish_government", "own", "other")
@@ -138,6 +141,19 @@ def _integer(value: Any, maximum: int) -> int | None:
     return value
 
 
+def _distinct(value: Any, choices: Mapping[str, object]) -> tuple[str, ...] | None:
+    """A list of distinct choices (``experience``, ``documents``), as ``documentparts`` reads it."""
+    items = _list(value, limits.MAX_DECLARED_ITEMS)
+    if items is None:
+        return None
+    for item in items:
+        if type(item) is not str or item not in choices:
+            raise _Slow
+    if len(set(items)) != len(items):
+        raise _Slow
+    return tuple(items)
+
+
 def _checked(value: Any, reader: Reader) -> Any:
     if reader.problems:
         raise _Slow
@@ -190,6 +206,8 @@ def _application(data: dict[str, Any], reader: Reader) -> Flat:
         if None in chosen:
             raise _Slow
         root["activities"] = chosen
+    _put(root, "commitment_signed", _boolean(get("commitment_signed")))
+    _put(root, "documents", _distinct(get("documents"), _ATTACHMENT))
 
     partners = _list(get("partners"), limits.MAX_PARTNERS)
     participants = _list(get("participants"), limits.MAX_PARTICIPANTS)
@@ -228,7 +246,7 @@ def _money(target: dict[str, Any], key: str, value: Any, reader: Reader) -> None
 def _organisation(target: dict[str, Any], keys: tuple[str, ...], data: dict[str, Any]) -> None:
     # The checks of _text, _choice, _object and _integer written out: this runs for the
     # applicant and every partner.
-    name_key, kind_key, commission_key, nis_key, municipality_name_key, population_key = keys
+    name_key, kind_key, commission_key, legal_key, experience_key, nis_key, municipality_name_key, population_key = keys
     get = data.get
     name = get("name")
     if name is not None:
@@ -245,6 +263,14 @@ def _organisation(target: dict[str, Any], keys: tuple[str, ...], data: dict[str,
         if type(commission) is not str or commission not in _COMMISSION:
             raise _Slow
         target[commission_key] = commission
+    legal = get("legal_personality")
+    if legal is not None:
+        if legal is not True and legal is not False:
+            raise _Slow
+        target[legal_key] = legal
+    experience = get("experience")
+    if experience is not None:
+        target[experience_key] = _distinct(experience, _EXPERIENCE)
     municipality = get("municipality")
     if municipality is None:
         return
@@ -273,7 +299,16 @@ def _organisation(target: dict[str, Any], keys: tuple[str, ...], data: dict[str,
 def _keys(prefix: str) -> tuple[str, ...]:
     return tuple(
         prefix + name
-        for name in ("name", "kind", "commission", "municipality.nis_code", "municipality.name", "municipality.population")
+        for name in (
+            "name",
+            "kind",
+            "commission",
+            "legal_personality",
+            "experience",
+            "municipality.nis_code",
+            "municipality.name",
+            "municipality.population",
+        )
     )
 
 

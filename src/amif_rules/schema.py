@@ -13,9 +13,11 @@ import attrs
 
 from .model import (
     Activity,
+    Attachment,
     Commission,
     Community,
     EducationLevel,
+    Experience,
     Gender,
     OrganisationKind,
     PartnerRole,
@@ -91,6 +93,8 @@ _ORGANISATION = {
     "municipality.name": FieldType(TEXT),
     "municipality.population": FieldType(INT),
     "commission": _enum(Commission),
+    "legal_personality": FieldType(BOOL),
+    "experience": FieldType(TEXTS, tuple(member.value for member in Experience)),
 }
 
 #: Fields of the document root, by path.
@@ -113,6 +117,8 @@ ROOT_FIELDS: dict[str, FieldType] = {
     "community": _enum(Community),
     "results": FieldType(TEXTS),
     "activities": FieldType(TEXTS, tuple(member.value for member in Activity)),
+    "commitment_signed": FieldType(BOOL),
+    "documents": FieldType(TEXTS, tuple(member.value for member in Attachment)),
     "partners": FieldType(LIST, scope="partners"),
     "participants": FieldType(LIST, scope="participants"),
 }
@@ -133,6 +139,8 @@ TOP_LEVEL = (
     "community",
     "results",
     "activities",
+    "commitment_signed",
+    "documents",
 )
 
 #: Fields of the elements of each list a rule may iterate over (``for_each``), by path

@@ -598,4 +598,8 @@ def test_every_limit_is_tested():
     # The proofs of remedies are bounded in a test of their own (contract §5).
     advice_tests = (ROOT / "tests" / "contract" / "test_questions_and_remedies.py").read_text(encoding="utf-8")
     tested |= {name for name in names if name == "MAX_REMEDY_PROOFS" and f'"{name}"' in advice_tests}
+    # The declared lists of distinct choices cannot hold that many valid values: their test
+    # reads a list of exactly that many (repeats refused one by one) and one more (refused whole).
+    declared_tests = (ROOT / "tests" / "contract" / "test_declared_fields.py").read_text(encoding="utf-8")
+    tested |= {name for name in names if name == "MAX_DECLARED_ITEMS" and f"limits.{name}" in declared_tests}
     assert names == tested, f"limits without a test: {sorted(names - tested)}"

@@ -477,6 +477,34 @@ def test_has_any(codes, expected):
 
 
 @pytest.mark.parametrize(
+    "attached, expected",
+    [
+        (("partnership_agreement", "pay_slips", "cost_template"), True),
+        (("pay_slips", "partnership_agreement"), True),
+        (("pay_slips",), False),
+        ((), False),
+        (None, None),
+    ],
+)
+def test_has_all(attached, expected):
+    """has_all(list, constants): every constant is in the list (order and extra elements do not
+    matter); a missing list gives unknown; an empty second list holds for any list given."""
+    root = {"documents": attached} if attached is not None else {}
+    assert run('has_all(documents, ["partnership_agreement", "pay_slips"])', root) is expected
+    assert run("has_all(documents, [])", root) is (None if attached is None else True)
+    assert run('has_any(documents, ["pay_slips"])', root) is (None if attached is None else "pay_slips" in attached)
+
+
+def test_has_all_over_a_partners_experience_and_its_type_errors():
+    item = {"experience": ("anti_discrimination", "amif_target_group")}
+    assert run('has_all(item.experience, ["amif_target_group", "anti_discrimination"])', item=item, scope=PARTNERS) is True
+    assert run('has_all(item.experience, ["social_activation"])', item=item, scope=PARTNERS) is False
+    for text in ('has_all(duration_months, ["x"])', "has_all(documents)", 'has_all(documents, "pay_slips")'):
+        with pytest.raises(ExpressionError):
+            parse(text, ROOT)
+
+
+@pytest.mark.parametrize(
     "birth, day, age",
     [
         (dt.date(2000, 9, 3), dt.date(2019, 9, 2), 18),

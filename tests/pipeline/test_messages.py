@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from amif_rules.expr import ExpressionError, Param, Scope
 from amif_rules.messages import LABELS, default_message, parse_template, renderer
-from amif_rules.model import OrganisationKind, PartnerRole, Residence
+from amif_rules.model import Attachment, Experience, OrganisationKind, PartnerRole, Residence
 from amif_rules.schema import FieldType
 
 LANGS = ("nl", "fr", "en")
@@ -200,7 +200,16 @@ def test_applicant_kind_label():
     )
 
 
-@pytest.mark.parametrize("field, enum_type", [("kind", OrganisationKind), ("role", PartnerRole), ("residence", Residence)])
+@pytest.mark.parametrize(
+    "field, enum_type",
+    [
+        ("kind", OrganisationKind),
+        ("role", PartnerRole),
+        ("residence", Residence),
+        ("experience", Experience),
+        ("documents", Attachment),
+    ],
+)
 def test_every_enum_value_has_a_label_in_every_language(field, enum_type):
     """No enum value falls back to its raw code in any language."""
     assert set(LABELS[field]) == {member.value for member in enum_type}

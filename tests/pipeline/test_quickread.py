@@ -153,6 +153,10 @@ TRICKY = st.sampled_from(
         ["SY", "SY"],
         ["stateless", "SY"],
         ["SY", None],
+        ["amif_target_group"],
+        ["amif_target_group", "amif_target_group"],
+        ["pay_slips", "cost_template"],
+        ["pay_slips"] * 11,
         [1],
         ("SY",),
         {},
@@ -194,7 +198,12 @@ def test_mutated_documents_are_read_the_same_or_left_to_the_full_reader(base, da
         places = list(_leaves(document))
         path, value = data.draw(st.sampled_from(places))
         if isinstance(value, dict) and data.draw(st.booleans()):
-            key = data.draw(st.sampled_from(["extra", "name", "kind", "population", "nis_code", "role", "pod_mi"]))
+            key = data.draw(
+                st.sampled_from(
+                    ["extra", "name", "kind", "population", "nis_code", "role", "pod_mi"]
+                    + ["experience", "legal_personality", "documents", "commitment_signed"]
+                )
+            )
             value[key] = copy.deepcopy(data.draw(TRICKY))  # a fresh copy: never a value inside itself
         else:
             document = _replace(document, path, copy.deepcopy(data.draw(TRICKY)))

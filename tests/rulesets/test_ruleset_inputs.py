@@ -28,6 +28,8 @@ CONTROLLED = {
     "theme",
     "results",
     "activities",
+    "commitment_signed",
+    "documents",
     "partners[].role",
 }
 

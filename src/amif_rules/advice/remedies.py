@@ -54,7 +54,8 @@ def _searchable(context: Context, located: Located) -> bool:
 
 def controlled(context: Context, key: Key, item: int | None) -> bool:
     """Whether the applicant can change fact key ``key``: a field it controls, or a list it
-    controls tested for an element (``has_any(activities, ...)``) or counted (``len(results)``)."""
+    controls tested for elements (``has_any(activities, ...)``, ``has_all(documents, ...)``) or
+    counted (``len(results)``)."""
     fields = fields_of_key(key, item)
     if key.call is not None and not (_list_test(key) or _list_length(key)):
         return False
@@ -79,11 +80,11 @@ def _list_length(key: Key) -> bool:
 
 
 def _list_test(key: Key) -> bool:
-    """``has_any(<a list field>, <constants>)``: set by adding or taking away elements."""
+    """``has_any`` or ``has_all(<a list field>, <constants>)``: set by adding or taking away elements."""
     call = key.call
     return (
         call is not None
-        and call.name == "has_any"
+        and call.name in ("has_any", "has_all")
         and len(call.args) == 2
         and isinstance(call.args[0], expr.Path)
         and expr.evaluate(call.args[1], lambda scope, path: None) is not None
@@ -129,7 +130,12 @@ def _written(context: Context, located: Located, change: dict[Key, Any]) -> list
             choices = _resized(context, path, tuple(current), int(value))
         else:
             wanted = tuple(expr.evaluate(key.call.args[1], lambda scope, p: None))
-            if value:
+            if key.call.name == "has_all":  # every one added, or one of them taken away
+                lacking = [element for element in dict.fromkeys(wanted) if element not in current]
+                choices = (
+                    [[*current, *lacking]] if value else [[e for e in current if e != gone] for gone in wanted if gone in current]
+                )
+            elif value:
                 choices = [[*current, element] for element in wanted if element not in current]
             else:
                 choices = [[element for element in current if element not in wanted]]

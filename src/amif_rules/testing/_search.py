@@ -7,7 +7,7 @@ evaluation of the compiled form, used here only to *locate* atoms), and changes 
 those atoms read, to a value that makes the atom come out as wanted. Numeric atoms
 (:class:`~amif_rules.ir.Linear`) are solved exactly, most often at or next to their
 boundary. Derived keys are inverted where that is simple (``age_on``: a birth date;
-``len``: a list of that length; ``local_date``: an instant; ``union_citizen``/``has_any``:
+``len``: a list of that length; ``local_date``: an instant; ``union_citizen``/``has_any``/``has_all``:
 nationalities or lists); otherwise their arguments are redrawn. Every candidate is judged
 by the typed oracle (:func:`~amif_rules.testing._target.judge`), never by an engine.
 
@@ -31,7 +31,6 @@ from ..dates import BRUSSELS, brussels_text, local_date, years_before
 from ..docpaths import get, put
 from ..engines.python import evaluate_condition
 from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or
-from ..model import Activity
 from ..reference import EU_MEMBERSHIP, LANGUAGE_CODES, is_eu_member
 from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, FieldType
 from ..search import Key, around, decide, document_value, threshold
@@ -465,8 +464,8 @@ class Searcher:
                 return [(first_parts, [self.fresh_element(first.path) for _ in range(count)])]
             if first.path == "nationalities":
                 return [(first_parts, self.draw(nationalities(size=count)))] if count >= 1 else None
-            if first.path == "activities":
-                choices = [a.value for a in Activity]
+            if first.type.choices:  # a list of choices (activities, experience, documents)
+                choices = list(first.type.choices)
                 return [(first_parts, rnd.sample(choices, min(count, len(choices))))]
             return [(first_parts, [f"result {n + 1}" for n in range(count)])]
         if call.name == "local_date":
@@ -485,17 +484,19 @@ class Searcher:
                     codes = [c for c in codes if c != "stateless"]
                 return extra + [(first_parts, codes)]
             return extra + [(first_parts, self.draw(nationalities(third_country=True)))]
-        if call.name == "has_any" and len(args) == 2:
+        if call.name in ("has_any", "has_all") and len(args) == 2:
             wanted = expr.evaluate(args[1], lambda scope, path: None)
             if wanted is None:
                 return None
             wanted = tuple(wanted)
+            if call.name == "has_all":
+                return self._has_all(first, first_parts, wanted, bool(value))
             if first.path == "nationalities":
                 if value:
                     return [(first_parts, [rnd.choice(wanted)])]
                 pool = [c for c in self.draw(nationalities(third_country=True, size=3)) if c not in wanted]
                 return [(first_parts, pool or ["stateless"])]
-            universe = [a.value for a in Activity] if first.path == "activities" else list(wanted) + ["other"]
+            universe = list(first.type.choices) if first.type.choices else list(wanted) + ["other"]
             if value:
                 chosen = {rnd.choice(wanted)} | {x for x in universe if rnd.random() < 0.2}
             else:
@@ -503,6 +504,27 @@ class Searcher:
             return [(first_parts, sorted(chosen))]
         # Anything else: redraw the first argument.
         return None
+
+    def _has_all(self, first: expr.Path, first_parts: tuple, wanted: tuple, value: bool) -> list | None:
+        """A list holding every one of ``wanted`` (and perhaps more), or lacking one of them."""
+        rnd = self.rnd
+        if first.path == "nationalities":
+            if value:
+                codes = list(dict.fromkeys(wanted))
+                return [(first_parts, codes)] if 1 <= len(codes) <= limits.MAX_NATIONALITIES else None
+            if not wanted:
+                return None  # every list holds all of nothing
+            pool = [c for c in self.draw(nationalities(third_country=True, size=3)) if c not in wanted]
+            return [(first_parts, pool or ["stateless"])]
+        universe = list(first.type.choices) if first.type.choices else list(wanted) + ["other"]
+        if value:
+            chosen = set(wanted) | {x for x in universe if rnd.random() < 0.2}
+        else:
+            if not wanted:
+                return None
+            lacking = rnd.choice(wanted)
+            chosen = {x for x in universe if x != lacking and (x in wanted or rnd.random() < 0.4) and rnd.random() < 0.8}
+        return [(first_parts, sorted(chosen))]
 
 
 _INSTANT = Key("submitted_at", None, "submitted_at", FieldType(INSTANT))

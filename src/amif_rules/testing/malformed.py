@@ -175,6 +175,9 @@ def _unknown_enum(what: str, parts: tuple) -> list:
         return ["OCMW", "ocmw ", "Ocmw", "cpas", "", "unknown", "ocmw\u0000", "legal\u200b"]
     if what == TEXTS and parts[-1] == "activities":
         return [["buddy", "flying"], ["BUDDY"]]
+    choices = _list_choices(parts)
+    if what == TEXTS and choices:
+        return [[choices[0], "flying"], [choices[0].upper()], [choices[0].replace("_", " ") + " "]]
     if parts[-1] == "first_language":
         return ["AR", "xx", "arabic", ""]
     return []
@@ -244,7 +247,22 @@ def _bad_format(what: str, parts: tuple) -> list:
         return [["GBR"], ["Sy"], ["stateless", "stateless"], ["SY\n"]]
     if last == "first_language":
         return ["ar\n", "a", "ara"]
+    choices = _list_choices(parts)
+    if what == TEXTS and choices:  # a list of distinct choices: a value given twice
+        return [[choices[0], choices[0]], [choices[-1], choices[0], choices[-1]]]
     return []
+
+
+def _list_choices(parts: tuple) -> tuple[str, ...]:
+    """The values of a list of distinct choices (``experience``, ``documents``), else ()."""
+    names = [p for p in parts if isinstance(p, str)]
+    if parts and parts[0] == "partners" and len(parts) > 2:
+        kind = field_type("partners", ".".join(names[1:]))
+    else:
+        kind = field_type(None, ".".join(names))
+    if kind is None or kind.kind != TEXTS or names[-1] == "activities":
+        return ()
+    return kind.choices
 
 
 #: Instants ISO 8601 (or ``fromisoformat``) can write but the contract does not accept.
@@ -314,6 +332,9 @@ def _long_list(what: str, parts: tuple) -> list:
         return [[{}] * (limits.MAX_PARTICIPANTS + 1)]
     if what == CODES:
         return [["SY", "AF", "ER", "IQ", "MA", "TR", "UA", "SO", "CD", "GN", "PS"][: limits.MAX_NATIONALITIES + 1]]
+    choices = _list_choices(parts)
+    if what == TEXTS and choices:
+        return [[choices[0]] * (limits.MAX_DECLARED_ITEMS + 1), (list(choices) * 3)[: limits.MAX_DECLARED_ITEMS + 1]]
     if what == TEXTS:
         return [["result"] * (limits.MAX_LIST_ITEMS + 1) if last == "results" else ["buddy"] * (limits.MAX_LIST_ITEMS + 1)]
     return []
@@ -511,6 +532,8 @@ def _complete(document: dict) -> dict:
                 "kind": "ocmw",
                 "role": "coaching",
                 "municipality": {"nis_code": "12025", "name": "Mechelen", "population": 86616},
+                "legal_personality": True,
+                "experience": ["amif_target_group"],
             }
         ],
         "participants": [
@@ -518,6 +541,8 @@ def _complete(document: dict) -> dict:
         ],
         "results": ["a result"],
         "activities": ["buddy"],
+        "commitment_signed": True,
+        "documents": ["cost_template"],
         "duration_months": 24,
         "submitted_at": "2019-08-30T14:00:00+02:00",
     }

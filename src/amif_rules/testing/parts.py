@@ -194,14 +194,27 @@ def municipalities(
     return st.tuples(st.sampled_from(rows), given).map(render)
 
 
+#: The extension fields of an organisation (applicant or partner) that ``fields=`` may ask for.
+ORGANISATION_FIELDS = ("legal_personality", "experience")
+
+
 def organisations(
-    kinds: Sequence[str] | None = None, municipality: st.SearchStrategy[dict] | None = None, on: dt.date = REGISTER_DATES[0]
+    kinds: Sequence[str] | None = None,
+    municipality: st.SearchStrategy[dict] | None = None,
+    on: dt.date = REGISTER_DATES[0],
+    fields: Iterable[str] = (),
 ) -> st.SearchStrategy[dict]:
     """An applicant: ``name``, ``kind`` (one of ``kinds``, default any) and ``municipality``
-    (default :func:`municipalities`); a community commission also names its ``commission``."""
+    (default :func:`municipalities`); a community commission also names its ``commission``.
+    ``fields`` adds extension fields (``legal_personality``, ``experience``: the experience
+    the applicant declares, distinct values) with valid values."""
     kinds = tuple(kinds) if kinds is not None else _KINDS
     _check_choices("kinds", kinds, _KINDS)
+    fields = tuple(fields)
+    if fields:
+        _check_choices("fields", fields, ORGANISATION_FIELDS)
     place = municipality if municipality is not None else municipalities(on)
+    extra = {name: field_values(None, f"applicant.{name}") for name in fields}
 
     @st.composite
     def build(draw) -> dict:
@@ -214,6 +227,8 @@ def organisations(
         }
         if kind == "community_commission":
             document["commission"] = draw(st.sampled_from([c.value for c in Commission]))
+        for name, values in extra.items():
+            document[name] = draw(values)
         return document
 
     return build()
@@ -224,12 +239,13 @@ def partners(
     roles: Sequence[str] | None = None,
     municipality: st.SearchStrategy[dict] | None = None,
     on: dt.date = REGISTER_DATES[0],
+    fields: Iterable[str] = (),
 ) -> st.SearchStrategy[dict]:
-    """A partner: an organisation (see :func:`organisations`) with a ``role`` (one of
-    ``roles``, default any, ``coaching`` most often)."""
+    """A partner: an organisation (see :func:`organisations`, and its ``fields``) with a
+    ``role`` (one of ``roles``, default any, ``coaching`` most often)."""
     roles = tuple(roles) if roles is not None else ("coaching", "coaching", "co_applicant", "other")
     _check_choices("roles", roles, _ROLES)
-    return st.tuples(organisations(kinds, municipality, on), st.sampled_from(roles)).map(
+    return st.tuples(organisations(kinds, municipality, on, fields), st.sampled_from(roles)).map(
         lambda pair: {**pair[0], "role": pair[1]}
     )
 
