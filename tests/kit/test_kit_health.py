@@ -38,8 +38,28 @@ def run(strategy, check, examples: int = 10) -> None:
     inner()
 
 
+#: Error rules that cannot fail alone, because another rule of the ruleset fails wherever they
+#: do: the grant range of calls 426 and 427 (at most 250,000.00, calls-beyond-the-seeds.md)
+#: is below their envelopes, so an AMIF grant (or, in 427, Flemish co-financing) over the
+#: envelope is over the grant range too. (call, rule) -> (the bound that implies it, the
+#: parameter it stays below); test_dominated_rules_are_implied_by_their_bound checks it.
+DOMINATED = {
+    ("426", "amif-within-call-budget"): ("grant_max", "call_budget"),
+    ("427", "amif-within-call-budget"): ("grant_max", "call_budget"),
+    ("427", "flemish-cofinancing-max"): ("grant_max", "flemish_cofinancing"),
+}
+
+
 def _failable() -> list[tuple[str, str]]:
-    return [(call, rule) for call in CALLS for rule in prepare(call, None).failable()]
+    return [(call, rule) for call in CALLS for rule in prepare(call, None).failable() if (call, rule) not in DOMINATED]
+
+
+@pytest.mark.parametrize("call, rule", sorted(DOMINATED))
+def test_dominated_rules_are_implied_by_their_bound(call, rule):
+    ruleset = catalog.resolve_ruleset(catalog.select(call, None))
+    bound, envelope = DOMINATED[(call, rule)]
+    assert rule in prepare(call, None).failable()
+    assert ruleset.parameters[bound].value < ruleset.parameters[envelope].value
 
 
 @pytest.mark.parametrize("call", CALLS)

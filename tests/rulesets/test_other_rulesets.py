@@ -67,6 +67,25 @@ EXPECTED = {
         ("application-inputs", "amif-base"),
         ["participant-third-country-national", "theme-integration", "social-networking-focus"],
     ),
+    "flanders-507.yaml": (
+        "flanders-507",
+        "507",
+        "published",
+        None,
+        dt.date(2020, 10, 16),
+        ("application-inputs", "amif-base", "amif-2014-2020-base", "flanders-amif-2014-2020-base"),
+        [
+            "submitted-before-deadline",
+            "participant-third-country-national",
+            "theme-integration",
+            "amif-within-call-budget",
+            "applicant-local-government",
+            "co-applicant-local-government",
+            "grant-max",
+            "own-financing-min",
+            "trajectory-declared",
+        ],
+    ),
     "routing.yaml": (
         "routing",
         "routing",
@@ -374,12 +393,16 @@ EXPECTED_EXAMPLES = {
     "routing-ineligible-brussels-german.json": "ineligible",
     "routing-incomplete-brussels-no-community.json": "incomplete",
     "routing-incomplete-no-theme.json": "incomplete",
+    "flanders-507-eligible-gent.json": "eligible",
+    "flanders-507-ineligible-antwerpen-nonprofit-low-own-financing.json": "ineligible",
+    "flanders-507-incomplete-kortrijk-no-own-financing.json": "incomplete",
 }
 PREFIXES = {
     "buurtstewards-": "buurtstewards",
     "integration-projects-": "integration-projects",
     "amif-2021-2027-": "amif-2021-2027-flanders",
     "routing-": "routing",
+    "flanders-507-": "507",
 }
 
 
