@@ -4,14 +4,12 @@ as the passage and its call's heading as the heading; citations of ``.txt`` text
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
+from test_workbench_api import Client
 
 from amif_rules.service import Settings, create_app
 from amif_rules.service.sources import Sources, passage
@@ -43,21 +41,6 @@ rules:
     source: '{DIGEST}#427.promoter'
     {MESSAGES}
 """
-
-
-class Client:
-    """Requests to an application in process, answered synchronously."""
-
-    def __init__(self, app: Any):
-        self.loop = asyncio.new_event_loop()
-        self.http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://workbench.test", timeout=300)
-
-    def __call__(self, method: str, path: str, **options: Any) -> httpx.Response:
-        return self.loop.run_until_complete(self.http.request(method, path, **options))
-
-    def close(self) -> None:
-        self.loop.run_until_complete(self.http.aclose())
-        self.loop.close()
 
 
 @pytest.fixture
