@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from amif_rules import answers
-from amif_rules.cli import interview
+from amif_rules.cli import dialogue as interview
 from amif_rules.languages import LANGUAGES
 from conftest import EXAMPLES, ROOT
 

@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from amif_rules.resources import examples_dir
-from browsing import HEADLESS_FLAGS, find_browser
+from browsing import HEADLESS_FLAGS, find_browser, require_browser
 
 FLAGS = (*HEADLESS_FLAGS, "--window-size=1280,900", "--remote-debugging-pipe")
 EXAMPLE = "call-42-eligible-antwerpen.json"
@@ -46,16 +46,7 @@ def _which() -> str | None:
 
 def _browser() -> str:
     """Chromium's binary; each browser test asks first, so that a missing one FAILS the test."""
-    if os.environ.get("AMIF_NO_BROWSER") == "1":
-        pytest.skip("AMIF_NO_BROWSER=1: the real-browser test of the API docs page is skipped on request")
-    found = _which()
-    if found:
-        return found
-    pytest.fail(
-        "no headless browser to open the API docs page: install Chromium (Debian/Ubuntu: "
-        "apt-get install -y chromium), or set AMIF_NO_BROWSER=1 to skip this test explicitly",
-        pytrace=False,
-    )
+    return require_browser("the API docs page")
 
 
 _LAUNCHER = """

@@ -64,7 +64,7 @@ import yaml
 from test_docs_page import DevTools
 
 import amif_rules
-from browsing import find_browser
+from browsing import require_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -99,16 +99,8 @@ def number(value: int, lang: str) -> str:
 
 
 def _browser() -> str:
-    if os.environ.get("AMIF_NO_BROWSER") == "1":
-        pytest.skip("AMIF_NO_BROWSER=1: the real-browser test of the workbench is skipped on request")
-    found = find_browser()
-    if found:
-        return found
-    pytest.fail(
-        "no headless browser to open the workbench: install Chromium (Debian/Ubuntu: apt-get install -y "
-        "chromium), or set AMIF_NO_BROWSER=1 to skip this test explicitly",
-        pytrace=False,
-    )
+    """Chromium's binary; each browser test asks first, so that a missing one FAILS the test."""
+    return require_browser("the workbench")
 
 
 def _sources() -> Path:

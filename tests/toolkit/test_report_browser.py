@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import struct
 import subprocess
 import zlib
@@ -32,23 +31,15 @@ import pytest
 from amif_rules.reference.municipalities import register
 from amif_rules.toolkit.impact import impact
 from amif_rules.toolkit.portfolio import applicant_name
-from browsing import HEADLESS_FLAGS, find_browser
+from browsing import HEADLESS_FLAGS, require_browser
 from conftest import ROOT
 
 FLAGS = (*HEADLESS_FLAGS, "--window-size=1280,2600")
 
 
 def _browser() -> str:
-    if os.environ.get("AMIF_NO_BROWSER") == "1":
-        pytest.skip("AMIF_NO_BROWSER=1: the real-browser test of the HTML report is skipped on request")
-    found = find_browser()
-    if found:
-        return found
-    pytest.fail(
-        "no headless browser to open the HTML report: install Chromium (Debian/Ubuntu: "
-        "apt-get install -y chromium), or set AMIF_NO_BROWSER=1 to skip this test explicitly",
-        pytrace=False,
-    )
+    """Chromium's binary; each browser test asks first, so that a missing one FAILS the test."""
+    return require_browser("the HTML report")
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import threading
 import time
-import webbrowser
 from typing import Any
 
 from ..languages import LANGUAGES
@@ -63,6 +62,8 @@ def execute(args: argparse.Namespace) -> int:
         url = f"http://127.0.0.1:{port}/" + (f"?lang={args.lang}" if args.lang else "")
         print(f"amif-rules workbench: {url}  (drafts in {folder}; Ctrl-C stops it)", flush=True)
         if not args.no_browser:
+            import webbrowser  # only when a browser is to be opened: not at the parser's start
+
             webbrowser.open(url)
 
     threading.Thread(target=announce, name="amif-workbench-announce", daemon=True).start()

@@ -14,14 +14,12 @@ they use on a real document.
 from __future__ import annotations
 
 import itertools
-import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ..engines.python import rule_outcome
 from ..ir import Linear
 from .model import MISSING, Model
-from .solve import SEED
 from .values import around, threshold
 
 #: How many pairs of values a search for two changes may try.
@@ -38,7 +36,7 @@ def candidates_near(
     scope = model.compiled[index].scope
     var_id = model.var_of(scope, key)
     if searched is None:
-        searched, _ = model.candidates([index], random.Random(SEED))
+        searched = model.rule_candidates(index)
     values = [v for v in searched.get(var_id, []) if v is not MISSING]
     var = model.vars.get(var_id)
     if var is None or not var.numeric:
@@ -86,7 +84,7 @@ def smallest_changes(
     :data:`PAIR_BUDGET`; the first accepted pair of each two keys is given.
     """
     compiled = model.compiled[index]
-    searched, _ = model.candidates([index], random.Random(SEED))
+    searched = model.rule_candidates(index)
 
     def outcome(changes: Mapping[str, Any]) -> str:
         return rule_outcome(compiled, {**fact, **changes})

@@ -29,6 +29,8 @@ from .values import around, threshold
 
 #: A key without a value in a document.
 MISSING = None
+#: The seed of every random choice a search makes (the same findings on every run).
+SEED = 20190902
 #: Random values drawn per key that appears in a comparison of several keys.
 RANDOM_VALUES = 6
 #: Texts that are valid in a document for fields the reader checks, used as "a value no rule names".
@@ -50,6 +52,7 @@ class Model:
         self.vars: dict[VarId, Key] = {}
         self.rule_vars: list[tuple[VarId, ...]] = []
         self.rule_atoms: list[list[tuple[Any, Any]]] = []  # (scope, atom)
+        self._rule_candidates: dict[int, dict[VarId, list]] = {}
         for compiled in self.compiled:
             ids = []
             for key in condition_keys(compiled.when) + condition_keys(compiled.check):
@@ -61,6 +64,15 @@ class Model:
             self.rule_atoms.append(
                 [(compiled.scope, atom) for part in (compiled.when, compiled.check) for atom, _ in atoms(part)]
             )
+
+    def rule_candidates(self, index: int) -> dict[VarId, list]:
+        """:meth:`candidates` of rule ``index`` alone, with the search's seed: the same for
+        every document, so made once per rule (questions and remedies ask for it per result;
+        read it, never change it)."""
+        made = self._rule_candidates.get(index)
+        if made is None:
+            made = self._rule_candidates[index] = self.candidates([index], random.Random(SEED))[0]
+        return made
 
     def var_of(self, scope: str | None, key: str) -> VarId:
         if (scope, key) in self.vars:

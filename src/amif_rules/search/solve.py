@@ -20,12 +20,10 @@ from ..compiler import compile_ruleset
 from ..errors import RulesetError
 from ..ruleset import Ruleset
 from .keys import VarId
-from .model import MISSING, Model
+from .model import MISSING, SEED, Model
 
 #: How many assignments one search may evaluate.
 SEARCH_BUDGET = 200_000
-#: The seed of every random choice a search makes (the same findings on every run).
-SEED = 20190902
 
 #: ``ok(rule index, outcome)``: whether the search accepts that outcome of that rule.
 Acceptable = Callable[[int, str], bool]
