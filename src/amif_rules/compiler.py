@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import attrs
 
-from . import expr, ir, limits
+from . import expr, exprfunctions, ir, limits
 from .errors import RulesetError, RulesetProblem
 from .facts import Facts
 from .problemcodes import BAD_VALUE, LIMIT
@@ -87,12 +87,12 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
     are pure, and the same nationalities on the same date come back in every document.
     Anything else falls back to the general evaluator.
     """
-    function = expr.FUNCTIONS[node.name]
+    function = exprfunctions.FUNCTIONS[node.name]
     kind = node.type
     getters: list[tuple[int, Any]] = []  # (0: root, 1: element, 2: constant; path or value)
     plain = True
     for arg in node.args:
-        if isinstance(arg, expr.Path):
+        if isinstance(arg, expr.Path) and arg.gather is None:
             getters.append((0 if arg.scope is None else 1, arg.path))
         elif isinstance(arg, (expr.Lit, expr.Param)):
             getters.append((2, arg.value))

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from . import messages
+from . import messages, schema
 from .facts import NO_REGISTER_YEAR, Facts
 from .ruleset import Rule
 from .schema import BOOL, CODES, DATE, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS
@@ -24,7 +24,7 @@ Explain = Callable[[Facts, dict[str, Any], str | None], tuple[str, dict[str, Any
 FieldsOf = Callable[[Facts, dict[str, Any], str | None], dict[str, Any]]
 
 # Steps that list a field (see _fields_plan).
-_UNRESOLVED, _ITEM, _REFERENCE_DATE, _LIST, _ROOT = range(5)
+_UNRESOLVED, _ITEM, _REFERENCE_DATE, _LIST, _ROOT, _GATHER = range(6)
 
 
 def json_value(value: Any) -> Any:
@@ -62,6 +62,10 @@ def _fields_plan(rule: Rule) -> tuple[tuple[int, str, str, Callable[[Any], Any] 
     for path in rule.reads:
         if path.scope is not None:
             steps.append((_ITEM, path.path, "." + path.path, _as_json(path.type.kind)))
+        elif path.gather is not None:  # partners.experience: each partner's, by its own path
+            element_type = schema.scope_field(path.gather, path.element_field)
+            convert = _as_json(element_type.kind) if element_type is not None else None
+            steps.append((_GATHER, path.gather, path.element_field, convert))
         elif path.path == "reference_date":
             steps.append((_REFERENCE_DATE, "submitted_at", "submitted_at", None))
         elif path.type.kind == LIST:
@@ -93,6 +97,13 @@ def fields_reader(rule: Rule) -> FieldsOf:
             elif step == _LIST:
                 value = root.get(path)
                 fields[name] = None if value is None else len(value)
+            elif step == _GATHER:
+                elements = root.get(path)
+                if elements is None:
+                    fields[path] = None
+                for index, element in enumerate(elements or ()):
+                    value = element.get(name)
+                    fields[f"{path}[{index}].{name}"] = value if value is None or convert is None else convert(value)
             elif facts.reference_date_source is None:  # _UNRESOLVED
                 fields["submitted_at"] = None
         return fields

@@ -13,7 +13,6 @@ Missing values make an expression *unknown* (``None``): Kleene's three-valued lo
 from __future__ import annotations
 
 import ast
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, localcontext
 from typing import Any, Literal, TypeGuard
@@ -21,9 +20,8 @@ from typing import Any, Literal, TypeGuard
 import attrs
 
 from . import limits, schema
-from .dates import age_on, local_date
+from .exprfunctions import CONSTANTS, FUNCTIONS, GATHERING_FUNCTIONS, LIST_OF_TEXT, gathered
 from .problemcodes import BAD_DEFINITION, LIMIT, SYNTAX, TYPE_ERROR, UNKNOWN_FIELD
-from .reference import EEA_EFTA_SWISS, is_eu_member, membership_changes
 from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
 from .suggestions import closest
 
@@ -60,15 +58,36 @@ class Param:
 
 @attrs.frozen
 class Path:
-    """A field: ``scope`` is None for the document root, or the list name for ``item.``."""
+    """A field: ``scope`` is None for the document root, or the list name for ``item.``.
+
+    ``gather`` names a list when the path gathers one field over its elements
+    (``partners.experience``: every partner's declared experience); its value is a
+    :class:`Gathered`, and only ``has_any`` and ``has_all`` read it (see :func:`gathered`).
+    """
 
     scope: str | None
     path: str
     type: FieldType
+    gather: str | None = None
 
     @property
     def text(self) -> str:
         return f"item.{self.path}" if self.scope else self.path
+
+    @property
+    def input_path(self) -> str:
+        """The input it reads as ``inputs:`` names it (``partners[].experience`` for a field
+        of a list's elements, read one at a time or gathered)."""
+        if self.scope is not None:
+            return f"{self.scope}[].{self.path}"
+        if self.gather is not None:
+            return f"{self.gather}[].{self.element_field}"
+        return self.path
+
+    @property
+    def element_field(self) -> str:
+        """The field read in each element of a gathering path (``experience``)."""
+        return self.path[len(self.gather) + 1 :] if self.gather else self.path
 
 
 @attrs.frozen
@@ -141,79 +160,6 @@ class ExpressionError(Exception):
         self.code = code
 
 
-# -- functions --------------------------------------------------------------------------------
-
-#: An argument kind: any list of texts (country codes, a list parameter, activities).
-LIST_OF_TEXT = "list-of-text"
-
-
-@attrs.frozen
-class Function:
-    """A named function: argument types, result type, and an implementation on typed values.
-
-    Implementations receive only known (non-None) arguments; a missing argument makes the
-    call unknown before the implementation runs. They must be pure functions of their
-    arguments' values: arguments that are equal (``==``, so the same instant in two time
-    zones) give equal answers, because the compiler remembers answers by argument value.
-    """
-
-    name: str
-    params: tuple[str, ...]  # kinds; "list" accepts any list
-    result: FieldType
-    impl: Callable[..., Any]
-    doc: str
-    #: Called even when an argument is missing (None), because the answer may not depend
-    #: on it; otherwise a missing argument makes the call unknown.
-    partial: bool = False
-
-
-def _union_citizen(codes: tuple[str, ...] | None, day: dt.date | None) -> bool | None:
-    if codes is None:
-        return None
-    if day is None:
-        # Without a date, the answer is still known when no nationality was ever an EU one.
-        return False if not any(membership_changes(code) for code in codes) else None
-    return any(is_eu_member(code, day) for code in codes)
-
-
-def _has_any(values: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
-    return any(value in wanted for value in values)
-
-
-def _has_all(values: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
-    return all(value in values for value in wanted)
-
-
-FUNCTIONS: dict[str, Function] = {
-    f.name: f
-    for f in (
-        Function(
-            "union_citizen",
-            (CODES, DATE),
-            FieldType(BOOL),
-            _union_citizen,
-            "true when one of the nationalities is of a state that is an EU member on the date",
-            partial=True,
-        ),
-        Function(
-            "has_any",
-            (LIST_OF_TEXT, TEXTS),
-            FieldType(BOOL),
-            _has_any,
-            "true when one of the elements of the first list (nationalities, activities...) is in the second",
-        ),
-        Function("has_all", (LIST_OF_TEXT, TEXTS), FieldType(BOOL), _has_all, "true when the first list holds all of the second"),
-        Function("len", (LIST,), FieldType(INT), len, "the number of elements of a list (partners, participants, results...)"),
-        Function("age_on", (DATE, DATE), FieldType(INT), age_on, "age in whole years on the date"),
-        Function("local_date", (INSTANT,), FieldType(DATE), local_date, "the calendar date in Brussels of an instant"),
-    )
-}
-
-#: Built-in constant lists that rulesets may use by name.
-CONSTANTS: dict[str, tuple[Any, FieldType]] = {
-    "EEA_EFTA_SWISS": (tuple(sorted(EEA_EFTA_SWISS)), FieldType(TEXTS)),
-}
-
 # -- parsing ------------------------------------------------------------------------------------
 
 _COMPARE: dict[type[ast.cmpop], CompareOp] = {
@@ -280,6 +226,8 @@ class _Translator:
     def __init__(self, source: str, scope: Scope):
         self.source = source
         self.scope = scope
+        #: The node that may be a gathering path: the first argument of has_any or has_all.
+        self.gathering_place: ast.AST | None = None
 
     def fail(self, node: ast.AST, code: str, message: str, hint: str | None = None) -> ExpressionError:
         """The error of ``code`` at ``node``'s place."""
@@ -395,6 +343,8 @@ class _Translator:
         kind = schema.root_field(dotted)
         if kind is not None:
             return Path(None, dotted, kind)
+        if head in schema.SCOPE_FIELDS and len(parts) > 1:
+            return self._gathering(node, head, ".".join(parts[1:]))
         if dotted in schema.root_prefixes():
             children = [p for p in schema.ROOT_FIELDS if p.startswith(dotted + ".")]
             raise self.fail(
@@ -416,6 +366,35 @@ class _Translator:
             f"unknown {what} {dotted!r}",
             hint=_did_you_mean(dotted, candidates) or "define it under parameters:, or use a field of the application document",
         )
+
+    def _gathering(self, node: ast.AST, name: str, rest: str) -> Path:
+        """``partners.experience``: one field of every element of a list, gathered."""
+        kind = schema.scope_field(name, rest)
+        if kind is None:
+            known = sorted(schema.SCOPE_FIELDS[name])
+            raise self.fail(
+                node,
+                UNKNOWN_FIELD,
+                f"the elements of {name} have no field {rest!r}",
+                hint=_did_you_mean(rest, known, prefix=f"{name}.") or "fields: " + ", ".join(f"{name}.{k}" for k in known),
+            )
+        if kind.kind not in (TEXT, ENUM, TEXTS, CODES):
+            raise self.fail(
+                node,
+                TYPE_ERROR,
+                f"{name}.{rest} would gather {kind.a} over the {name}; only text, choice and list fields can be gathered",
+                hint=f"test each element with for_each: {name} and item.{rest}",
+            )
+        if node is not self.gathering_place and not self.scope.for_display:
+            raise self.fail(
+                node,
+                TYPE_ERROR,
+                f"{name}.{rest} gathers a field over the {name}: it can only be the first argument of "
+                + " or ".join(f"{function}()" for function in GATHERING_FUNCTIONS),
+                hint=f"for example has_any({name}.{rest}, [...]), true when one of the {name} has one of the values;"
+                f" to test each of the {name}, use for_each: {name} and item.{rest}",
+            )
+        return Path(None, f"{name}.{rest}", FieldType(CODES if kind.kind == CODES else TEXTS, kind.choices), gather=name)
 
     def _definition(self, node: ast.AST, name: str) -> Node:
         if name in self.scope.expanding:
@@ -560,6 +539,8 @@ class _Translator:
             hint = 'write x in ["a", "b"] or x in a list parameter'
             if haystack.type.kind == CODES:
                 hint = 'to test nationalities, use has_any(item.nationalities, ["SY"])'
+            if isinstance(haystack, Path) and haystack.gather:
+                hint = f"to test whether one of the {haystack.gather} has a value, use has_any({haystack.path}, [...])"
             raise self.fail(node, TYPE_ERROR, f"'in' needs a list of texts on its right, got {haystack.type.a}", hint=hint)
         if needle.type.kind not in (TEXT, ENUM):
             raise self.fail(node, TYPE_ERROR, f"'in' tests a text or choice field, got {needle.type.a}")
@@ -594,8 +575,18 @@ class _Translator:
                 f"{function.name}() takes {len(function.params)} argument(s): "
                 + ", ".join(str(FieldType(k)) for k in function.params),
             )
+        if function.name in GATHERING_FUNCTIONS and node.args:
+            self.gathering_place = node.args[0]
         args = tuple(self.translate(arg, depth) for arg in node.args)
         for index, (arg, kind) in enumerate(zip(args, function.params)):
+            if isinstance(arg, Path) and arg.gather and not (function.name in GATHERING_FUNCTIONS and index == 0):
+                raise self.fail(
+                    node.args[index],
+                    TYPE_ERROR,
+                    f"{arg.path} gathers a field over the {arg.gather}: it can only be the first argument of "
+                    + " or ".join(f"{name}()" for name in GATHERING_FUNCTIONS),
+                    hint=f"for example has_any({arg.path}, [...]), true when one of the {arg.gather} has one of the values",
+                )
             accepted = {LIST, CODES, TEXTS} if kind == LIST else {CODES, TEXTS} if kind == LIST_OF_TEXT else {kind}
             if arg.type.kind not in accepted:
                 raise self.fail(
@@ -686,6 +677,8 @@ def evaluate(node: Node, lookup: Lookup) -> Any:
     if type(node) is Param:
         return None if node.value is UNRESOLVED else node.value
     if type(node) is Path:
+        if node.gather is not None:
+            return gathered(lookup(None, node.gather), node.element_field)
         return lookup(node.scope, node.path)
     if type(node) is Logic:
         decisive = node.op == "or"  # True decides "or", False decides "and"

@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from . import expr
+from . import exprfunctions
 from .expr import Arith, Call, Cmp, In, Lit, Logic, Neg, Node, NotOp, Param
 from .expr import Path as FieldPath
 
@@ -18,7 +18,7 @@ from .expr import Path as FieldPath
 def render(node: Node) -> str:
     """An expression node as ruleset text (definitions appear expanded)."""
     if type(node) is Lit:
-        for name, (value, _) in expr.CONSTANTS.items():
+        for name, (value, _) in exprfunctions.CONSTANTS.items():
             if node.value == value and isinstance(value, tuple):
                 return name
         return _literal(node.value)

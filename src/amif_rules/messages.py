@@ -35,6 +35,7 @@ from babel.numbers import format_currency, format_decimal, format_percent
 
 from . import expr
 from .dates import BRUSSELS, local_date
+from .exprfunctions import Gathered
 from .languages import LANG_INDEX, LOCALES, YES_NO
 from .problemcodes import BAD_PLACEHOLDER
 from .schema import BOOL, CODES, DATE, DECIMAL, ENUM, INSTANT, INT, LIST, MONEY, TEXT, TEXTS, FieldType
@@ -442,6 +443,8 @@ def renderer(template: Template, lang: str) -> Callable[[dict, dict, str | None,
             parts.append((0, part))
         elif part.node is None:
             parts.append((1, None) if part.text == "item" else (2, None))
+        elif isinstance(part.node, expr.Path) and part.node.gather:
+            parts.append((4, _writer(part, lang)))  # gathered over a list's elements
         elif isinstance(part.node, expr.Path) and part.format is None and part.node.type.kind == TEXT:
             parts.append((5, (part.node.scope is not None, part.node.path)))  # text is written as it is
         elif isinstance(part.node, expr.Path) and not _rounds(part):
@@ -608,6 +611,8 @@ def format_cached(value: Any, kind: str, field: str | None, lang: str, fmt: str 
 def _format(value: Any, kind: str, field: str | None, lang: str, fmt: str | None, exact: bool = False) -> str:
     """``exact``: amounts and percentages with every decimal they have (other formats always are)."""
     locale = LOCALES[lang]
+    if type(value) in (tuple, Gathered) and not value:
+        return NOTHING[lang]  # an empty list: "none", not an empty gap in the sentence
     if fmt == "percent":
         return _percent(value, locale, exact)
     if fmt == "money" or (fmt is None and kind == MONEY):

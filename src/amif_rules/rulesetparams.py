@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from . import expr, schema
+from . import exprfunctions, schema
 from .errors import excerpt
 from .problemcodes import BAD_PARAMETER, NO_SOURCE
 from .rulesetmodel import NAME, PARAMETER_TYPES, UNSET, Dated, Parameter, YamlPath, resolve
@@ -66,7 +66,7 @@ def _parameter(places: Places, name: str, spec: dict[str, Any], path: YamlPath, 
     if not NAME.fullmatch(name):
         places.problem(path + (KEY,), BAD_PARAMETER, f"parameter names are lower_case_with_underscores, got {name!r}")
         return None
-    if name in ("item", "true", "false") or name in schema.ROOT_HEADS or name in expr.FUNCTIONS:
+    if name in ("item", "true", "false") or name in schema.ROOT_HEADS or name in exprfunctions.FUNCTIONS:
         places.problem(path + (KEY,), BAD_PARAMETER, f"{name!r} is already a name of the rule language", "choose another name")
         return None
     places.unknown_keys(spec, _PARAMETER_KEYS, path)

@@ -577,3 +577,89 @@ def test_boolean_keywords():
     assert run("true") is True
     assert run("false or True") is True
     assert run("form.complete == false", {"form.complete": False}) is True
+
+
+# -- gathering paths: one field over a list's elements ("some partner") ------------------------------
+
+
+def _partners(*experiences) -> dict:
+    """Root facts with one partner per argument (None: its experience is not given)."""
+    return {"partners": tuple({} if e is None else {"experience": tuple(e)} for e in experiences)}
+
+
+@pytest.mark.parametrize(
+    "partners, expected",
+    [
+        ((["policy_participation"], []), True),
+        (([], ["amif_target_group", "policy_participation"]), True),
+        (([], ["amif_target_group"]), False),
+        ((), False),  # an empty list gathers nothing
+        ((None, ["policy_participation"]), True),  # one partner holds it: the unknown one does not matter
+        ((None, ["amif_target_group"]), None),  # none holds it so far, one is unknown
+        ((None,), None),
+    ],
+)
+def test_has_any_over_a_gathering_path_is_kleene_or_over_the_elements(partners, expected):
+    assert run('has_any(partners.experience, ["policy_participation"])', _partners(*partners)) is expected
+
+
+def test_a_missing_list_gathers_to_unknown():
+    assert run('has_any(partners.experience, ["policy_participation"])', {}) is None
+
+
+@pytest.mark.parametrize(
+    "partners, expected",
+    [
+        ((["anti_discrimination"], ["amif_target_group"]), True),  # each declared by some partner
+        ((["anti_discrimination", "amif_target_group"],), True),
+        ((["anti_discrimination"], []), False),
+        ((["anti_discrimination"], None), None),
+        ((["anti_discrimination", "amif_target_group"], None), True),
+    ],
+)
+def test_has_all_over_a_gathering_path_needs_each_value_in_some_element(partners, expected):
+    text = 'has_all(partners.experience, ["anti_discrimination", "amif_target_group"])'
+    assert run(text, _partners(*partners)) is expected
+
+
+def test_gathering_a_choice_field_and_country_codes():
+    partners = {"partners": ({"kind": "nonprofit"}, {"kind": "ocmw"})}
+    assert run('has_any(partners.kind, ["ocmw", "municipality"])', partners) is True
+    participants = {"participants": ({"nationalities": ("MA",)}, {"nationalities": ("BE", "NL")})}
+    assert run('has_any(participants.nationalities, ["NL"])', participants) is True
+    assert run('has_all(participants.nationalities, ["MA", "FR"])', participants) is False
+
+
+def test_a_gathering_path_reads_the_element_field_it_names():
+    node = parse('has_any(partners.experience, ["policy_participation"])', ROOT)
+    (path,) = expr.paths(node)
+    assert (path.scope, path.gather, path.element_field, path.input_path) == (
+        None,
+        "partners",
+        "experience",
+        "partners[].experience",
+    )
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("len(partners.experience) >= 1", "can only be the first argument of"),
+        ('partners.kind == "ocmw"', "partners.kind gathers a field over the partners"),
+        ('"ocmw" in partners.kind', "partners.kind gathers a field over the partners"),
+        ('has_any(["x"], partners.experience)', "can only be the first argument of"),
+        ('has_any(len(partners.experience), ["x"])', "can only be the first argument of"),
+        ("not partners.kind", "can only be the first argument of"),
+        ('has_any(partners.legal_personality, ["x"])', "only text, choice and list fields can be gathered"),
+        ('has_any(partners.experiance, ["x"])', "did you mean partners.experience?"),
+    ],
+)
+def test_a_gathering_path_elsewhere_is_a_clear_error(text, says):
+    found = error(text)
+    assert says in f"{found} | {found.hint}"
+
+
+def test_inside_for_each_the_item_is_still_the_element():
+    assert run(
+        'has_any(item.experience, ["policy_participation"])', item={"experience": ("policy_participation",)}, scope=PARTNERS
+    )

@@ -112,15 +112,23 @@ def split(path: str) -> tuple[str | None, int | None, str]:
     return None, None, path
 
 
-def fields_of_key(key: Key, item: int | None) -> list[str]:
-    """The document paths a fact key is read from (``reference_date``: ``submitted_at``)."""
+def fields_of_key(key: Key, item: int | None, root: Mapping[str, Any]) -> list[str]:
+    """The document paths a fact key is read from (``reference_date``: ``submitted_at``).
+
+    A gathering path (``partners.experience``) is read from that field of every element the
+    document's typed ``root`` holds, or from the list itself when there is none."""
+    paths: list[tuple[str | None, str, str | None]]
     if key.call is None:
-        paths = [(key.scope, key.path)]
+        paths = [(key.scope, key.path, None)]
     else:
-        paths = [(p.scope, p.path) for p in expr.paths(key.call)]
+        paths = [(p.scope, p.path, p.gather) for p in expr.paths(key.call)]
     out: list[str] = []
-    for scope, path in paths:
-        if scope is None:
+    for scope, path, gather in paths:
+        if gather is not None:
+            field = path[len(gather) + 1 :]
+            elements = root.get(gather) or ()
+            out.extend([f"{gather}[{n}].{field}" for n in range(len(elements))] or [gather])
+        elif scope is None:
             out.append("submitted_at" if path == "reference_date" else path)
         else:
             out.append(f"{scope}[{item}].{path}")

@@ -71,7 +71,7 @@ def decided_by(context: Context, located: Located, path: str) -> list[str]:
     from that field, and derived keys whose other fields the document gives."""
     keys = []
     for key in rule_keys(context.model, located.index):
-        if path not in fields_of_key(key, located.item):
+        if path not in fields_of_key(key, located.item, context.facts.root):
             continue
         arguments = [] if key.call is None else expr.paths(key.call)
         if all(_known(context, argument, located.item, path) for argument in arguments):

@@ -19,7 +19,7 @@ from .. import expr, limits, messages, schema, units
 from ..dates import BRUSSELS, brussels_text
 from ..docpaths import parts, put
 from ..errors import AmifRulesError
-from ..schema import DATE, DECIMAL, INSTANT, INT, MONEY
+from ..schema import DATE, DECIMAL, INSTANT, INT, LIST, MONEY
 from ..search import Key, document_value, smallest_changes
 from . import words
 from .context import Context, Evaluate, Located, fields_of_key, rule_keys, split
@@ -56,7 +56,7 @@ def controlled(context: Context, key: Key, item: int | None) -> bool:
     """Whether the applicant can change fact key ``key``: a field it controls, or a list it
     controls tested for elements (``has_any(activities, ...)``, ``has_all(documents, ...)``) or
     counted (``len(results)``)."""
-    fields = fields_of_key(key, item)
+    fields = fields_of_key(key, item, context.facts.root)
     if key.call is not None and not (_list_test(key) or _list_length(key)):
         return False
     if _is_reference_date(key) and context.facts.reference_date_source == "on":
@@ -115,7 +115,12 @@ def _written(context: Context, located: Located, change: dict[Key, Any]) -> list
     list may gain."""
     options: list[list[dict[str, Any]]] = [[]]
     for key, value in change.items():
-        path = fields_of_key(key, located.item)[0]
+        if _gathering_test(key):
+            assert key.call is not None
+            found = _gathered_choices(context, key.call, bool(value))
+            options = [option + choice for option in options for choice in found]
+            continue
+        path = fields_of_key(key, located.item, context.facts.root)[0]
         if key.call is None:
             written: Any
             if _is_reference_date(key):
@@ -141,6 +146,38 @@ def _written(context: Context, located: Located, change: dict[Key, Any]) -> list
                 choices = [[element for element in current if element not in wanted]]
         options = [option + [{"path": path, "value": list(choice)}] for option in options for choice in choices]
     return options
+
+
+def _gathering_test(key: Key) -> bool:
+    """``has_any`` or ``has_all(<list>.<field>, <constants>)``: a field gathered over a list."""
+    return _list_test(key) and key.call is not None and key.call.args[0].gather is not None  # type: ignore[union-attr]
+
+
+def _gathered_choices(context: Context, call: expr.Call, value: bool) -> list[list[dict[str, Any]]]:
+    """The document changes that make a test of a gathered field ``value``: a wanted value
+    added to one element (one option per element), or the wanted values taken out of every
+    element that holds them (one option)."""
+    path = call.args[0]
+    assert isinstance(path, expr.Path) and path.gather is not None
+    wanted = tuple(expr.evaluate(call.args[1], lambda scope, p: None))
+    elements = context.facts.root.get(path.gather) or ()
+    current = [tuple(element.get(path.element_field) or ()) for element in elements]
+    held = {element for values in current for element in values}
+    where = [f"{path.gather}[{n}].{path.element_field}" for n in range(len(elements))]
+    if value:
+        lacking = [element for element in dict.fromkeys(wanted) if element not in held]
+        adding = [lacking] if call.name == "has_all" else [[element] for element in lacking]
+        return [[{"path": where[n], "value": [*values, *added]}] for added in adding if added for n, values in enumerate(current)]
+    gone = [[element for element in wanted if element in held]] if call.name == "has_any" else [[e] for e in wanted if e in held]
+    return [
+        [
+            {"path": where[n], "value": [e for e in values if e not in taken]}
+            for n, values in enumerate(current)
+            if set(values) & set(taken)
+        ]
+        for taken in gone
+        if taken
+    ]
 
 
 def _resized(context: Context, path: str, current: tuple, count: int) -> list[list[Any]]:
@@ -194,6 +231,8 @@ def _shown(context: Context, path: str, kind: str, value: Any) -> str:
         return messages.MISSING[context.lang]
     if value == ():
         return messages.NOTHING[context.lang]
+    if kind == LIST:  # a list of elements (``len(partners)``): how many it holds
+        return messages.format_cached(len(value), INT, "", context.lang, None)
     field = path.rsplit(".", 1)[-1]
     return messages.format_cached(value, kind, field, context.lang, None)
 
@@ -211,7 +250,11 @@ def _message(context: Context, located: Located, options: list[list[dict[str, An
             said.append([_change(context, step) for step in option])
         return words.options_message(said, lang)
     read = list(
-        dict.fromkeys(path for key in rule_keys(context.model, located.index) for path in fields_of_key(key, located.item))
+        dict.fromkeys(
+            path
+            for key in rule_keys(context.model, located.index)
+            for path in fields_of_key(key, located.item, context.facts.root)
+        )
     )
     fixed = [_fact(context, path) for path in read if not _controls(context, path)]
     mine = [_label(context, path) for path in read if _controls(context, path)]

@@ -167,8 +167,8 @@ def _base(bench: Workbench, draft_id: str, text: str) -> Ruleset:
     return _load(bench, base_id)
 
 
-def _label(ruleset: Ruleset, node: expr.Path, for_each: str | None, lang: str) -> str:
-    path = f"{node.scope or for_each}[].{node.path}" if node.scope else node.path
+def _label(ruleset: Ruleset, node: expr.Path, lang: str) -> str:
+    path = node.input_path
     found = ruleset.inputs.get(path)
     template = found.label.get(lang) if found is not None else None
     if template is None:
@@ -189,20 +189,20 @@ def plain(ruleset: Ruleset, rule: Any, lang: str) -> str | None:
         elif part.node is None:  # {item}, {missing}: the list element or the fields, as labels show them
             out.append("…")
         elif isinstance(part.node, expr.Path):
-            out.append(_label(ruleset, part.node, rule.for_each, lang))
+            out.append(_label(ruleset, part.node, lang))
         elif isinstance(part.node, expr.Param) and part.node.value not in (UNSET, UNRESOLVED):
             try:
                 out.append(format_value(part.node.value, part.node, lang, part.format))
             except (TypeError, ValueError, ArithmeticError):
                 out.append(str(json_value(part.node.value)))
         else:  # an expression: its fields as labels, its parameters as values
-            out.append(_expression(ruleset, part.node, part.text, rule.for_each, lang))
+            out.append(_expression(ruleset, part.node, part.text, lang))
     return "".join(out)
 
 
-def _expression(ruleset: Ruleset, node: expr.Node, text: str, for_each: str | None, lang: str) -> str:
+def _expression(ruleset: Ruleset, node: expr.Node, text: str, lang: str) -> str:
     for path in sorted(set(expr.paths(node)), key=lambda p: -len(p.text)):
-        text = text.replace(path.text, _label(ruleset, path, for_each, lang))
+        text = text.replace(path.text, _label(ruleset, path, lang))
     for name in sorted(expr.parameters(node), key=len, reverse=True):
         parameter = ruleset.parameters.get(name)
         if parameter is None or parameter.value in (UNSET, UNRESOLVED):

@@ -26,13 +26,13 @@ from typing import Any
 
 import attrs
 
-from .. import expr, limits, units
+from .. import expr, exprfunctions, limits, schema, units
 from ..dates import BRUSSELS, brussels_text, local_date, years_before
 from ..docpaths import get, put
 from ..engines.python import evaluate_condition
 from ..ir import And, CompareConst, CompareKeys, Const, IsTrue, Linear, Member, Not, Or
 from ..reference import EU_MEMBERSHIP, LANGUAGE_CODES, is_eu_member
-from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, FieldType
+from ..schema import BOOL, DATE, ENUM, INSTANT, INT, MONEY, TEXT, FieldType
 from ..search import Key, around, decide, document_value, threshold
 from ..units import MICROS_PER_DAY, MICROS_PER_SECOND, day_number, instant, micros
 from ._target import Judgement, Result, judge
@@ -339,7 +339,7 @@ class Searcher:
             return [(info.scope, info.path)]
         first = info.call.args[0] if info.call.args else None
         if isinstance(first, expr.Path):
-            return [(first.scope, first.path)]
+            return [(None, first.gather)] if first.gather else [(first.scope, first.path)]
         return Searcher.inputs(info)
 
     # values -------------------------------------------------------------------------------------
@@ -440,6 +440,8 @@ class Searcher:
         first = args[0] if args else None
         if not isinstance(first, expr.Path):
             return None
+        if first.gather is not None:
+            return self._gathered(judgement, first, call, value)
         first_parts = parts_of(first.scope, first.path, item if first.scope else None)
         if call.name == "age_on":
             day, extra = self._day(judgement, result, args[1])
@@ -505,6 +507,54 @@ class Searcher:
         # Anything else: redraw the first argument.
         return None
 
+    def _gathered(self, judgement: Judgement, first: expr.Path, call: expr.Call, value: Any) -> list | None:
+        """``has_any``/``has_all`` over a field gathered from a list's elements: one element
+        given what is wanted (a fresh one when the list is empty), or every element's value
+        drawn without it."""
+        wanted = expr.evaluate(call.args[1], lambda scope, path: None)
+        if wanted is None or call.name not in exprfunctions.GATHERING_FUNCTIONS:
+            return None
+        wanted, rnd, name, field = tuple(wanted), self.rnd, first.gather, first.element_field
+        assert name is not None
+        scalar = first.type.choices and schema_field_is_scalar(name, field)
+        count = len(judgement.facts.items.get(name, ()))
+        universe = list(first.type.choices) or list(wanted) + ["other"]
+        if value:
+            if not wanted and call.name == "has_any":
+                return None  # nothing is in an empty list
+            if scalar and call.name == "has_all" and len(set(wanted)) > count:
+                return None
+            if scalar:
+                targets = (
+                    rnd.sample(range(count), len(set(wanted)))
+                    if call.name == "has_all"
+                    else [rnd.randrange(count)]
+                    if count
+                    else []
+                )
+                if not count:
+                    element = self.fresh_element(name)
+                    element[field] = rnd.choice(wanted)
+                    return [((name,), [element])]
+                values = list(dict.fromkeys(wanted)) if call.name == "has_all" else [rnd.choice(wanted)]
+                return [((name, index, field), chosen) for index, chosen in zip(targets, values)]
+            held = set(wanted) if call.name == "has_all" else {rnd.choice(wanted)}
+            chosen_list = sorted(held | {x for x in universe if rnd.random() < 0.2})
+            if not count:
+                element = self.fresh_element(name)
+                element[field] = chosen_list
+                return [((name,), [element])]
+            return [((name, rnd.randrange(count), field), chosen_list)]
+        if not wanted and call.name == "has_all":
+            return None  # every list holds all of nothing
+        lacking = set(wanted) if call.name == "has_any" else {rnd.choice(wanted)}
+        allowed = [x for x in universe if x not in lacking]
+        if scalar:
+            if not allowed:
+                return None
+            return [((name, index, field), rnd.choice(allowed)) for index in range(count)]
+        return [((name, index, field), sorted(x for x in allowed if rnd.random() < 0.4)) for index in range(count)]
+
     def _has_all(self, first: expr.Path, first_parts: tuple, wanted: tuple, value: bool) -> list | None:
         """A list holding every one of ``wanted`` (and perhaps more), or lacking one of them."""
         rnd = self.rnd
@@ -525,6 +575,12 @@ class Searcher:
             lacking = rnd.choice(wanted)
             chosen = {x for x in universe if x != lacking and (x in wanted or rnd.random() < 0.4) and rnd.random() < 0.8}
         return [(first_parts, sorted(chosen))]
+
+
+def schema_field_is_scalar(scope: str, field: str) -> bool:
+    """Whether a field of a list's elements holds one value (``kind``) rather than a list."""
+    found = schema.scope_field(scope, field)
+    return found is not None and found.kind in (ENUM, TEXT)
 
 
 _INSTANT = Key("submitted_at", None, "submitted_at", FieldType(INSTANT))

@@ -94,7 +94,10 @@ class Target:
                 found.add((info.scope, info.path))
             else:
                 for path in expr.paths(info.call):
-                    found.add((path.scope, path.path))
+                    if path.gather is not None:  # partners.experience: each partner's experience
+                        found.add((path.gather, path.element_field))
+                    else:
+                        found.add((path.scope, path.path))
         return {(scope, "submitted_at" if path == "reference_date" else path) for scope, path in found}
 
 

@@ -47,7 +47,7 @@ from hypothesis.errors import InvalidArgument
 from .. import api, expr
 from ..advice.context import Context, fields_of_key, rule_keys, split
 from ..dates import BRUSSELS, brussels_text
-from ..docpaths import parts, put
+from ..docpaths import get, parts, put
 from ..errors import AmifRulesError, InputError
 from ..ruleset import Ruleset, input_path
 from ..search import Key, smallest_changes
@@ -122,11 +122,37 @@ def answers(
         return money()
     if kind == "array":
         items = schema.get("items", {})
+        if scope is None and field in ("partners", "participants"):
+            return _elements(field, _spec(document, call, ruleset), document)
         if "enum" in items:
             return st.lists(st.sampled_from(list(items["enum"])), max_size=min(4, schema.get("maxItems", 4)), unique=True)
         if name == "nationalities":
             return nationalities()
     return field_values(scope, field)
+
+
+def _elements(name: str, spec: Any, document: Mapping[str, Any] | None) -> st.SearchStrategy[list]:
+    """An answer to a list question: elements that give every field of theirs the call's
+    rules read (a portal's form for a partner asks what the call needs to know of it), so
+    the answer opens no question of its own. Nobody is born after the submission."""
+    reads = sorted(path for scope, path in spec.reads if scope == name) if spec is not None else []
+    day = _submission_day(document) or (spec.window[0].date() if spec is not None else dt.date(2013, 1, 1))
+    extra = [
+        (parts(path), dates(dt.date(1940, 1, 1), day) if path == "birth_date" else field_values(name, path)) for path in reads
+    ]
+
+    @st.composite
+    def build(draw) -> list:
+        elements = draw(field_values(None, name))
+        for element in elements:
+            if "birth_date" in element and dt.date.fromisoformat(element["birth_date"]) > day:
+                element["birth_date"] = draw(dates(dt.date(1940, 1, 1), day))
+            for where, values in extra:
+                if get(element, where) is None:
+                    put(element, where, draw(values))
+        return elements
+
+    return build()
 
 
 def _is_amount(schema: Mapping[str, Any]) -> bool:
@@ -408,7 +434,9 @@ class _Place:
         for result in self.waiting(path):
             located = self.context.located(result)
             keys = {
-                key.key: key for key in rule_keys(self.context.model, located.index) if path in fields_of_key(key, located.item)
+                key.key: key
+                for key in rule_keys(self.context.model, located.index)
+                if path in fields_of_key(key, located.item, self.context.facts.root)
             }
             if not keys:
                 continue

@@ -22,12 +22,7 @@ def input_paths_read(linter: Linter) -> dict[str, list[str]]:
     read: dict[str, list[str]] = {}
     for rule in ruleset.rules:
         for path in rule.reads:
-            if path.scope is not None:
-                name = f"{path.scope}[].{path.path}"
-            elif path.path == "reference_date":
-                name = "submitted_at"
-            else:
-                name = path.path
+            name = "submitted_at" if path.path == "reference_date" and path.scope is None else path.input_path
             if path.type.kind == LIST and path.scope is None:
                 name = path.path
             ids = read.setdefault(name, [])
