@@ -14,6 +14,7 @@ tests/toolkit/test_toolkit_cases.py). The choices behind the figures are in docs
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from decimal import Decimal
@@ -59,7 +60,6 @@ RULES_426 = [
     "partner-legal-personality",
     "partnership-required",
     "partnership-experience",
-    "partner-experience",
     "commitment-signed",
     "grant-range",
     "own-financing-min",
@@ -69,7 +69,7 @@ RULES_426 = [
 RULES_427 = [
     "promotor-local-government",
     "partnership-required",
-    "partner-policy-participation",
+    "partnership-policy-participation",
     "grant-range",
     "submitted-before-deadline",
     *BASE_RULES,
@@ -204,6 +204,7 @@ def test_every_flemish_ruleset_file_is_covered():
         "flanders-amif-2014-2020-base",
         "flanders-321",
         "flanders-507",  # its amounts come from the digest, not written question 26: tests/rulesets/test_other_rulesets.py
+        "flanders-579",  # the same (and AMIF 2021-2027)
     }
     assert files == {ruleset_id for ruleset_id, _, _, _ in CALLS.values()}
 
@@ -218,8 +219,9 @@ def test_ruleset_loads_with_its_call_code_and_amounts(code):
     assert ruleset.status == "published"
     assert ruleset.abstract is False
     assert ruleset.extends == ("application-inputs", "amif-base", "amif-2014-2020-base", "flanders-amif-2014-2020-base")
-    # The texts give no dates for these calls: none are set.
-    assert ruleset.valid_from is None and ruleset.valid_until is None
+    # The texts give no dates for these calls; the pages of 426 and 427 give their deadlines.
+    deadlines = {"426": dt.date(2018, 3, 30), "427": dt.date(2018, 3, 16)}
+    assert ruleset.valid_from is None and ruleset.valid_until == deadlines.get(code)
     assert ruleset.parameters["call_budget"].value == Decimal(budget)
     assert ruleset.parameters["call_budget"].type_name == "money"
     assert ruleset.parameters["flemish_cofinancing"].value == Decimal(cofinancing)
@@ -358,7 +360,9 @@ def test_327_first_language_reports_the_value_it_read(engine, language):
 EXAMPLE_NAME = re.compile(
     r"^flanders-(?P<call>\d{3}(?:-dissemination)?)-(?P<outcome>eligible|ineligible|incomplete)-[a-z0-9-]+\.json$"
 )
-EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("flanders-*.json") if not p.name.startswith("flanders-507-"))
+EXAMPLE_FILES = sorted(
+    p.name for p in EXAMPLES.glob("flanders-*.json") if not p.name.startswith(("flanders-507-", "flanders-579-"))
+)
 
 
 def test_example_files_are_named_by_call_and_outcome():

@@ -1,6 +1,7 @@
-"""The rulesets beside the AMIF calls: Buurtstewards, the general integration projects under
-the decree of 7 June 2013, AMIF 2021-2027 (Flanders, draft) and the routing of a project to
-its authority, as far as Python must test them: how they load and are found by call code and
+"""The rulesets beside the AMIF calls of the five texts: Buurtstewards, the general integration
+projects under the decree of 7 June 2013, AMIF 2021-2027 (Flanders, draft), the calls whose
+criteria come from their pages (507, 579, federal 31, the POD MI social activation call after
+42) and the routing of a project to its authority, as far as Python must test them: how they load and are found by call code and
 date, the values their rules report having read, the routing over every combination of
 theme, region and community, and their examples.
 
@@ -25,7 +26,7 @@ import pytest
 import amif_rules
 from amif_rules import catalog
 from amif_rules.cli import main as cli_main
-from conftest import DURABLE_EXPECTED, ENGINES, EXAMPLES
+from conftest import CALL_42_RULES, DURABLE_EXPECTED, ENGINES, EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 RULESETS = ROOT / "rulesets"
@@ -85,6 +86,49 @@ EXPECTED = {
             "own-financing-min",
             "trajectory-declared",
         ],
+    ),
+    "flanders-579.yaml": (
+        "flanders-579",
+        "579",
+        "published",
+        None,
+        dt.date(2023, 11, 30),
+        ("application-inputs",),
+        [
+            "applicant-local-government",
+            "amif-share-max",
+            "own-contribution-min",
+            "documents-attached",
+            "submitted-before-deadline",
+            "amif-within-call-budget",
+        ],
+    ),
+    "federal-31.yaml": (
+        "federal-31",
+        "31",
+        "published",
+        None,
+        None,
+        ("application-inputs", "amif-base", "amif-2014-2020-base"),
+        [
+            "participant-third-country-national",
+            "participant-legal-residence",
+            "amif-share-max",
+            "amif-within-call-budget",
+            "pod-mi-share-max",
+            "pod-mi-within-call-budget",
+        ],
+    ),
+    "podmi-social-activation.yaml": (
+        "podmi-social-activation",
+        "podmi-social-activation",
+        "published",
+        None,
+        None,
+        ("application-inputs", "amif-base", "amif-2014-2020-base", "call-42"),
+        # call 42's first six (who may lead, the partnership, the target group); its last seven
+        # rest on what the page does not give (residence, shares, budget, deadline, form)
+        [*CALL_42_RULES[:6], "commitment-signed", "theme-social-activation"],
     ),
     "routing.yaml": (
         "routing",
@@ -392,6 +436,15 @@ EXPECTED_EXAMPLES = {
     "routing-ineligible-other-theme.json": "ineligible",
     "routing-ineligible-brussels-german.json": "ineligible",
     "routing-incomplete-brussels-no-community.json": "incomplete",
+    "flanders-579-eligible-genk.json": "eligible",
+    "flanders-579-ineligible-leuven-no-pay-slips.json": "ineligible",
+    "flanders-579-incomplete-aalst-no-documents.json": "incomplete",
+    "federal-31-eligible-gent.json": "eligible",
+    "federal-31-ineligible-liege-amif-over-75-percent.json": "ineligible",
+    "federal-31-incomplete-antwerpen-no-pod-mi-cofinancing.json": "incomplete",
+    "podmi-social-activation-eligible-charleroi.json": "eligible",
+    "podmi-social-activation-ineligible-gent-commitment-not-signed.json": "ineligible",
+    "podmi-social-activation-incomplete-brussel-no-commitment.json": "incomplete",
     "routing-incomplete-no-theme.json": "incomplete",
     "flanders-507-eligible-gent.json": "eligible",
     "flanders-507-ineligible-antwerpen-nonprofit-low-own-financing.json": "ineligible",
@@ -403,6 +456,9 @@ PREFIXES = {
     "amif-2021-2027-": "amif-2021-2027-flanders",
     "routing-": "routing",
     "flanders-507-": "507",
+    "flanders-579-": "579",
+    "federal-31-": "31",
+    "podmi-social-activation-": "podmi-social-activation",
 }
 
 
