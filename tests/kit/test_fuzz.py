@@ -37,6 +37,7 @@ from hypothesis import strategies as st
 
 import amif_rules
 from amif_rules import catalog, cli, limits, testing
+from amif_rules.engines import generated
 from amif_rules.testing.malformed import malformed_rulesets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -261,8 +262,16 @@ _FORBIDDEN = (
 )
 
 
+def _generated(event: str, args: tuple) -> bool:
+    """The one ``exec`` allowed: of the decision code the engine generates from a validated
+    compiled ruleset (audited before it is compiled; tests/pipeline/test_generated.py fuzzes
+    the generator itself)."""
+    code = args[0] if event == "exec" and args else None
+    return getattr(code, "co_filename", "").startswith(generated.GENERATED_PREFIX)
+
+
 def _audit(event: str, args: tuple) -> None:
-    if getattr(_WATCHING, "on", False) and (event == "open" or event.startswith(_FORBIDDEN)):
+    if getattr(_WATCHING, "on", False) and (event == "open" or event.startswith(_FORBIDDEN)) and not _generated(event, args):
         _EVENTS.append((event, args))
 
 

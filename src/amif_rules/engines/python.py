@@ -1,6 +1,6 @@
-"""The built-in engine: interprets the compiled form directly, in pure Python.
-
-It is the reference semantics that the durable engine is held to, and the engine used
+"""The built-in engine, in pure Python: the reference semantics of the compiled form
+(:func:`evaluate_condition`, :func:`rule_outcome`), which the durable engine and the
+generated decision code are held to, and the engine that runs that generated code, used
 where durable_rules cannot be installed (Python 3.13 and later).
 """
 
@@ -26,6 +26,7 @@ from ..ir import (
     Or,
     RuleOutcome,
 )
+from .generated import decision_function
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq,
@@ -149,155 +150,26 @@ def rule_outcome(rule: CompiledRule, fact: Fact) -> str:
     return "pass" if truth else "fail"
 
 
-# -- closures: the same semantics, compiled once per ruleset ------------------------------------
-
-Check = Callable[[Fact], Truth]
-
-
-def compile_condition(node: Condition) -> Check:
-    """A function computing :func:`evaluate_condition` for ``node``, without re-dispatching
-    on node types at every evaluation (no ``eval``: closures over the node's values)."""
-    if type(node) is Linear:
-        compare = _OPS[node.op]
-        constant = node.constant
-        if len(node.terms) == 1:
-            ((coef, key),) = node.terms
-
-            def linear1(fact: Fact) -> Truth:
-                value = fact.get(key)
-                return None if value is None else compare(coef * value + constant, 0)
-
-            return linear1
-        terms = node.terms
-
-        def linear(fact: Fact) -> Truth:
-            total = constant
-            for coef, key in terms:
-                value = fact.get(key)
-                if value is None:
-                    return None
-                total += coef * value
-            return compare(total, 0)
-
-        return linear
-    if type(node) is CompareConst:
-        key, expected, equal = node.key, node.value, node.op == "=="
-
-        def compare_const(fact: Fact) -> Truth:
-            value = fact.get(key)
-            return None if value is None else (value == expected) is equal
-
-        return compare_const
-    if type(node) is Member:
-        key, values, negated = node.key, frozenset(node.values), node.negated
-
-        def member(fact: Fact) -> Truth:
-            value = fact.get(key)
-            return None if value is None else (value in values) is not negated
-
-        return member
-    if type(node) is IsTrue:
-        key = node.key
-
-        def is_true(fact: Fact) -> Truth:
-            value = fact.get(key)
-            return None if value is None else value is True
-
-        return is_true
-    if type(node) is Const:
-        constant_value = node.value
-        return lambda fact: constant_value
-    if type(node) is Not:
-        inner = compile_condition(node.operand)
-
-        def negate(fact: Fact) -> Truth:
-            truth = inner(fact)
-            return None if truth is None else not truth
-
-        return negate
-    if type(node) is And or type(node) is Or:
-        parts = tuple(compile_condition(operand) for operand in node.operands)
-        decisive = type(node) is Or  # True decides "or", False decides "and"
-
-        def connect(fact: Fact) -> Truth:
-            result: Truth = not decisive
-            for part in parts:
-                truth = part(fact)
-                if truth is decisive:
-                    return decisive
-                if truth is None:
-                    result = None
-            return result
-
-        return connect
-    if type(node) is CompareKeys:
-        left_key, right_key, compare_keys = node.left, node.right, _OPS[node.op]
-
-        def compare_two(fact: Fact) -> Truth:
-            left, right = fact.get(left_key), fact.get(right_key)
-            return None if left is None or right is None else compare_keys(left, right)
-
-        return compare_two
-    raise TypeError(f"not a compiled condition: {node!r}")
-
-
-def compile_rule(rule: CompiledRule) -> Callable[[Fact], str]:
-    """The outcome function of one rule (same as :func:`rule_outcome`)."""
-    check = compile_condition(rule.check)
-    if isinstance(rule.when, Const) and rule.when.value:
-
-        def outcome(fact: Fact) -> str:
-            truth = check(fact)
-            return "unknown" if truth is None else "pass" if truth else "fail"
-
-        return outcome
-    when = compile_condition(rule.when)
-
-    def outcome_when(fact: Fact) -> str:
-        applicable = when(fact)
-        if applicable is False:
-            return "not_applicable"
-        if applicable is None:
-            return "unknown"
-        truth = check(fact)
-        return "unknown" if truth is None else "pass" if truth else "fail"
-
-    return outcome_when
-
-
-#: A rule as the engine runs it: its index, its scope, its outcome function, its RuleOutcomes.
-_Rule = tuple[int, str | None, Callable[[Fact], str], "_Outcomes"]
-
-
 class PythonEngine:
-    """Thread-safe: the compiled closures are immutable and built once per ruleset key."""
+    """Runs each ruleset's generated decision function (:mod:`.generated`), made once per
+    ruleset key; thread-safe, for the function and the outcomes it picks from are never
+    changed once made. :func:`rule_outcome` above is the reference it is held to."""
 
     name = "python"
 
     def __init__(self) -> None:
-        self._compiled: dict[str, tuple[_Rule, ...]] = {}
+        self._compiled: dict[str, tuple[Callable[..., list[RuleOutcome]], tuple[_Outcomes, ...]]] = {}
 
-    def _rules(self, compiled: CompiledRuleset) -> tuple[_Rule, ...]:
-        rules = self._compiled.get(compiled.key)
-        if rules is None:
-            rules = tuple((rule.index, rule.scope, compile_rule(rule), _Outcomes(rule.index)) for rule in compiled.rules)
-            self._compiled[compiled.key] = rules
-        return rules
+    def _decision(self, compiled: CompiledRuleset) -> tuple[Callable[..., list[RuleOutcome]], tuple[_Outcomes, ...]]:
+        found = self._compiled.get(compiled.key)
+        if found is None:
+            _, decide = decision_function(compiled)
+            found = self._compiled[compiled.key] = (decide, tuple(_Outcomes(rule.index) for rule in compiled.rules))
+        return found
 
     def evaluate(self, compiled: CompiledRuleset, facts: EncodedFacts) -> tuple[RuleOutcome, ...]:
-        results: list[RuleOutcome] = []
-        append = results.append
-        extend = results.extend
-        root, items = facts.root, facts.items
-        for _index, scope, outcome, made in self._rules(compiled):
-            if scope is None:
-                append(made.root[outcome(root)])
-            else:
-                elements = items.get(scope, ())
-                if elements:
-                    by_item = made.for_items(len(elements))
-                    extend([by_item[position][outcome(fact)] for position, fact in enumerate(elements)])
-        return tuple(results)
+        decide, made = self._decision(compiled)
+        return tuple(decide(facts.root, facts.items, made))
 
 
 class _Outcomes:
