@@ -72,6 +72,16 @@ class Server:
             self.process.send_signal(sig)
         return self.process.wait(timeout=timeout)
 
+    def reap(self) -> None:
+        """Kill whatever of the server's process group is left (the worker processes of
+        ``--workers`` outlive a parent killed with SIGKILL): no test leaves a process behind."""
+        if self.process.poll() is None:
+            self.stop(signal.SIGKILL)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
 
 def launch(tmp: Path, *options: str, ready: bool = True) -> Server:
     port = free_port()
@@ -82,6 +92,7 @@ def launch(tmp: Path, *options: str, ready: bool = True) -> Server:
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        start_new_session=True,  # its own process group, which reap() kills whole
     )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     deadline = time.monotonic() + 60
@@ -95,7 +106,7 @@ def launch(tmp: Path, *options: str, ready: bool = True) -> Server:
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.1)
-    server.stop(signal.SIGKILL)
+    server.reap()
     raise AssertionError(f"the server did not become ready:\n{log.read_text(errors='replace')}")
 
 
@@ -104,6 +115,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running = launch(tmp_path_factory.mktemp("serve"))
     yield running
     running.stop()
+    running.reap()
 
 
 @pytest.fixture
@@ -117,5 +129,4 @@ def start_server(tmp_path: Path) -> Iterator[Any]:
 
     yield start
     for running in started:
-        if running.process.poll() is None:
-            running.stop(signal.SIGKILL)
+        running.reap()
