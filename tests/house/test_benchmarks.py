@@ -92,11 +92,13 @@ def test_every_contestant_and_figure_is_reported(quick_run):
     assert "documents_per_s" in batch["jobs_2"] or "unavailable" in batch["jobs_2"]
     statuses = {row["status"] for row in results["targets"]}
     assert statuses <= {"reached", "not reached", "not measured"}
-    assert len(results["targets"]) == 7
+    assert len(results["targets"]) == 9
+    dask = results["dask"]
+    assert dask["workers_1"]["documents"] == dask["workers_2"]["documents"] > 0 and dask["speedup"] > 0
     # the short table on standard output names every contestant
     for entry in results["contestants"].values():
         assert entry["label"] in done.stdout
-    assert "target (issue 6)" in done.stdout
+    assert "target (issue 16)" in done.stdout
 
 
 def test_a_contestant_that_disagrees_stops_the_run(monkeypatch):

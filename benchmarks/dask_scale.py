@@ -1,0 +1,128 @@
+"""Portfolios on Dask: documents per second with one local worker process and with two, and
+the memory of each worker over a long run, for the targets of issue 16.
+
+    python benchmarks/dask_scale.py [--documents 2000] [--chunks 1] [--seed 43] [--workers N]
+
+A million documents are checked as ``--documents 1000000 --chunks 20 --workers 2``: twenty bags of
+50,000, one after the other on the same cluster, each worker's resident memory read after
+every chunk; memory is flat when the last reading is within 10 % of the one after the
+second chunk (the first chunk loads the library and compiles the ruleset). Every record is
+checked against the hand-written decision. The harness (``harness.py``) runs the speed part
+with a small set; this script prints its JSON on standard output, progress on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import dataset  # noqa: E402
+from contestants import common, handwritten  # noqa: E402
+from runs import Progress  # noqa: E402
+
+#: How much a worker's memory may grow from the second chunk to the last and still be flat.
+FLAT_GROWTH = 0.10
+#: Partitions per bag: enough for two workers to share evenly.
+PARTITIONS = 16
+
+
+class VerificationFailed(Exception):
+    """A record differs from the hand-written decision."""
+
+
+def _worker_rss_mib() -> float:
+    """This worker process's resident memory (VmRSS), in MiB (0 where there is no /proc)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _decision(record: dict) -> Any:
+    """The decision of one record (None for an error record), made on the worker."""
+    return None if "error" in record else common.decision_of_dict(record)
+
+
+def run(count: int, seed: int, workers: int, chunks: int, log: Progress) -> dict[str, Any]:
+    """Check ``count`` documents in ``chunks`` bags on a LocalCluster of ``workers`` processes."""
+    import dask.bag as db
+    from distributed import Client, LocalCluster
+
+    from amif_rules.dask import check_bag
+
+    per_chunk = max(1, count // chunks)
+    with (
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        warm = [document for _, document in dataset.generate(40, seed)]
+        check_bag(db.from_sequence(warm, npartitions=workers), engine="python").compute()  # imports, compiles
+        seconds = 0.0
+        memory: list[dict[str, float]] = []
+        checked = 0
+        for chunk in range(chunks):
+            documents = [document for _, document in dataset.generate(per_chunk, seed + 1 + chunk)]
+            bag = db.from_sequence(documents, npartitions=PARTITIONS)
+            start = time.perf_counter()
+            # Each worker keeps what a portfolio run keeps, the decision, and sends that back.
+            decisions = check_bag(bag, engine="python").map(_decision).compute()
+            seconds += time.perf_counter() - start
+            expected = [handwritten.decide(document) for document in documents]
+            if decisions != expected:
+                raise VerificationFailed(
+                    f"{workers} worker(s), chunk {chunk + 1}: a record differs from the hand-written decision"
+                )
+            checked += len(decisions)
+            memory.append({str(k): round(v, 1) for k, v in client.run(_worker_rss_mib).items()})
+            log(f"dask, {workers} worker(s): {checked:,} of {per_chunk * chunks:,} documents")
+    result: dict[str, Any] = {
+        "workers": workers,
+        "documents": checked,
+        "seconds": round(seconds, 3),
+        "documents_per_s": round(checked / seconds, 1),
+        "worker_rss_mib": memory,
+    }
+    if chunks >= 3:
+        growth = [(memory[-1][worker] - memory[1][worker]) / memory[1][worker] for worker in memory[1] if memory[1][worker] > 0]
+        result["memory_growth"] = round(max(growth), 4) if growth else None
+    return result
+
+
+def measure(count: int, seed: int, log: Progress, chunks: int = 1) -> dict[str, Any]:
+    """One worker, then two, on the same documents; or why Dask could not be measured."""
+    try:
+        import amif_rules.dask  # noqa: F401
+    except ImportError as error:
+        return {"unavailable": str(error)}
+    one = run(count, seed, 1, chunks, log)
+    two = run(count, seed, 2, chunks, log)
+    return {"workers_1": one, "workers_2": two, "speedup": round(two["documents_per_s"] / one["documents_per_s"], 3)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--documents", type=int, default=2000, help="documents per worker count (default 2000)")
+    parser.add_argument("--chunks", type=int, default=1, help="bags checked one after the other (default 1)")
+    parser.add_argument("--seed", type=int, default=43)
+    parser.add_argument("--workers", type=int, help="only this many workers (default: one, then two, and the speedup)")
+    args = parser.parse_args(argv)
+    log = Progress()
+    if args.workers:
+        result = run(args.documents, args.seed, args.workers, args.chunks, log)
+    else:
+        result = measure(args.documents, args.seed, log, args.chunks)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
