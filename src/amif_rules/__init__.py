@@ -6,7 +6,7 @@
 'incomplete'
 """
 
-from .api import check
+from .api import check, decision_source
 from .catalog import bundled as bundled_rulesets
 from .documents import read_application, to_document
 from .engines import durable_available, get_engine
@@ -32,6 +32,7 @@ __all__ = [
     "__version__",
     "bundled_rulesets",
     "check",
+    "decision_source",
     "durable_available",
     "get_engine",
     "load_ruleset",

@@ -62,6 +62,18 @@ def check(
     return advise(context, names, plain_document(document), evaluate)
 
 
+def decision_source(call: str | None = None, on: dt.date | None = None, ruleset: Ruleset | None = None) -> str:
+    """The Python source the built-in engine runs for a call (or ``ruleset``), as generated
+    from its compiled rules (``engines/generated.py``): to read, and to debug with."""
+    from .engines.generated import source
+
+    if ruleset is not None:
+        return source(catalog.prepare_ruleset(ruleset, on).plan.compiled)
+    if call is None:
+        raise ValueError("say which call (call=...) or give a ruleset (ruleset=...)")
+    return source(catalog.for_call(str(call), on).plan.compiled)
+
+
 def plain_document(document: Any) -> dict[str, Any]:
     """The document as a plain mapping of contract §1 (to change and check again)."""
     if isinstance(document, (str, bytes)):

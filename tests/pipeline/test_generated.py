@@ -82,6 +82,17 @@ def test_every_node_kind_agrees_on_facts_with_and_without_its_keys(condition, fa
     assert decided(compiled, facts) == interpreted(compiled, facts)
 
 
+def test_the_public_face_gives_the_source_of_a_call_or_a_ruleset():
+    assert amif_rules.decision_source(call="42") == generated.source(catalog.for_call("42").plan.compiled)
+    draft = amif_rules.parse_ruleset(
+        (catalog.rulesets_dir() / "call-42.yaml").read_text(encoding="utf-8").replace("value: 150000", "value: 60000"),
+        str(catalog.rulesets_dir() / "call-42.yaml"),
+    )
+    assert "60000" in amif_rules.decision_source(ruleset=draft) and "60000" not in amif_rules.decision_source(call="42")
+    with pytest.raises(ValueError):
+        amif_rules.decision_source()
+
+
 def test_the_source_can_be_read_and_is_cached_per_ruleset():
     prepared = catalog.for_call("42")
     source = generated.source(prepared.plan.compiled)

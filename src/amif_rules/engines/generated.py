@@ -203,7 +203,8 @@ def generate(compiled: CompiledRuleset) -> str:
     writer.emit(1, "return out")
     constants = []
     for values, name in writer.sets.items():
-        constants.append(f"{name} = frozenset(({''.join(_literal(value) + ', ' for value in values)}))")
+        items = ", ".join(_literal(value) for value in values) + ("," if len(values) == 1 else "")
+        constants.append(f"{name} = frozenset(({items}))")
     return "\n".join([*constants, "def decide(root, items, made):", *writer.lines]) + "\n"
 
 
