@@ -117,21 +117,16 @@ def fields_of_key(key: Key, item: int | None, root: Mapping[str, Any]) -> list[s
 
     A gathering path (``partners.experience``) is read from that field of every element the
     document's typed ``root`` holds, or from the list itself when there is none."""
-    paths: list[tuple[str | None, str, str | None]]
-    if key.call is None:
-        paths = [(key.scope, key.path, None)]
-    else:
-        paths = [(p.scope, p.path, p.gather) for p in expr.paths(key.call)]
+    paths = [expr.Path(key.scope, key.path, key.type)] if key.call is None else list(expr.paths(key.call))
     out: list[str] = []
-    for scope, path, gather in paths:
-        if gather is not None:
-            field = path[len(gather) + 1 :]
-            elements = root.get(gather) or ()
-            out.extend([f"{gather}[{n}].{field}" for n in range(len(elements))] or [gather])
-        elif scope is None:
-            out.append("submitted_at" if path == "reference_date" else path)
+    for path in paths:
+        if path.gather is not None:
+            elements = root.get(path.gather) or ()
+            out.extend([f"{path.gather}[{n}].{path.element_field}" for n in range(len(elements))] or [path.gather])
+        elif path.scope is None:
+            out.append("submitted_at" if path.path == "reference_date" else path.path)
         else:
-            out.append(f"{scope}[{item}].{path}")
+            out.append(f"{path.scope}[{item}].{path.path}")
     return list(dict.fromkeys(out))
 
 

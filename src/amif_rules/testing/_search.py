@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from .. import expr, exprfunctions, limits, schema, units
+from .. import expr, limits, schema, units
 from ..dates import BRUSSELS, brussels_text, local_date, years_before
 from ..docpaths import get, put
 from ..engines.python import evaluate_condition
@@ -512,7 +512,7 @@ class Searcher:
         given what is wanted (a fresh one when the list is empty), or every element's value
         drawn without it."""
         wanted = expr.evaluate(call.args[1], lambda scope, path: None)
-        if wanted is None or call.name not in exprfunctions.GATHERING_FUNCTIONS:
+        if wanted is None:  # (the language allows a gathering path in has_any and has_all only)
             return None
         wanted, rnd, name, field = tuple(wanted), self.rnd, first.gather, first.element_field
         assert name is not None
@@ -525,17 +525,11 @@ class Searcher:
             if scalar and call.name == "has_all" and len(set(wanted)) > count:
                 return None
             if scalar:
-                targets = (
-                    rnd.sample(range(count), len(set(wanted)))
-                    if call.name == "has_all"
-                    else [rnd.randrange(count)]
-                    if count
-                    else []
-                )
                 if not count:
                     element = self.fresh_element(name)
                     element[field] = rnd.choice(wanted)
                     return [((name,), [element])]
+                targets = rnd.sample(range(count), len(set(wanted))) if call.name == "has_all" else [rnd.randrange(count)]
                 values = list(dict.fromkeys(wanted)) if call.name == "has_all" else [rnd.choice(wanted)]
                 return [((name, index, field), chosen) for index, chosen in zip(targets, values)]
             held = set(wanted) if call.name == "has_all" else {rnd.choice(wanted)}
