@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 import attrs
 
-from . import expr, exprfunctions, ir, limits
+from . import encodegen, expr, exprfunctions, ir, limits
 from .errors import RulesetError, RulesetProblem
 from .facts import Facts
 from .problemcodes import BAD_VALUE, LIMIT
@@ -142,6 +142,7 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
     (position,) = element_positions
     element_path = getters_tuple[position][1]
     by_root: dict[tuple[Any, ...], dict[Any, Any]] = {}  # the other arguments' values -> {element value: answer}
+    stored = [0]  # answers remembered in by_root, all roots together
 
     def bind(root: Values) -> Callable[[Values], Any]:
         """One function per document: the arguments read from the root (a date, say) are
@@ -151,6 +152,7 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
         if memo is None:
             if len(by_root) >= _ROOTS_REMEMBERED:
                 by_root.clear()
+                stored[0] = 0
             memo = by_root[fixed] = {}
         before, after = fixed[:position], fixed[position:]
 
@@ -158,7 +160,12 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
             value = element.get(element_path)
             answer = memo.get(value, _NOTHING)
             if answer is _NOTHING:
-                answer = answer_for(before + (value,) + after, memo, value)
+                answer = answer_for(before + (value,) + after, None, value)
+                if stored[0] >= _ANSWERS_REMEMBERED:
+                    by_root.clear()  # bounded memory; this document keeps its own memo
+                    stored[0] = 0
+                memo[value] = answer
+                stored[0] += 1  # a race only miscounts a little: the bound stays a bound
             return answer
 
         return one
@@ -173,11 +180,14 @@ def _bind_each(compute: Compute) -> Bind:
 
 _NOTHING = object()
 _NO_ELEMENT: Values = {}  # what root derivations see as their element (never written)
-#: Answers each derived function remembers (see _derivation_function), per set of root
-#: arguments (a reference date, say), and how many such sets: at most 64 × 1,024 answers
-#: per derived value, a few MiB, however many dates a long batch goes through.
+#: Answers each derived function remembers (see _derivation_function): of a call on root
+#: values alone; of a call on an element's value, for as many sets of root arguments (a
+#: reference date, say) as a batch goes through, up to 4,096 sets and 65,536 answers in all
+#: per derived value (a few MiB). A batch's submissions spread over more days than a
+#: handful: with 64 sets, 400 documents on 71 days found almost nothing remembered.
 _REMEMBERED = 1024
-_ROOTS_REMEMBERED = 64
+_ROOTS_REMEMBERED = 4096
+_ANSWERS_REMEMBERED = 65_536
 
 
 def _encoder(kind: FieldType) -> Callable[[Any], ir.Scalar]:
@@ -224,6 +234,8 @@ class Plan:
     derivations: tuple[Derivation, ...]
     #: What encode runs, made once from the fields above.
     _encoding: _Encoding = attrs.field(init=False, eq=False, repr=False)
+    #: The generated encoder of ``_encoding``, made on first use.
+    _encoder: encodegen.Encoder | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         root = tuple((key, path, _converter(kind)) for key, path, kind in self.root_keys)
@@ -241,13 +253,22 @@ class Plan:
         object.__setattr__(self, "_encoding", (root, root_derived, tuple(scopes)))
 
     def encode(self, facts: Facts) -> ir.EncodedFacts:
-        """Typed facts → engine facts (only the keys this ruleset reads)."""
+        """Typed facts → engine facts (only the keys this ruleset reads), by the encoder
+        generated for this plan (:mod:`amif_rules.encodegen`), made on first use."""
+        encode = self._encoder
+        if encode is None:
+            encode = self.encoder()[1]
+        root, items = encode(facts.root, facts.items)
+        return ir.EncodedFacts(root, items)
+
+    def encode_reference(self, facts: Facts) -> ir.EncodedFacts:
+        """:meth:`encode` by interpreting ``_encoding``: the reference the generated
+        encoder is held to (``tests/pipeline/test_encodegen.py``)."""
         root_keys, root_derived, scopes = self._encoding
         root_values = facts.root
-        get = root_values.get
         root: dict[str, ir.Scalar] = {}
         for key, path, convert in root_keys:
-            value = get(path)
+            value = root_values.get(path)
             if value is not None:
                 root[key] = value if convert is None else convert(value)
         for key, compute in root_derived:
@@ -256,27 +277,27 @@ class Plan:
                 root[key] = value
         items: dict[str, tuple[dict[str, ir.Scalar], ...]] = {}
         for scope, keys, shared_keys, derived in scopes:
-            elements = facts.items.get(scope, ())
-            if not elements:
-                items[scope] = ()
-                continue
             shared = {key: root[key] for key in shared_keys if key in root}
-            derived_here = [(key, bind(root_values)) for key, bind in derived]
             encoded = []
-            for element in elements:
+            for element in facts.items.get(scope, ()):
                 fact = shared.copy()
-                element_get = element.get
                 for key, path, convert in keys:
-                    value = element_get(path)
+                    value = element.get(path)
                     if value is not None:
                         fact[key] = value if convert is None else convert(value)
-                for key, one in derived_here:
-                    value = one(element)
+                for key, bind in derived:
+                    value = bind(root_values)(element)
                     if value is not None:
                         fact[key] = value
                 encoded.append(fact)
             items[scope] = tuple(encoded)
         return ir.EncodedFacts(root, items)
+
+    def encoder(self) -> tuple[str, encodegen.Encoder]:
+        """(source, function) of this plan's generated encoder (the source for reading)."""
+        source, encode = encodegen.encoder(self._encoding, self.compiled.key[:12], _NO_ELEMENT)
+        object.__setattr__(self, "_encoder", encode)  # a race makes it twice: the same code
+        return source, encode
 
 
 def encode_value(value: Any, kind: FieldType) -> ir.Scalar:

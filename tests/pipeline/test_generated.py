@@ -1,6 +1,6 @@
-"""The generated decision code (``engines/generated.py``): it gives the interpreter's outcomes
-on every bundled ruleset, it is audited before it runs, and nothing a ruleset says becomes
-code, however hostile the ruleset."""
+"""The generated decision code (``engines/generated.py``) and fact encoders (``encodegen.py``):
+they give the interpreters' outcomes and facts on every bundled ruleset, they are audited
+before they run, and nothing a ruleset says becomes code, however hostile the ruleset."""
 
 from __future__ import annotations
 
@@ -8,13 +8,14 @@ import ast
 import builtins
 import json
 import os
+import re
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import amif_rules
-from amif_rules import catalog, ir, testing
+from amif_rules import catalog, codegen, encodegen, ir, testing
 from amif_rules.api import prepare_flat, read_flat
 from amif_rules.compiler import compile_ruleset
 from amif_rules.engines import generated
@@ -239,8 +240,22 @@ def test_hostile_rulesets_inject_nothing(names, wanted, call, limit, pick, tmp_p
     assert texts <= allowed
     names_used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     assert all(
-        generated._made_name(n) or n in {"root", "items", "made", "out", "frozenset", "enumerate", "len"} for n in names_used
+        re.fullmatch(r"[vteifmS][0-9]+", n) or n in {"root", "items", "made", "out", "frozenset", "enumerate", "len"}
+        for n in names_used
     )
+
+    # The fact encoder written for the same ruleset holds only the plan's keys, paths and lists.
+    plan = compile_ruleset(ruleset)
+    encoder_source, encoder_names = encodegen.generate(plan._encoding)
+    encoder_tree = codegen.audit(encoder_source, encodegen.VOCABULARY)
+    words = set(plan.compiled.scopes) | {d.key for d in plan.derivations}
+    words.update(text for reads in (plan.root_keys, *plan.scope_keys.values()) for key, path, _ in reads for text in (key, path))
+    words.update(key for keys in plan.scope_root_keys.values() for key in keys)
+    texts = {node.value for node in ast.walk(encoder_tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    assert texts <= words
+    names_used = {node.id for node in ast.walk(encoder_tree) if isinstance(node, ast.Name)}
+    assert all(re.fullmatch(r"[vesfboCDB][0-9]+", n) or n in encodegen.VOCABULARY.names | {"tuple"} for n in names_used)
+    assert all(callable(function) for function in encoder_names.values())
 
     # Running it calls nothing but what the generator names: no import, no file, no process.
     marker = tmp_path_factory.mktemp("hostile") / "touched"
@@ -261,12 +276,13 @@ def test_hostile_rulesets_inject_nothing(names, wanted, call, limit, pick, tmp_p
         facts = prepare_flat(read_flat(document), ruleset=ruleset)[1]
     except amif_rules.InputError:
         return  # a document the reader refuses: the generator is not reached
-    encoded_facts = compile_ruleset(ruleset).encode(facts)
     builtins.open, os.system = forbidden, forbidden
     try:
+        encoded_facts = plan.encode(facts)
         outcomes = decided(compiled, encoded_facts)
     finally:
         builtins.__import__, builtins.open, os.system = original_import, original_open, original_system
+    assert encoded_facts == plan.encode_reference(facts)
     assert outcomes == interpreted(compiled, encoded_facts)
     assert not marker.exists()
     assert not os.path.exists("/tmp/pwned")

@@ -15,7 +15,7 @@ writes only
 - a fixed vocabulary of statements and operators.
 
 The source is parsed back and every node checked against that vocabulary before it is
-compiled (:func:`_audit`), and ``tests/pipeline/test_generated.py`` fuzzes the generator
+compiled (:mod:`amif_rules.codegen`), and ``tests/pipeline/test_generated.py`` fuzzes the generator
 with hostile rulesets. The interpreter (:func:`.python.evaluate_condition`) stays the
 reference: a property test holds the two to identical outcomes.
 """
@@ -23,10 +23,10 @@ reference: a property test holds the two to identical outcomes.
 from __future__ import annotations
 
 import ast
-import threading
 from collections.abc import Callable
 from typing import Any
 
+from ..codegen import BUILD_LOCK, GENERATED_PREFIX, GeneratorError, Vocabulary, audit, build, literal
 from ..ir import (
     And,
     CompareConst,
@@ -49,16 +49,14 @@ _OPERATORS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="
 PASS, FAIL, UNKNOWN, NOT_APPLICABLE = OUTCOMES = ("pass", "fail", "unknown", "not_applicable")
 
 
-class GeneratorError(Exception):
-    """The compiled form holds something the generator does not write (never expected:
-    the compiler validates it first)."""
+__all__ = ["GENERATED_PREFIX", "GeneratorError", "decision_function", "generate", "source"]
 
 
 def _literal(value: Any) -> str:
-    """``repr`` of a validated literal: only exact ``int``, ``str`` and ``bool``."""
-    if type(value) is bool or type(value) is int or type(value) is str:
-        return repr(value)
-    raise GeneratorError(f"not a literal the generator writes: {type(value).__name__}")
+    """``repr`` of a validated literal: only exact ``int``, ``str`` and ``bool`` here."""
+    if value is None:
+        raise GeneratorError("not a literal the generator writes: NoneType")
+    return literal(value)
 
 
 class _Writer:
@@ -210,108 +208,40 @@ def generate(compiled: CompiledRuleset) -> str:
 
 # -- the audit: the generated source holds only the generator's vocabulary ----------------------
 
-_ALLOWED_NODES = (
-    ast.Module,
-    ast.FunctionDef,
-    ast.arguments,
-    ast.arg,
-    ast.Assign,
-    ast.Return,
-    ast.If,
-    ast.For,
-    ast.While,
-    ast.Break,
-    ast.Expr,
-    ast.Call,
-    ast.Attribute,
-    ast.Subscript,
-    ast.Name,
-    ast.Load,
-    ast.Store,
-    ast.Constant,
-    ast.Tuple,
-    ast.List,
-    ast.IfExp,
-    ast.BoolOp,
-    ast.And,
-    ast.Or,
-    ast.UnaryOp,
-    ast.Not,
-    ast.USub,
-    ast.BinOp,
-    ast.Add,
-    ast.Mult,
-    ast.Compare,
-    ast.Eq,
-    ast.NotEq,
-    ast.Lt,
-    ast.LtE,
-    ast.Gt,
-    ast.GtE,
-    ast.Is,
-    ast.In,
-    ast.NotIn,
+VOCABULARY = Vocabulary(
+    names=frozenset({"root", "items", "made", "out"}),
+    prefixes=frozenset({"v", "t", "e", "i", "f", "m", "S"}),
+    calls=frozenset({"frozenset", "enumerate", "len"}),
+    attributes=frozenset({"get", "append", "root", "for_items"}),
+    functions=frozenset({"decide"}),
 )
-#: The only names generated code calls, and the only attributes it reads.
-_CALLS = frozenset({"frozenset", "enumerate", "len"})
-_ATTRIBUTES = frozenset({"get", "append", "root", "for_items"})
-
-
-def _made_name(name: str) -> bool:
-    head, digits = name[:1], name[1:]
-    return head in ("v", "t", "e", "i", "f", "m", "S") and digits.isdigit()
 
 
 def _audit(source: str) -> ast.Module:
     """Parse the generated source back and refuse anything outside the generator's
-    vocabulary: other node kinds, names it did not make, calls or attributes it does not
-    write, constants of other types."""
-    tree = ast.parse(source, mode="exec")
-    for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED_NODES):
-            raise GeneratorError(f"generated code holds a {type(node).__name__}")
-        if isinstance(node, ast.Name) and not (
-            _made_name(node.id) or node.id in ("root", "items", "made", "out") or node.id in _CALLS
-        ):
-            raise GeneratorError(f"generated code names {node.id!r}")
-        if isinstance(node, ast.Attribute) and node.attr not in _ATTRIBUTES:
-            raise GeneratorError(f"generated code reads .{node.attr}")
-        if isinstance(node, ast.Call) and not (
-            (isinstance(node.func, ast.Name) and node.func.id in _CALLS) or isinstance(node.func, ast.Attribute)
-        ):
-            raise GeneratorError("generated code calls something it did not name")
-        if isinstance(node, ast.Constant) and type(node.value) not in (int, str, bool, type(None)):
-            raise GeneratorError(f"generated code holds a constant of type {type(node.value).__name__}")
-        if isinstance(node, ast.FunctionDef) and node.name != "decide":
-            raise GeneratorError(f"generated code defines {node.name!r}")
-    return tree
+    vocabulary (see :func:`amif_rules.codegen.audit`)."""
+    return audit(source, VOCABULARY)
 
 
 # -- compiled once per ruleset ------------------------------------------------------------------
 
-#: The file name every generated code object carries (audit hooks can tell it apart).
-GENERATED_PREFIX = "<amif_rules generated "
 _CACHE: dict[str, tuple[str, Callable[..., list[RuleOutcome]]]] = {}
-_LOCK = threading.Lock()
 
 
 def decision_function(compiled: CompiledRuleset) -> tuple[str, Callable[..., list[RuleOutcome]]]:
-    """(source, function) of ``compiled``, generated, audited and compiled once per key.
-
-    Made under a lock: threads that first use a ruleset together make it once, and
-    CPython 3.11's ``ast`` is not safe to run in several threads at once (its recursion
-    counter is shared: "AST constructor recursion depth mismatch")."""
+    """(source, function) of ``compiled``, generated, audited and compiled once per key
+    (under :data:`~amif_rules.codegen.BUILD_LOCK`: threads that first use a ruleset together
+    make it once)."""
     found = _CACHE.get(compiled.key)
     if found is not None:
         return found
-    with _LOCK:
+    with BUILD_LOCK:
         found = _CACHE.get(compiled.key)
         if found is not None:
             return found
         source = generate(compiled)
-        code = compile(_audit(source), f"{GENERATED_PREFIX}{compiled.key[:12]}>", "exec")
-        namespace: dict[str, Any] = {"__builtins__": {"frozenset": frozenset, "enumerate": enumerate, "len": len}}
-        exec(code, namespace)  # noqa: S102 - audited source written from the validated compiled form
+        builtins = {"frozenset": frozenset, "enumerate": enumerate, "len": len}
+        namespace = build(source, VOCABULARY, {"__builtins__": builtins}, compiled.key[:12])
         made = (source, namespace["decide"])
         if len(_CACHE) > 256:
             _CACHE.clear()

@@ -1,0 +1,131 @@
+"""Generated fact encoders: one Python function per compiled ruleset that turns a
+document's typed facts into the engine's encoded facts (:class:`~amif_rules.ir.EncodedFacts`).
+
+Why: ``Plan.encode`` used to walk tables of (key, path, converter) for every document and
+every list element, unpacking a tuple and testing for a converter at each step. The
+function written here reads each path the ruleset needs into a local, converts it where its
+type asks, and builds each fact in one go.
+
+What keeps it safe (see :mod:`amif_rules.codegen`): fact keys, paths and list names are
+written with ``codegen.literal`` after an exact ``str`` check; converters and derived
+values are functions the compiler made, handed to the code under names the generator
+makes (``C0``, ``D1``, ``B2``); the source is audited before it is compiled.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from .codegen import COMMON_NODES, GeneratorError, Vocabulary, build, literal
+
+#: (key, path, converter or None) of facts read as they are given
+Read = tuple[tuple[str, str, Callable[[Any], Any] | None], ...]
+#: per list: (list name, its element reads, the root keys copied into each element,
+#: (key, bind) of its derived values: bind(root values) -> (element values -> value))
+Scope = tuple[str, Read, tuple[str, ...], tuple[tuple[str, Callable[[Any], Callable[[Any], Any]]], ...]]
+#: (root reads, (key, compute) of the root's derived values, the lists)
+Encoding = tuple[Read, tuple[tuple[str, Callable[[Any, Any], Any]], ...], tuple[Scope, ...]]
+#: (typed root values, typed elements by list) -> (encoded root, encoded elements by list)
+Encoder = Callable[[dict[str, Any], dict[str, Any]], tuple[dict[str, Any], dict[str, tuple[dict[str, Any], ...]]]]
+
+VOCABULARY = Vocabulary(
+    names=frozenset({"values", "lists", "root", "items", "NO_ELEMENT"}),
+    prefixes=frozenset({"v", "e", "s", "f", "b", "o", "C", "D", "B"}),
+    calls=frozenset({"tuple"}),
+    attributes=frozenset({"get", "copy", "append"}),
+    functions=frozenset({"encode"}),
+    nodes=(*COMMON_NODES, ast.Dict),  # the empty dicts it starts facts with
+    call_prefixes=frozenset({"C", "D", "B", "b"}),  # converters, derivations, bound derivations
+)
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise GeneratorError(f"a fact key, path or list name must be text, got {type(value).__name__}")
+    return literal(value)
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.namespace: dict[str, Any] = {}
+        self.count = 0
+
+    def name(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def function(self, prefix: str, function: Callable[..., Any]) -> str:
+        if not callable(function):
+            raise GeneratorError("a converter or derived value must be a function")
+        name = self.name(prefix)
+        self.namespace[name] = function
+        return name
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    def read(self, depth: int, target: str, source: str, reads: Read) -> None:
+        """``target[key] = converted source.get(path)`` for each read whose value is given."""
+        for key, path, convert in reads:
+            value = self.name("v")
+            self.emit(depth, f"{value} = {source}.get({_text(path)})")
+            self.emit(depth, f"if {value} is not None:")
+            written = value if convert is None else f"{self.function('C', convert)}({value})"
+            self.emit(depth + 1, f"{target}[{_text(key)}] = {written}")
+
+    def put(self, depth: int, target: str, key: str, call: str) -> None:
+        """``target[key] = call`` when the call's value is not None."""
+        value = self.name("v")
+        self.emit(depth, f"{value} = {call}")
+        self.emit(depth, f"if {value} is not None:")
+        self.emit(depth + 1, f"{target}[{_text(key)}] = {value}")
+
+
+def generate(encoding: Encoding) -> tuple[str, dict[str, Any]]:
+    """The source of ``encode(values, lists)`` for ``encoding`` (what ``Plan`` computes
+    once), and the names it calls: the converters and derived values."""
+    reads, derived, scopes = encoding
+    writer = _Writer()
+    writer.emit(1, "root = {}")
+    writer.read(1, "root", "values", reads)
+    for key, compute in derived:
+        writer.put(1, "root", key, f"{writer.function('D', compute)}(values, NO_ELEMENT)")
+    writer.emit(1, "items = {}")
+    for scope, element_reads, shared_keys, binds in scopes:
+        elements, shared, out, fact = writer.name("e"), writer.name("s"), writer.name("o"), writer.name("f")
+        writer.emit(1, f"{elements} = lists.get({_text(scope)}, ())")
+        writer.emit(1, f"if not {elements}:")
+        writer.emit(2, f"items[{_text(scope)}] = ()")
+        writer.emit(1, "else:")
+        if shared_keys:
+            writer.emit(2, f"{shared} = {{}}")
+        for key in shared_keys:
+            value = writer.name("v")
+            writer.emit(2, f"{value} = root.get({_text(key)})")
+            writer.emit(2, f"if {value} is not None:")
+            writer.emit(3, f"{shared}[{_text(key)}] = {value}")
+        bound = [(key, writer.name("b"), writer.function("B", bind)) for key, bind in binds]
+        for _, local, bind_name in bound:
+            writer.emit(2, f"{local} = {bind_name}(values)")
+        writer.emit(2, f"{out} = []")
+        element = writer.name("v")
+        writer.emit(2, f"for {element} in {elements}:")
+        writer.emit(3, f"{fact} = {shared}.copy()" if shared_keys else f"{fact} = {{}}")
+        writer.read(3, fact, element, element_reads)
+        for key, local, _ in bound:
+            writer.put(3, fact, key, f"{local}({element})")
+        writer.emit(3, f"{out}.append({fact})")
+        writer.emit(2, f"items[{_text(scope)}] = tuple({out})")
+    writer.emit(1, "return root, items")
+    return "\n".join(["def encode(values, lists):", *writer.lines]) + "\n", writer.namespace
+
+
+def encoder(encoding: Encoding, label: str, no_element: dict[str, Any]) -> tuple[str, Encoder]:
+    """(source, function) for ``encoding``: generated, audited and compiled.
+    ``no_element``: what root derivations get as their element (never written)."""
+    source, names = generate(encoding)
+    namespace = {"__builtins__": {"tuple": tuple}, "NO_ELEMENT": no_element, **names}
+    return source, build(source, VOCABULARY, namespace, label)["encode"]
