@@ -23,8 +23,11 @@ Explain = Callable[[Facts, dict[str, Any], str | None], tuple[str, dict[str, Any
 #: (facts, element, item path) -> every input path a rule read, with its JSON value
 FieldsOf = Callable[[Facts, dict[str, Any], str | None], dict[str, Any]]
 
-# Steps that list a field (see _fields_plan).
-_UNRESOLVED, _ITEM, _REFERENCE_DATE, _LIST, _ROOT, _GATHER = range(6)
+#: Steps that list a field (see :func:`fields_plan`).
+UNRESOLVED_STEP, ITEM_STEP, REFERENCE_DATE_STEP, LIST_STEP, ROOT_STEP, GATHER_STEP = range(6)
+#: How a step's value is written as JSON (see :data:`CONVERTERS`): as it is, an amount as
+#: "1234.56", an instant or a date in ISO 8601, a list of texts as a list, any other value.
+AS_IS, AS_DECIMAL, AS_ISO, AS_LIST, AS_JSON = "as_is", "decimal", "iso", "list", "json"
 
 
 def json_value(value: Any) -> Any:
@@ -42,69 +45,93 @@ def json_value(value: Any) -> Any:
     return str(value)
 
 
-def _as_json(kind: str) -> Callable[[Any], Any] | None:
-    """How a fact of ``kind`` is written as JSON; None where it is its own JSON value."""
+#: Each conversion as a function of a value that is not None (None: the value as it is).
+CONVERTERS: dict[str, Callable[[Any], Any] | None] = {
+    AS_IS: None,
+    AS_DECIMAL: lambda value: format(value, "f"),
+    AS_ISO: lambda value: value.isoformat(),
+    AS_LIST: list,
+    AS_JSON: json_value,
+}
+
+
+def _as_json(kind: str) -> str:
+    """How a fact of ``kind`` is written as JSON (one of the conversions above)."""
     if kind in (TEXT, ENUM, INT, BOOL):
-        return None
+        return AS_IS
     if kind == MONEY:
-        return lambda value: format(value, "f")
+        return AS_DECIMAL
     if kind in (INSTANT, DATE):
-        return lambda value: value.isoformat()
+        return AS_ISO
     if kind in (CODES, TEXTS):
-        return list
-    return json_value
+        return AS_LIST
+    return AS_JSON
 
 
-def _fields_plan(rule: Rule) -> tuple[tuple[int, str, str, Callable[[Any], Any] | None], ...]:
-    steps: list[tuple[int, str, str, Callable[[Any], Any] | None]] = []
+#: One step of :func:`fields_plan`: (step, path, name, conversion).
+Step = tuple[int, str, str, str]
+
+
+def fields_plan(rule: Rule) -> tuple[Step, ...]:
+    """The steps that list the fields ``rule`` read, in order (decided once per rule):
+
+    - ``UNRESOLVED_STEP``: ``submitted_at`` (None) when no reference date is known (the date
+      that picks a dated parameter's value);
+    - ``ITEM_STEP``: a field of the element, listed under the item path + ``name``;
+    - ``REFERENCE_DATE_STEP``: ``submitted_at``, unless the date was given (``on``);
+    - ``LIST_STEP``: a list, listed by its length;
+    - ``ROOT_STEP``: a field of the root;
+    - ``GATHER_STEP``: a field (``name``) of each element of the list ``path``.
+    """
+    steps: list[Step] = []
     if rule.unresolved:
-        steps.append((_UNRESOLVED, "", "", None))  # the date that picks a dated parameter's value
+        steps.append((UNRESOLVED_STEP, "", "", AS_IS))
     for path in rule.reads:
         if path.scope is not None:
-            steps.append((_ITEM, path.path, "." + path.path, _as_json(path.type.kind)))
+            steps.append((ITEM_STEP, path.path, "." + path.path, _as_json(path.type.kind)))
         elif path.gather is not None:  # partners.experience: each partner's, by its own path
             element_type = schema.scope_field(path.gather, path.element_field)
-            convert = _as_json(element_type.kind) if element_type is not None else None
-            steps.append((_GATHER, path.gather, path.element_field, convert))
+            convert = _as_json(element_type.kind) if element_type is not None else AS_IS
+            steps.append((GATHER_STEP, path.gather, path.element_field, convert))
         elif path.path == "reference_date":
-            steps.append((_REFERENCE_DATE, "submitted_at", "submitted_at", None))
+            steps.append((REFERENCE_DATE_STEP, "submitted_at", "submitted_at", AS_IS))
         elif path.type.kind == LIST:
-            steps.append((_LIST, path.path, path.path, None))
+            steps.append((LIST_STEP, path.path, path.path, AS_IS))
         else:
-            steps.append((_ROOT, path.path, path.path, _as_json(path.type.kind)))
+            steps.append((ROOT_STEP, path.path, path.path, _as_json(path.type.kind)))
     return tuple(steps)
 
 
 def fields_reader(rule: Rule) -> FieldsOf:
     """A function listing every input path ``rule`` read, with its JSON value (None when missing)."""
-    steps = _fields_plan(rule)
+    steps = tuple((step, path, name, CONVERTERS[convert]) for step, path, name, convert in fields_plan(rule))
 
     def fields_of(facts: Facts, element: dict[str, Any], item_path: str | None) -> dict[str, Any]:
         fields: dict[str, Any] = {}
         root = facts.root
-        item = item_path or ""  # only rules on list elements have _ITEM steps, and an item path
+        item = item_path or ""  # only rules on list elements have ITEM_STEPs, and an item path
         for step, path, name, convert in steps:
-            if step == _ITEM:
+            if step == ITEM_STEP:
                 value = element.get(path)
                 fields[item + name] = value if value is None or convert is None else convert(value)
-            elif step == _ROOT:
+            elif step == ROOT_STEP:
                 value = root.get(path)
                 fields[name] = value if value is None or convert is None else convert(value)
-            elif step == _REFERENCE_DATE:
+            elif step == REFERENCE_DATE_STEP:
                 if facts.reference_date_source != "on":
                     value = root.get(path)
                     fields[name] = None if value is None else value.isoformat()
-            elif step == _LIST:
+            elif step == LIST_STEP:
                 value = root.get(path)
                 fields[name] = None if value is None else len(value)
-            elif step == _GATHER:
+            elif step == GATHER_STEP:
                 elements = root.get(path)
                 if elements is None:
                     fields[path] = None
-                for index, element in enumerate(elements or ()):
-                    value = element.get(name)
+                for index, each in enumerate(elements or ()):  # not `element`: later item steps read it
+                    value = each.get(name)
                     fields[f"{path}[{index}].{name}"] = value if value is None or convert is None else convert(value)
-            elif facts.reference_date_source is None:  # _UNRESOLVED
+            elif facts.reference_date_source is None:  # UNRESOLVED_STEP
                 fields["submitted_at"] = None
         return fields
 
@@ -127,11 +154,19 @@ def explainer(rule: Rule, outcome: str, lang: str, fields_of: FieldsOf | None = 
         else:
             message = messages.default_message(outcome, lang, missing)
         if unknown and missing and facts.provenance:
-            for path in missing:
-                note = facts.provenance.get(path, "")
-                if note.startswith(NO_REGISTER_YEAR):
-                    day = dt.date.fromisoformat(note[len(NO_REGISTER_YEAR) :])
-                    message += " " + messages.no_register_year(day, lang)
+            message += register_notes(facts.provenance, missing, lang)
         return message, fields
 
     return explain
+
+
+def register_notes(provenance: dict[str, str], missing: tuple[str, ...], lang: str) -> str:
+    """What an unknown result's message adds for each missing population the register has no
+    figures for on its date ("" when none): each note after a space."""
+    notes = ""
+    for path in missing:
+        note = provenance.get(path, "")
+        if note.startswith(NO_REGISTER_YEAR):
+            day = dt.date.fromisoformat(note[len(NO_REGISTER_YEAR) :])
+            notes += " " + messages.no_register_year(day, lang)
+    return notes

@@ -432,34 +432,48 @@ def day_of_a_compared_instant(placeholder: Placeholder) -> bool:
 # -- rendering ---------------------------------------------------------------------------------
 
 
-def renderer(template: Template, lang: str) -> Callable[[dict, dict, str | None, tuple], str]:
-    """A function filling ``template`` in ``lang`` from a document's values:
-    ``(root values, element values, item path, missing paths) -> text``. How each
-    placeholder is read, rounded and formatted is decided here, once."""
-    missing_word, nothing = MISSING[lang], NOTHING[lang]
+#: The kinds of a template's parts in :func:`render_plan`, with what each carries:
+#: literal text (the text); ``{item}`` (None); ``{missing}`` (None); a field formatted by its
+#: kind or format (in the element?, path, kind, field name, format, node); any other
+#: expression (its writer, ``lookup -> (value, value shown, text)``); a text field written
+#: as it is (in the element?, path).
+PART_TEXT, PART_ITEM, PART_MISSING, PART_FIELD, PART_WRITER, PART_TEXT_FIELD = range(6)
+
+
+def render_plan(template: Template, lang: str) -> tuple[tuple[int, Any], ...]:
+    """How each part of ``template`` is written in ``lang``: ``(kind, data)`` per part (the
+    kinds above), decided once. :func:`renderer` runs it; ``explaingen`` writes code from it."""
     parts: list[tuple[int, Any]] = []
     for part in template.parts:
         if isinstance(part, str):
-            parts.append((0, part))
+            parts.append((PART_TEXT, part))
         elif part.node is None:
-            parts.append((1, None) if part.text == "item" else (2, None))
+            parts.append((PART_ITEM, None) if part.text == "item" else (PART_MISSING, None))
         elif isinstance(part.node, expr.Path) and part.node.gather:
-            parts.append((4, _writer(part, lang)))  # gathered over a list's elements
+            parts.append((PART_WRITER, _writer(part, lang)))  # gathered over a list's elements
         elif isinstance(part.node, expr.Path) and part.format is None and part.node.type.kind == TEXT:
-            parts.append((5, (part.node.scope is not None, part.node.path)))  # text is written as it is
+            parts.append((PART_TEXT_FIELD, (part.node.scope is not None, part.node.path)))  # text is written as it is
         elif isinstance(part.node, expr.Path) and not _rounds(part):
             node = part.node
             field = node.path.rsplit(".", 1)[-1]
-            parts.append((3, (node.scope is not None, node.path, node.type.kind, field, part.format, node)))
+            parts.append((PART_FIELD, (node.scope is not None, node.path, node.type.kind, field, part.format, node)))
         else:
-            parts.append((4, _writer(part, lang)))
-    frozen = tuple(parts)
+            parts.append((PART_WRITER, _writer(part, lang)))
+    return tuple(parts)
+
+
+def renderer(template: Template, lang: str) -> Callable[[dict, dict, str | None, tuple], str]:
+    """A function filling ``template`` in ``lang`` from a document's values:
+    ``(root values, element values, item path, missing paths) -> text``. How each
+    placeholder is read, rounded and formatted is decided here, once (:func:`render_plan`)."""
+    missing_word, nothing = MISSING[lang], NOTHING[lang]
+    frozen = render_plan(template, lang)
 
     def render(root: dict, element: dict, item: str | None, missing: tuple[str, ...]) -> str:
         out: list[str] = []
         append = out.append
         lookup = None
-        for kind, data in frozen:
+        for kind, data in frozen:  # the PART_ kinds, as literals: this loop runs per part
             if kind == 0:
                 append(data)
             elif kind == 3:

@@ -13,7 +13,8 @@ from typing import Any
 
 import attrs
 
-from . import explain, messages, resources
+from . import explain, explaingen, messages, resources
+from .codegen import BUILD_LOCK
 from .facts import Facts
 from .ir import RuleOutcome
 from .ruleset import Rule, Ruleset
@@ -242,25 +243,28 @@ class Results:
             return [result.to_dict() for result in self._objects]
         rules, facts, lang = self._rules, self._facts, self._lang
         made = _made(rules)
+        table = made.row_table(lang)
+        scopes = made.scopes
         items = facts.items
+        labels = _ITEM_LABELS
         out: list[dict[str, Any]] = []
         append = out.append
-        for entry in self._entries:
-            index, item, outcome = entry
-            rule = rules[index]
-            scope = rule.for_each
-            label: str | None
+        for index, item, outcome in self._entries:
+            write = table[index].get(outcome)
+            if write is None:
+                write = made.row(index, outcome, lang)
+            scope = scopes[index]
             if item is None or scope is None:
-                label = None
-                message, fields = (
-                    made.explainer(index, outcome, lang)(facts, _NO_ELEMENT, None)
-                    if scope is None
-                    else _empty_list(rule, facts, lang)
-                )
+                if scope is None:
+                    append(write(facts, _NO_ELEMENT, None))
+                else:
+                    rule = rules[index]
+                    message, fields = _empty_list(rule, facts, lang)
+                    append(_result_dict(rule.id, outcome, rule.severity, message, fields, rule.source, None))
             else:
-                label = item_label(scope, item)
-                message, fields = made.explainer(index, outcome, lang)(facts, items[scope][item], label)
-            append(_result_dict(rule.id, outcome, rule.severity, message, fields, rule.source, label))
+                known = labels.get(scope)  # item_label(scope, item), without the call
+                label = known[item] if known is not None and item < len(known) else item_label(scope, item)
+                append(write(facts, items[scope][item], label))
         return out
 
     def __eq__(self, other: object) -> bool:
@@ -530,24 +534,57 @@ def _in_rule_order(
 class _Made:
     """What a ruleset's verdicts share, made once per ruleset (see :func:`_made`)."""
 
-    __slots__ = ("rules", "decisions", "explainers", "fields", "shape")
+    __slots__ = ("rules", "scopes", "decisions", "explainers", "rows", "fields", "shape")
 
     def __init__(self, rules: tuple[Rule, ...]):
         self.rules = rules
+        #: each rule's list (``for_each``), or None
+        self.scopes = tuple(rule.for_each for rule in rules)
         #: RuleOutcome -> (rule id, item, outcome): the same for every document.
         self.decisions: dict[RuleOutcome, tuple[str, str | None, str]] = {}
-        #: (rule index, outcome, lang) -> explain.explainer(...)
+        #: (rule index, outcome, lang) -> explaingen.explainer(...)
         self.explainers: dict[tuple[int, str, str], explain.Explain] = {}
+        #: lang -> per rule index, outcome -> explaingen.explainer(..., row=True)
+        self.rows: dict[str, tuple[dict[str, Callable[..., dict[str, Any]]], ...]] = {}
         #: rule index -> explain.fields_reader(...)
         self.fields: dict[int, explain.FieldsOf] = {}
         #: see _shape
         self.shape: tuple[int, tuple[tuple[str, int], ...]] | None = None
 
     def explainer(self, index: int, outcome: str, lang: str) -> explain.Explain:
+        """The explanation of rule ``index`` with ``outcome`` in ``lang``: its generated
+        function (``explaingen``; ``explain.explainer`` is the reference it equals), made
+        once per key under the generators' lock."""
         key = (index, outcome, lang)
         function = self.explainers.get(key)
         if function is None:
-            function = self.explainers[key] = explain.explainer(self.rules[index], outcome, lang, self.fields_reader(index))
+            with BUILD_LOCK:
+                function = self.explainers.get(key)
+                if function is None:
+                    function = self.explainers[key] = explaingen.explainer(self.rules[index], outcome, lang)
+        return function
+
+    def row_table(self, lang: str) -> tuple[dict[str, Callable[..., dict[str, Any]]], ...]:
+        """Per rule, the functions writing its results' JSON objects in ``lang``, by outcome
+        (filled by :meth:`row` as outcomes are met)."""
+        table = self.rows.get(lang)
+        if table is None:
+            with BUILD_LOCK:
+                table = self.rows.get(lang)
+                if table is None:
+                    table = self.rows[lang] = tuple({} for _ in self.rules)
+        return table
+
+    def row(self, index: int, outcome: str, lang: str) -> Callable[..., dict[str, Any]]:
+        """The generated function writing the JSON object of a result of rule ``index`` with
+        ``outcome`` in ``lang`` (contract §2), made once per key under the generators' lock."""
+        by_outcome = self.row_table(lang)[index]
+        function = by_outcome.get(outcome)
+        if function is None:
+            with BUILD_LOCK:
+                function = by_outcome.get(outcome)
+                if function is None:
+                    function = by_outcome[outcome] = explaingen.explainer(self.rules[index], outcome, lang, row=True)
         return function
 
     def fields_reader(self, index: int) -> explain.FieldsOf:
