@@ -199,13 +199,20 @@ def run(
         context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else None)
         with context.Pool(jobs) as pool:
             iterator = iter(items)
+            # Two windows in flight: the workers check the next window while this process
+            # writes the one before (one at a time left them idle at every window's end),
+            # and memory stays bounded by two windows however long the input is.
+            pending = None
             while True:
                 window = list(islice(iterator, jobs * WINDOW_PER_JOB))
-                if not window:
+                ahead = pool.map_async(_worker, [(item, options) for item in window], chunksize=16) if window else None
+                if pending is not None:
+                    for line, ok in pending.get():
+                        out.write(line + "\n")
+                        progress.step(ok)
+                if ahead is None:
                     break
-                for line, ok in pool.map(_worker, [(item, options) for item in window], chunksize=16):
-                    out.write(line + "\n")
-                    progress.step(ok)
+                pending = ahead
     out.flush()
     progress.close()
     return progress.count, progress.errors

@@ -67,12 +67,12 @@ def test_jsonl_on_standard_input_with_bad_lines():
 def test_several_processes_give_the_same_lines_in_the_same_order(tmp_path):
     source = tmp_path / "many.jsonl"
     base = [json.dumps(json.loads(p.read_text())) for p in CALL_42 if p.suffix == ".json"]
-    source.write_text("\n".join(base * 150) + "\n", encoding="utf-8")  # 600 documents, > one window
+    source.write_text("\n".join(base * 300) + "\n", encoding="utf-8")  # 1,200 documents: three windows, two in flight
     one = run(str(source), "--jsonl", "--engine", "python")
     two = run(str(source), "--jsonl", "--engine", "python", "--jobs", "2")
     assert one.returncode == two.returncode == 0
     assert one.stdout == two.stdout
-    assert len(one.stdout.splitlines()) == 600
+    assert len(one.stdout.splitlines()) == 1200
 
 
 def test_nothing_to_check_is_a_usage_error(tmp_path):
