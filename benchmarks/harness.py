@@ -904,7 +904,16 @@ def targets(results: dict) -> list[dict]:
         TARGET_MEMORY_GROWTH,
         "%",
         None if growth is None else growth <= TARGET_MEMORY_GROWTH,
-        "" if growth is not None else "a long run: benchmarks/dask_scale.py --documents 1000000 --chunks 20",
+        (
+            "resident memory; settled (after gc and malloc_trim): "
+            + (
+                "—"
+                if dask["workers_2"].get("settled_memory_growth") is None
+                else f"{dask['workers_2']['settled_memory_growth'] * 100:+.1f} %"
+            )
+        )
+        if growth is not None
+        else "a long run: benchmarks/dask_scale.py --documents 1000000 --chunks 20",
     )
     cli = results.get("cli", {}).get("check", {})
     median = cli.get("median_s")
