@@ -6,7 +6,7 @@
 'incomplete'
 """
 
-from .api import check, decision_source
+from .api import check, decision_source, generated_source
 from .catalog import bundled as bundled_rulesets
 from .documents import read_application, to_document
 from .engines import durable_available, get_engine
@@ -33,6 +33,7 @@ __all__ = [
     "bundled_rulesets",
     "check",
     "decision_source",
+    "generated_source",
     "durable_available",
     "get_engine",
     "load_ruleset",

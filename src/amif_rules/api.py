@@ -65,13 +65,51 @@ def check(
 def decision_source(call: str | None = None, on: dt.date | None = None, ruleset: Ruleset | None = None) -> str:
     """The Python source the built-in engine runs for a call (or ``ruleset``), as generated
     from its compiled rules (``engines/generated.py``): to read, and to debug with."""
-    from .engines.generated import source
+    return generated_source(call=call, on=on, ruleset=ruleset)
 
+
+#: What :func:`generated_source` can show.
+GENERATED_PARTS = ("decide", "encode", "explain")
+
+
+def generated_source(
+    call: str | None = None,
+    part: str = "decide",
+    on: dt.date | None = None,
+    ruleset: Ruleset | None = None,
+    rule: str | None = None,
+    outcome: str = "fail",
+    lang: str = "nl",
+) -> str:
+    """The Python source generated for a call (or ``ruleset``), as it runs: ``part="decide"``
+    the built-in engine's decision function, ``"encode"`` the fact encoder both engines get
+    their facts from, ``"explain"`` the explanation of rule ``rule`` with ``outcome`` in
+    ``lang``. For reading what a rule became, and for debugging."""
+    if part not in GENERATED_PARTS:
+        raise ValueError(f"part must be one of {', '.join(GENERATED_PARTS)}, not {part!r}")
     if ruleset is not None:
-        return source(catalog.prepare_ruleset(ruleset, on).plan.compiled)
-    if call is None:
+        prepared = catalog.prepare_ruleset(ruleset, on)
+    elif call is None:
         raise ValueError("say which call (call=...) or give a ruleset (ruleset=...)")
-    return source(catalog.for_call(str(call), on).plan.compiled)
+    else:
+        prepared = catalog.for_call(str(call), on)
+    if part == "decide":
+        from .engines.generated import source
+
+        return source(prepared.plan.compiled)
+    if part == "encode":
+        return prepared.plan.encoder()[0]
+    from .explaingen import explain_source
+    from .rulesetmodel import OUTCOMES
+
+    check_language(lang)
+    if outcome not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}")
+    found = [candidate for candidate in prepared.ruleset.rules if candidate.id == rule]
+    if not found:
+        known = ", ".join(candidate.id for candidate in prepared.ruleset.rules)
+        raise ValueError(f"say which rule to explain (rule=...): one of {known}")
+    return explain_source(found[0], outcome, lang)
 
 
 def plain_document(document: Any) -> dict[str, Any]:

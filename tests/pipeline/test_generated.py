@@ -20,6 +20,7 @@ from amif_rules.api import prepare_flat, read_flat
 from amif_rules.compiler import compile_ruleset
 from amif_rules.engines import generated
 from amif_rules.engines.python import PythonEngine, rule_outcome
+from conftest import EXAMPLES
 
 ENGINE = PythonEngine()
 
@@ -286,3 +287,20 @@ def test_hostile_rulesets_inject_nothing(names, wanted, call, limit, pick, tmp_p
     assert outcomes == interpreted(compiled, encoded_facts)
     assert not marker.exists()
     assert not os.path.exists("/tmp/pwned")
+
+
+def test_every_generated_part_can_be_read_and_bad_requests_say_what_to_ask():
+    assert amif_rules.generated_source(call="42") == amif_rules.decision_source(call="42")
+    assert amif_rules.generated_source(call="42", part="encode").startswith("def encode(values, lists):")
+    explanation = amif_rules.generated_source(call="42", part="explain", rule="form-signed", outcome="pass", lang="fr")
+    assert explanation.startswith("def explain(facts, element, item_path):")
+    signed = amif_rules.check(json.loads((EXAMPLES / "call-42-eligible-antwerpen.json").read_text()), lang="fr")
+    assert repr(signed.rule("form-signed").message) in explanation  # the French message, as a literal
+    with pytest.raises(ValueError, match="decide, encode, explain"):
+        amif_rules.generated_source(call="42", part="reader")
+    with pytest.raises(ValueError, match="form-signed"):
+        amif_rules.generated_source(call="42", part="explain", rule="no-such-rule")
+    with pytest.raises(ValueError, match="not_applicable"):
+        amif_rules.generated_source(call="42", part="explain", rule="form-signed", outcome="maybe")
+    with pytest.raises(ValueError, match="call"):
+        amif_rules.generated_source(part="encode")
