@@ -68,11 +68,27 @@ def test_several_processes_give_the_same_lines_in_the_same_order(tmp_path):
     source = tmp_path / "many.jsonl"
     base = [json.dumps(json.loads(p.read_text())) for p in CALL_42 if p.suffix == ".json"]
     source.write_text("\n".join(base * 300) + "\n", encoding="utf-8")  # 1,200 documents: three windows, two in flight
-    one = run(str(source), "--jsonl", "--engine", "python")
-    two = run(str(source), "--jsonl", "--engine", "python", "--jobs", "2")
+    one = run(str(source), "--jsonl", "--engine", "python", "--lang", "fr")
+    two = run(str(source), "--jsonl", "--engine", "python", "--lang", "fr", "--jobs", "2")
     assert one.returncode == two.returncode == 0
-    assert one.stdout == two.stdout
+    assert one.stdout == two.stdout and "é" in two.stdout  # the workers' bytes, copied as they are
     assert len(one.stdout.splitlines()) == 1200
+
+
+def test_processes_write_what_one_process_writes_to_a_text_stream_and_leave_no_file(tmp_path, monkeypatch):
+    """Into a stream without bytes underneath (io.StringIO), in French (accents), with bad
+    documents among good ones: the same text, the same counts; the workers' files are gone."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)  # read TMPDIR again
+    good = [(p.name, p.read_bytes()) for p in CALL_42 if p.suffix == ".json"]
+    items = [item for _ in range(40) for item in [*good, ("stdin:bad", b'{"call": "42", "budget": {"amif": "1,5"}}')]]
+    options = batch.Options(lang="fr", engine="python")
+    one, two = io.StringIO(), io.StringIO()
+    counted_one = batch.run(iter(items), options, one, jobs=1)
+    counted_two = batch.run(iter(items), options, two, jobs=2)
+    assert counted_one == counted_two == (len(items), 40)
+    assert one.getvalue() == two.getvalue() and "é" in two.getvalue()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_nothing_to_check_is_a_usage_error(tmp_path):
