@@ -1,11 +1,13 @@
 """Portfolios on Dask: documents per second with one local worker process and with two, and
 the memory of each worker over a long run, for the targets of issue 16.
 
-    python benchmarks/dask_scale.py [--documents 2000] [--chunks 1] [--seed 43] [--workers N]
+    python benchmarks/dask_scale.py [--documents 2000] [--chunks 1] [--seed 43] [--workers N [--stream]]
 
 A million documents are checked as ``--documents 1000000 --chunks 20 --workers 2``: twenty bags of
-50,000, one after the other on the same cluster, each worker's resident memory read after
-every chunk; memory is flat when the last reading is within 10 % of the one after the
+50,000, one after the other on the same cluster (each bag made on the workers and persisted
+there first, then checked; with ``--stream``, each partition made, checked and verified in
+one graph and never persisted, as a portfolio read from storage is), each worker's
+resident memory read after every chunk; memory is flat when the last reading is within 10 % of the one after the
 second chunk (the first chunk loads the library and compiles the ruleset). Each worker's
 memory is read twice after every chunk: as it is, and settled (after a garbage collection
 and glibc's ``malloc_trim``, so that only live memory counts). Every record is
@@ -32,6 +34,8 @@ from runs import Progress  # noqa: E402
 FLAT_GROWTH = 0.10
 #: Partitions per bag: enough for two workers to share evenly.
 PARTITIONS = 16
+#: Partitions per bag when streaming (``--stream``): a few hundred documents each.
+STREAM_PARTITIONS = 128
 
 
 class VerificationFailed(Exception):
@@ -80,11 +84,17 @@ def _decision(record: dict) -> Any:
     return None if "error" in record else common.decision_of_dict(record)
 
 
-def run(count: int, seed: int, workers: int, chunks: int, log: Progress) -> dict[str, Any]:
-    """Check ``count`` documents in ``chunks`` bags on a LocalCluster of ``workers`` processes."""
+def run(count: int, seed: int, workers: int, chunks: int, log: Progress, stream: bool = False) -> dict[str, Any]:
+    """Check ``count`` documents in ``chunks`` bags on a LocalCluster of ``workers`` processes.
+
+    ``stream``: as a portfolio read from storage partition by partition is checked: each
+    partition's documents are made, checked and compared with the hand-written decision in
+    one graph, never persisted, so a worker holds a few partitions at a time (the time
+    then includes making the documents)."""
     import dask.bag as db
     from distributed import Client, LocalCluster, wait
 
+    import dask
     from amif_rules.dask import check_bag
 
     per_chunk = max(1, count // chunks)
@@ -101,9 +111,24 @@ def run(count: int, seed: int, workers: int, chunks: int, log: Progress) -> dict
         for chunk in range(chunks):
             # The documents are made on the workers and kept there (as a portfolio read from
             # storage would be), not shipped inside the task graph; then only the check is timed.
-            sizes = [len(part) for part in _split(per_chunk, PARTITIONS)]
-            seeds = [(seed + 1 + chunk) * 1000 + part for part in range(PARTITIONS)]
-            documents = db.from_sequence(list(zip(sizes, seeds)), npartitions=PARTITIONS).map_partitions(_made).persist()
+            partitions = STREAM_PARTITIONS if stream else PARTITIONS
+            sizes = [len(part) for part in _split(per_chunk, partitions)]
+            seeds = [(seed + 1 + chunk) * 1000 + part for part in range(partitions)]
+            made = db.from_sequence(list(zip(sizes, seeds)), npartitions=partitions).map_partitions(_made)
+            if stream:
+                start = time.perf_counter()
+                decisions, expected = dask.compute(check_bag(made, engine="python").map(_decision), made.map(handwritten.decide))
+                seconds += time.perf_counter() - start
+                if decisions != expected or len(decisions) != per_chunk:
+                    raise VerificationFailed(
+                        f"{workers} worker(s), chunk {chunk + 1}: a record differs from the hand-written decision"
+                    )
+                checked += len(decisions)
+                memory.append({str(k): round(v, 1) for k, v in client.run(_worker_rss_mib).items()})
+                settled.append({str(k): round(v, 1) for k, v in client.run(_settled_rss_mib).items()})
+                log(f"dask, {workers} worker(s), streamed: {checked:,} of {per_chunk * chunks:,} documents")
+                continue
+            documents = made.persist()
             wait(documents)
             start = time.perf_counter()
             # Each worker keeps what a portfolio run keeps, the decision, and sends that back.
@@ -121,6 +146,7 @@ def run(count: int, seed: int, workers: int, chunks: int, log: Progress) -> dict
             log(f"dask, {workers} worker(s): {checked:,} of {per_chunk * chunks:,} documents")
     result: dict[str, Any] = {
         "workers": workers,
+        "streamed": stream,
         "documents": checked,
         "seconds": round(seconds, 3),
         "documents_per_s": round(checked / seconds, 1),
@@ -158,10 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chunks", type=int, default=1, help="bags checked one after the other (default 1)")
     parser.add_argument("--seed", type=int, default=43)
     parser.add_argument("--workers", type=int, help="only this many workers (default: one, then two, and the speedup)")
+    parser.add_argument(
+        "--stream",
+        action="store_true",
+        help="make, check and verify each partition in one graph, nothing persisted (with --workers)",
+    )
     args = parser.parse_args(argv)
     log = Progress()
     if args.workers:
-        result = run(args.documents, args.seed, args.workers, args.chunks, log)
+        result = run(args.documents, args.seed, args.workers, args.chunks, log, stream=args.stream)
     else:
         result = measure(args.documents, args.seed, log, args.chunks)
     print(json.dumps(result, indent=2))

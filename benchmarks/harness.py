@@ -788,6 +788,8 @@ def profile_cli(log: Progress, top: int = 12) -> dict:
 def _short(filename: str) -> str:
     if "importlib" in filename and filename.startswith("<"):
         return "(import machinery)"
+    if filename.startswith("<amif_rules generated"):
+        return "(amif-rules' generated code)"
     if filename.startswith("~") or filename.startswith("<"):
         return "(built-in)"
     path = Path(filename)

@@ -71,6 +71,9 @@ class Derivation:
     #: root values -> (element values -> encoded value or None): ``compute`` with the root's
     #: arguments read once per document, for the elements of a list.
     bind: Bind | None = attrs.field(default=None, eq=False, repr=False)
+    #: The element field by whose value ``bind``'s answers are remembered (``bind`` then
+    #: returns a :class:`Remembered`, which the generated encoder looks up itself), or None.
+    remembered_by: str | None = attrs.field(default=None, eq=False, repr=False)
 
     def functions(self) -> tuple[Compute, Bind]:
         """``compute`` and ``bind``, which every derivation the compiler makes has."""
@@ -79,7 +82,7 @@ class Derivation:
         return self.compute, self.bind
 
 
-def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
+def _derivation_function(node: expr.Call) -> tuple[Compute, Bind, str | None]:
     """A plain function computing ``node`` from (root, element) typed values, encoded.
 
     Calls whose arguments are fields, parameters and literals (all of the bundled rulesets')
@@ -108,7 +111,7 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
             value = expr.evaluate(node, lookup)
             return None if value is None else encode_value(value, kind)
 
-        return general, _bind_each(general)
+        return general, _bind_each(general), None
     impl, partial = function.impl, function.partial
     encode = _encoder(kind)
     # Lists of elements (len(partners)) are not hashable: those calls are not remembered.
@@ -138,7 +141,7 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
 
     element_positions = [index for index, (where, _) in enumerate(getters_tuple) if where == 1]
     if not remember or len(element_positions) != 1:
-        return fast, _bind_each(fast)
+        return fast, _bind_each(fast), None
     (position,) = element_positions
     element_path = getters_tuple[position][1]
     by_root: dict[tuple[Any, ...], dict[Any, Any]] = {}  # the other arguments' values -> {element value: answer}
@@ -156,21 +159,34 @@ def _derivation_function(node: expr.Call) -> tuple[Compute, Bind]:
             memo = by_root[fixed] = {}
         before, after = fixed[:position], fixed[position:]
 
-        def one(element: Values) -> Any:
-            value = element.get(element_path)
-            answer = memo.get(value, _NOTHING)
-            if answer is _NOTHING:
-                answer = answer_for(before + (value,) + after, None, value)
-                if stored[0] >= _ANSWERS_REMEMBERED:
-                    by_root.clear()  # bounded memory; this document keeps its own memo
-                    stored[0] = 0
-                memo[value] = answer
-                stored[0] += 1  # a race only miscounts a little: the bound stays a bound
+        def miss(value: Any) -> Any:
+            answer = answer_for(before + (value,) + after, None, value)
+            if stored[0] >= _ANSWERS_REMEMBERED:
+                by_root.clear()  # bounded memory; this document keeps its own memo
+                stored[0] = 0
+            memo[value] = answer
+            stored[0] += 1  # a race only miscounts a little: the bound stays a bound
             return answer
 
-        return one
+        return Remembered(memo, element_path, miss)
 
-    return fast, bind
+    return fast, bind, element_path
+
+
+class Remembered:
+    """A derived value of one element field, for one document's root values: answers
+    remembered by the field's value (``memo``), so that the generated encoder looks them
+    up itself and calls only on a miss (``miss(value)``)."""
+
+    __slots__ = ("memo", "path", "miss")
+
+    def __init__(self, memo: dict[Any, Any], path: str, miss: Callable[[Any], Any]):
+        self.memo, self.path, self.miss = memo, path, miss
+
+    def __call__(self, element: Values) -> Any:
+        value = element.get(self.path)
+        answer = self.memo.get(value, _NOTHING)
+        return self.miss(value) if answer is _NOTHING else answer
 
 
 def _bind_each(compute: Compute) -> Bind:
@@ -216,11 +232,9 @@ def _converter(kind: FieldType) -> Converter:
 
 
 #: What ``Plan.encode`` runs: the root's (key, path, converter)s, the root's derived
-#: (key, compute)s, and per list (scope, its keys, the root keys its facts copy, its (key, bind)s).
-_Keys3 = tuple[tuple[str, str, Converter], ...]
-_Encoding = tuple[
-    _Keys3, tuple[tuple[str, Compute], ...], tuple[tuple[str, _Keys3, tuple[str, ...], tuple[tuple[str, Bind], ...]], ...]
-]
+#: (key, compute)s, and per list (scope, its keys, the root keys its facts copy, its
+#: (key, bind, the element field its answers are remembered by)s): ``encodegen.Encoding``.
+_Encoding = encodegen.Encoding
 
 
 @attrs.frozen
@@ -247,7 +261,7 @@ class Plan:
                     scope,
                     tuple((key, path, _converter(kind)) for key, path, kind in self.scope_keys.get(scope, ())),
                     self.scope_root_keys.get(scope, ()),
-                    tuple((d.key, d.functions()[1]) for d in self.derivations if d.scope == scope),
+                    tuple((d.key, d.functions()[1], d.remembered_by) for d in self.derivations if d.scope == scope),
                 )
             )
         object.__setattr__(self, "_encoding", (root, root_derived, tuple(scopes)))
@@ -285,7 +299,7 @@ class Plan:
                     value = element.get(path)
                     if value is not None:
                         fact[key] = value if convert is None else convert(value)
-                for key, bind in derived:
+                for key, bind, _ in derived:
                     value = bind(root_values)(element)
                     if value is not None:
                         fact[key] = value

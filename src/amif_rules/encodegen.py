@@ -23,22 +23,28 @@ from .codegen import COMMON_NODES, GeneratorError, Vocabulary, build, literal
 #: (key, path, converter or None) of facts read as they are given
 Read = tuple[tuple[str, str, Callable[[Any], Any] | None], ...]
 #: per list: (list name, its element reads, the root keys copied into each element,
-#: (key, bind) of its derived values: bind(root values) -> (element values -> value))
-Scope = tuple[str, Read, tuple[str, ...], tuple[tuple[str, Callable[[Any], Callable[[Any], Any]]], ...]]
+#: (key, bind, remembered by) of its derived values: bind(root values) -> (element values
+#: -> value); where "remembered by" names an element field, bind returns an object whose
+#: ``memo`` maps that field's values to answers, and it is called only on a miss)
+Scope = tuple[str, Read, tuple[str, ...], tuple[tuple[str, Callable[[Any], Callable[[Any], Any]], str | None], ...]]
 #: (root reads, (key, compute) of the root's derived values, the lists)
 Encoding = tuple[Read, tuple[tuple[str, Callable[[Any, Any], Any]], ...], tuple[Scope, ...]]
 #: (typed root values, typed elements by list) -> (encoded root, encoded elements by list)
 Encoder = Callable[[dict[str, Any], dict[str, Any]], tuple[dict[str, Any], dict[str, tuple[dict[str, Any], ...]]]]
 
 VOCABULARY = Vocabulary(
-    names=frozenset({"values", "lists", "root", "items", "NO_ELEMENT"}),
-    prefixes=frozenset({"v", "e", "s", "f", "b", "o", "C", "D", "B"}),
+    names=frozenset({"values", "lists", "root", "items", "NO_ELEMENT", "NOTHING"}),
+    prefixes=frozenset({"v", "e", "s", "f", "b", "o", "m", "C", "D", "B"}),
     calls=frozenset({"tuple"}),
-    attributes=frozenset({"get", "copy", "append"}),
+    attributes=frozenset({"get", "copy", "append", "memo"}),
     functions=frozenset({"encode"}),
     nodes=(*COMMON_NODES, ast.Dict),  # the empty dicts it starts facts with
     call_prefixes=frozenset({"C", "D", "B", "b"}),  # converters, derivations, bound derivations
 )
+
+
+#: What a memo holds for no answer (an answer may be None: unknown).
+_NOTHING = object()
 
 
 def _text(value: Any) -> str:
@@ -107,16 +113,32 @@ def generate(encoding: Encoding) -> tuple[str, dict[str, Any]]:
             writer.emit(2, f"{value} = root.get({_text(key)})")
             writer.emit(2, f"if {value} is not None:")
             writer.emit(3, f"{shared}[{_text(key)}] = {value}")
-        bound = [(key, writer.name("b"), writer.function("B", bind)) for key, bind in binds]
-        for _, local, bind_name in bound:
+        bound = [(key, writer.name("b"), writer.function("B", bind), by, writer.name("m")) for key, bind, by in binds]
+        for _, local, bind_name, by, memo in bound:
             writer.emit(2, f"{local} = {bind_name}(values)")
+            if by is not None:
+                writer.emit(2, f"{memo} = {local}.memo")
         writer.emit(2, f"{out} = []")
         element = writer.name("v")
         writer.emit(2, f"for {element} in {elements}:")
         writer.emit(3, f"{fact} = {shared}.copy()" if shared_keys else f"{fact} = {{}}")
         writer.read(3, fact, element, element_reads)
-        for key, local, _ in bound:
-            writer.put(3, fact, key, f"{local}({element})")
+        fields: dict[str, str] = {}  # element fields read for remembered answers, once each
+        for key, local, _, by, memo in bound:
+            if by is None:
+                writer.put(3, fact, key, f"{local}({element})")
+                continue
+            # the remembered answer, looked up here; the call only on a miss
+            field = fields.get(by)
+            if field is None:
+                field = fields[by] = writer.name("v")
+                writer.emit(3, f"{field} = {element}.get({_text(by)})")
+            value = writer.name("v")
+            writer.emit(3, f"{value} = {memo}.get({field}, NOTHING)")
+            writer.emit(3, f"if {value} is NOTHING:")
+            writer.emit(4, f"{value} = {local}({element})")
+            writer.emit(3, f"if {value} is not None:")
+            writer.emit(4, f"{fact}[{_text(key)}] = {value}")
         writer.emit(3, f"{out}.append({fact})")
         writer.emit(2, f"items[{_text(scope)}] = tuple({out})")
     writer.emit(1, "return root, items")
@@ -127,5 +149,5 @@ def encoder(encoding: Encoding, label: str, no_element: dict[str, Any]) -> tuple
     """(source, function) for ``encoding``: generated, audited and compiled.
     ``no_element``: what root derivations get as their element (never written)."""
     source, names = generate(encoding)
-    namespace = {"__builtins__": {"tuple": tuple}, "NO_ELEMENT": no_element, **names}
+    namespace = {"__builtins__": {"tuple": tuple}, "NO_ELEMENT": no_element, "NOTHING": _NOTHING, **names}
     return source, build(source, VOCABULARY, namespace, label)["encode"]

@@ -179,3 +179,21 @@ def test_a_stream_is_checked_in_order_with_its_memory_watched(tmp_path):
     assert result["counts"]["lines"] == 300 and result["counts"]["out_of_order"] == 0
     assert result["counts"]["eligible"] + result["counts"]["ineligible"] + result["counts"]["incomplete"] == 300
     assert chart.read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_dask_scale_streams_partitions_and_reads_memory_twice_per_chunk():
+    """benchmarks/dask_scale.py --stream (what its million-document run does, smaller): every
+    decision verified on the workers' graph, each worker's memory read as it is and settled."""
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "dask_scale.py"), "--documents", "600", "--chunks", "3", "--workers", "1", "--stream"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(ROOT),
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout)
+    assert result["streamed"] is True and result["documents"] == 600
+    assert len(result["worker_rss_mib"]) == len(result["worker_settled_rss_mib"]) == 3
+    assert all(reading > 0 for chunk in result["worker_settled_rss_mib"] for reading in chunk.values())
+    assert isinstance(result["memory_growth"], float) and isinstance(result["settled_memory_growth"], float)

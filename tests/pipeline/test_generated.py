@@ -255,7 +255,7 @@ def test_hostile_rulesets_inject_nothing(names, wanted, call, limit, pick, tmp_p
     texts = {node.value for node in ast.walk(encoder_tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
     assert texts <= words
     names_used = {node.id for node in ast.walk(encoder_tree) if isinstance(node, ast.Name)}
-    assert all(re.fullmatch(r"[vesfboCDB][0-9]+", n) or n in encodegen.VOCABULARY.names | {"tuple"} for n in names_used)
+    assert all(re.fullmatch(r"[vesfbomCDB][0-9]+", n) or n in encodegen.VOCABULARY.names | {"tuple"} for n in names_used)
     assert all(callable(function) for function in encoder_names.values())
 
     # Running it calls nothing but what the generator names: no import, no file, no process.
