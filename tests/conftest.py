@@ -36,6 +36,31 @@ CALL_42_RULES = [
     "form-signed",
 ]
 
+#: Text a hostile ruleset puts where a generator writes literals: quotes, backslashes,
+#: newlines, code in strings, dunder names, comments, format strings, bidi marks, emoji.
+#: The fuzz tests of each code generator add the generator's own names to these.
+HOSTILE_WORDS = (
+    "'",
+    '"',
+    "'''",
+    '"""',
+    "\\",
+    "\n",
+    "\r\n",
+    "'); __import__('os').system('touch /tmp/pwned'); ('",
+    '"+__import__("os").getcwd()+"',
+    "__class__",
+    "__builtins__",
+    "\\x00",
+    "{0}",
+    "%s",
+    "\u202e",
+    "\U0001f600",
+    "ï",
+    "# comment",
+    "\tdef f(): pass",
+)
+
 ELIGIBLE = {
     "call": "42",
     "submitted_at": "2019-08-30T14:00:00+02:00",

@@ -39,6 +39,14 @@ def literal(value: Any) -> str:
     raise GeneratorError(f"not a literal the generator writes: {type(value).__name__}")
 
 
+def text_literal(value: Any, what: str = "text") -> str:
+    """:func:`literal` of a value that must be text (a ruleset's text, a fact key, a path);
+    ``what`` names it in the error."""
+    if type(value) is not str:
+        raise GeneratorError(f"{what} must be text, got {type(value).__name__}")
+    return literal(value)
+
+
 #: The node kinds every generator may write.
 COMMON_NODES: tuple[type[ast.AST], ...] = (
     ast.Module,

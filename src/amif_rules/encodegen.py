@@ -18,7 +18,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from .codegen import COMMON_NODES, GeneratorError, Vocabulary, build, literal
+from .codegen import COMMON_NODES, GeneratorError, Vocabulary, build, text_literal
 
 #: (key, path, converter or None) of facts read as they are given
 Read = tuple[tuple[str, str, Callable[[Any], Any] | None], ...]
@@ -48,9 +48,7 @@ _NOTHING = object()
 
 
 def _text(value: Any) -> str:
-    if type(value) is not str:
-        raise GeneratorError(f"a fact key, path or list name must be text, got {type(value).__name__}")
-    return literal(value)
+    return text_literal(value, "a fact key, path or list name")
 
 
 class _Writer:

@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 
 from . import explain, expr, messages
-from .codegen import BUILD_LOCK, COMMON_NODES, GeneratorError, Vocabulary, audit, build, literal
+from .codegen import BUILD_LOCK, COMMON_NODES, GeneratorError, Vocabulary, audit, build, text_literal
 from .ruleset import Rule
 
 __all__ = ["VOCABULARY", "GeneratorError", "explain_source", "explainer", "generate"]
@@ -97,9 +97,7 @@ def _namespace() -> dict[str, Any]:
 
 def _text(value: Any) -> str:
     """A literal of text the generator writes (ruleset text, a path, a word): ``str`` only."""
-    if type(value) is not str:
-        raise GeneratorError(f"expected text, got {type(value).__name__}")
-    return literal(value)
+    return text_literal(value, "a text the generator writes")
 
 
 class _Writer:
