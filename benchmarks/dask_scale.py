@@ -100,7 +100,7 @@ def run(count: int, seed: int, workers: int, chunks: int, log: Progress, stream:
 
     per_chunk = max(1, count // chunks)
     with (
-        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         Client(cluster) as client,
     ):
         warm = [document for _, document in dataset.generate(40, seed)]

@@ -65,7 +65,7 @@ def client():
     """Two worker processes of one thread; each counts its compilations before it checks anything."""
     module = sys.modules[__name__]
     cloudpickle.register_pickle_by_value(module)  # the workers cannot import this test file
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None)
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=":0")
     client = distributed.Client(cluster)
     try:
         client.wait_for_workers(2, timeout=60)
