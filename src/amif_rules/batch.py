@@ -172,18 +172,16 @@ class Progress:
         self.shown = 0.0
 
     def step(self, ok: bool) -> None:
-        self.count += 1
-        self.errors += not ok
+        self.add(1, 0 if ok else 1)
+
+    def add(self, count: int, errors: int) -> None:
+        """``count`` documents at once, ``errors`` of them with bad input."""
+        self.count += count
+        self.errors += errors
         now = time.monotonic()
         if self.enabled and now - self.shown >= 0.2:
             self.shown = now
             self._show(now)
-
-    def add(self, count: int, errors: int) -> None:
-        """``count`` documents at once, ``errors`` of them with bad input."""
-        self.count += count - 1
-        self.errors += errors
-        self.step(True)
 
     def _show(self, now: float) -> None:
         rate = self.count / max(now - self.start, 1e-9)
