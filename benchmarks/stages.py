@@ -4,7 +4,8 @@ harness's documents, beside the hand-written function in the same rounds.
     python benchmarks/stages.py [--documents 400] [--rounds 7] [--engine python]
 
 Each stage runs on what the stage before it produced (made once, outside the timing), so
-the stages add up to about one ``check``. Prints a Markdown table: µs per document (median
+the stages add up to about one ``check`` the long way; with the built-in engine, ``check``
+runs the first four in one generated function per ruleset (``quickcheck``), timed as one. Prints a Markdown table: µs per document (median
 over rounds) and each stage's time as a multiple of the hand-written function's whole
 decision, measured in the same round.
 """
@@ -23,7 +24,8 @@ import amif_rules  # noqa: E402
 import dataset  # noqa: E402
 from amif_rules.api import prepare_flat  # noqa: E402
 from amif_rules.engines import get_engine  # noqa: E402
-from amif_rules.quickread import quick_flat  # noqa: E402
+from amif_rules.quickcheck import quick_check  # noqa: E402
+from amif_rules.readgen import quick_flat  # noqa: E402
 from amif_rules.verdict import build_verdict  # noqa: E402
 from contestants import handwritten  # noqa: E402
 
@@ -53,7 +55,7 @@ def main() -> int:
 
     stages = {
         "hand-written function (the whole decision)": lambda: [handwritten.decide(d) for d in documents],
-        "read and validate the document (quickread)": flats,
+        "read and validate the document (the generated reader, readgen)": flats,
         "derive facts, pick the ruleset (prepare_flat)": None,  # timed on fresh flats below
         "encode the facts for the engine (Plan.encode)": lambda: [p.plan.encode(f) for p, f in prepared],
         f"evaluate the rules ({args.engine} engine)": lambda: [
@@ -63,6 +65,9 @@ def main() -> int:
             build_verdict(p.ruleset, f, o, engine.name, "nl", "42") for (p, f), o in zip(prepared, outcomes)
         ],
         "the decision (verdict.outcomes())": lambda: [v.outcomes() for v in verdicts],
+        "read, derive, encode and decide in one generated function (quickcheck, built-in engine)": lambda: [
+            quick_check(d, None, None, None, True) for d in documents
+        ],
         "aggregate and explain (build_verdict, to_dict() in nl)": lambda: [
             build_verdict(p.ruleset, f, o, engine.name, "nl", "42").to_dict() for (p, f), o in zip(prepared, outcomes)
         ],

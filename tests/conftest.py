@@ -87,6 +87,21 @@ ELIGIBLE = {
 }
 
 
+def interpreted(compiled, facts) -> list[tuple[int, int | None, str]]:
+    """The reference: each rule's outcome on encoded facts by the built-in engine's
+    interpreter (``rule_outcome``), in the engines' order."""
+    from amif_rules.engines.python import rule_outcome
+
+    out = []
+    for rule in compiled.rules:
+        if rule.scope is None:
+            out.append((rule.index, None, rule_outcome(rule, facts.root)))
+        else:
+            for item, fact in enumerate(facts.items.get(rule.scope, ())):
+                out.append((rule.index, item, rule_outcome(rule, fact)))
+    return out
+
+
 def eligible(**changes) -> dict:
     """A deep copy of a document that passes every call-42 rule, with top-level changes."""
     document = copy.deepcopy(ELIGIBLE)

@@ -14,7 +14,8 @@ from .facts import Facts, Flat, derive, flatten
 from .includes import include_names
 from .languages import check_language
 from .model import Application
-from .quickread import quick_flat
+from .quickcheck import quick_check
+from .readgen import quick_flat
 from .ruleset import Ruleset
 from .verdict import Verdict, build_verdict
 
@@ -45,14 +46,26 @@ def check(
     if on is not None and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
         raise TypeError("on must be a datetime.date")
     selected_engine = get_engine(engine)
-    flat = read_flat(document)
-    prepared, facts = prepare_flat(flat, call=call, on=on, ruleset=ruleset)
-    call_code = call if call is not None else flat.root.get("call")
-    encoded = prepared.plan.encode(facts)
-    outcomes = selected_engine.evaluate(prepared.plan.compiled, encoded)
+    if isinstance(document, (str, bytes)):
+        document = parse_text(document)
+    quick = None
+    if type(document) is dict:  # the common case: one generated function reads and decides
+        quick = quick_check(document, call, on, ruleset, decide=selected_engine is get_engine("python"))
+    encoded = None
+    if quick is None:
+        prepared, facts = prepare_flat(flatten(read_application(document)), call=call, on=on, ruleset=ruleset)
+        outcomes = None
+    else:
+        prepared, facts, outcomes = quick
+    if outcomes is None:
+        encoded = prepared.plan.encode(facts)
+        outcomes = selected_engine.evaluate(prepared.plan.compiled, encoded)
+    call_code = call if call is not None else facts.root.get("call")
     verdict = build_verdict(prepared.ruleset, facts, outcomes, selected_engine.name, lang, call_code)
     if not names:
         return verdict
+    if encoded is None:
+        encoded = prepared.plan.encode(facts)
     from .advice import Context, advise  # only when asked: a plain check does not load the search
 
     def evaluate(changed: dict[str, Any]) -> Verdict:  # a remedy's proof: checked as this one was
@@ -69,7 +82,7 @@ def decision_source(call: str | None = None, on: dt.date | None = None, ruleset:
 
 
 #: What :func:`generated_source` can show.
-GENERATED_PARTS = ("decide", "encode", "explain")
+GENERATED_PARTS = ("check", "read", "decide", "encode", "explain")
 
 
 def generated_source(
@@ -81,18 +94,28 @@ def generated_source(
     outcome: str = "fail",
     lang: str = "nl",
 ) -> str:
-    """The Python source generated for a call (or ``ruleset``), as it runs: ``part="decide"``
-    the built-in engine's decision function, ``"encode"`` the fact encoder both engines get
-    their facts from, ``"explain"`` the explanation of rule ``rule`` with ``outcome`` in
-    ``lang``. For reading what a rule became, and for debugging."""
+    """The Python source generated for a call (or ``ruleset``), as it runs: ``part="check"``
+    the function that reads a plain document and decides every rule (``check`` with the
+    built-in engine), ``"read"`` the reader alone (the same for every call: the durable
+    engine's way in), ``"decide"`` the built-in engine's decision function on encoded facts,
+    ``"encode"`` the fact encoder, ``"explain"`` the explanation of rule ``rule`` with
+    ``outcome`` in ``lang``. For reading what a rule became, and for debugging."""
     if part not in GENERATED_PARTS:
         raise ValueError(f"part must be one of {', '.join(GENERATED_PARTS)}, not {part!r}")
+    if part == "read":
+        from .readgen import reader
+
+        return reader()[0]
     if ruleset is not None:
         prepared = catalog.prepare_ruleset(ruleset, on)
     elif call is None:
         raise ValueError("say which call (call=...) or give a ruleset (ruleset=...)")
     else:
         prepared = catalog.for_call(str(call), on)
+    if part == "check":
+        from .quickcheck import checker
+
+        return checker(prepared.plan)[0]
     if part == "decide":
         from .engines.generated import source
 
@@ -122,7 +145,7 @@ def plain_document(document: Any) -> dict[str, Any]:
 
 
 def read_flat(document: Any) -> Flat:
-    """A document's flat facts: plain valid documents the quick way (``quickread``), the
+    """A document's flat facts: plain valid documents the quick way (``readgen``), the
     rest through the full reader, which names every problem by its path."""
     if isinstance(document, (str, bytes)):
         document = parse_text(document)

@@ -1,8 +1,10 @@
 """Generated code, made safely: what every code generator of the package shares.
 
-Three parts of a check run Python written for one compiled ruleset, as attrs writes
-``__init__`` methods: the engine's decision function (``engines/generated.py``), the fact
-encoder (``encodegen.py``) and the explanations (``explaingen.py``). None of them lets a
+Every part of a check runs Python written by the package, as attrs writes ``__init__``
+methods: the document reader (``readgen.py``, from its table of the document's fields), and
+for one compiled ruleset the function that reads and decides (``quickcheck.py``), the
+engine's decision function (``engines/generated.py``), the fact encoder (``encodegen.py``)
+and the explanations (``explaingen.py``). None of them lets a
 ruleset's or a document's text become code. Each generator writes only identifiers it makes,
 literals written with :func:`literal` after an exact type check, and a fixed vocabulary of
 statements; :func:`build` parses the source back, refuses anything outside that

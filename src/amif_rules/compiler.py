@@ -250,6 +250,9 @@ class Plan:
     _encoding: _Encoding = attrs.field(init=False, eq=False, repr=False)
     #: The generated encoder of ``_encoding``, made on first use.
     _encoder: encodegen.Encoder | None = attrs.field(init=False, default=None, eq=False, repr=False)
+    #: What the floors above generate for this plan, made on first use, by name
+    #: (``quickcheck``'s reading and deciding function).
+    generated: dict[str, Any] = attrs.field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         root = tuple((key, path, _converter(kind)) for key, path, kind in self.root_keys)
@@ -306,6 +309,16 @@ class Plan:
                 encoded.append(fact)
             items[scope] = tuple(encoded)
         return ir.EncodedFacts(root, items)
+
+    @property
+    def encoding(self) -> encodegen.Encoding:
+        """What :meth:`encode` reads and converts (see :data:`encodegen.Encoding`)."""
+        return self._encoding
+
+    @property
+    def no_element(self) -> dict[str, Any]:
+        """What the root's derived values get as their element."""
+        return _NO_ELEMENT
 
     def encoder(self) -> tuple[str, encodegen.Encoder]:
         """(source, function) of this plan's generated encoder (the source for reading)."""

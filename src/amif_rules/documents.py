@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 E = TypeVar("E", bound=enum.Enum)
 
 _MONEY = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
-#: A NIS code: five digits (``quickread`` checks it the same way).
+#: A NIS code: five digits (``readgen`` checks it the same way).
 NIS_CODE = re.compile(r"^[0-9]{5}$")
 _CENT = Decimal("0.01")
 _MAX_MONEY = Decimal(limits.MAX_MONEY_EUROS)
@@ -89,7 +89,7 @@ _NO_SEVENTH_DECIMAL = 26
 class Reader:
     """Walks a document, collecting every problem with its path.
 
-    Public for :mod:`quickread`, which reads the common case with these same checks.
+    Public for :mod:`readgen`, whose generated reader reads the common case with these same checks.
     """
 
     def __init__(self) -> None:
@@ -573,7 +573,7 @@ _MEMBERS: dict[type[enum.Enum], dict[str, Any]] = {}
 
 
 def members(enum_type: type[E]) -> dict[str, E]:
-    """value -> member of an enumeration, made once (public for :mod:`quickread`)."""
+    """value -> member of an enumeration, made once (public for :mod:`readgen`)."""
     found = _MEMBERS.get(enum_type)
     if found is None:
         found = _MEMBERS[enum_type] = {member.value: member for member in enum_type}

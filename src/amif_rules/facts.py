@@ -47,7 +47,7 @@ class Flat:
 
     ``root`` maps root paths to values; ``partners`` and ``participants`` hold one dict per
     element (paths relative to it), or are None when the document leaves the list out.
-    Made by :func:`flatten` from an :class:`Application`, or by :mod:`quickread` straight
+    Made by :func:`flatten` from an :class:`Application`, or by :mod:`readgen`'s generated reader straight
     from a plain document; both give equal values for the same document.
     """
 
@@ -186,8 +186,8 @@ def _register(
     its NIS code and not them. ``where``: the municipality's path prefix, or the partner's index."""
     nis_key, population_key, name_key = keys
     nis_code = target.get(nis_key)
-    if nis_code is None:
-        return
+    if nis_code is None or (population_key in target and name_key in target):
+        return  # nothing to look up, or nothing the register would add
     record = register.lookup(nis_code, register_date)
     prefix = where if isinstance(where, str) else f"partners[{where}].municipality."
     if record is None:

@@ -22,7 +22,7 @@ from amif_rules.documents import read_application, to_document
 from amif_rules.errors import InputError
 from amif_rules.facts import flatten
 from amif_rules.model import Attachment, Experience
-from amif_rules.quickread import quick_flat
+from amif_rules.readgen import quick_flat
 from amif_rules.resources import schema as bundled_schema
 from conftest import ENGINES
 

@@ -148,7 +148,8 @@ def test_the_stages_add_up_to_a_check():
         if line.startswith("| ") and not line.startswith("| stage")
     }
     assert "hand-written function (the whole decision)" in rows
-    assert "read and validate the document (quickread)" in rows
+    assert "read and validate the document (the generated reader, readgen)" in rows
+    assert "read, derive, encode and decide in one generated function (quickcheck, built-in engine)" in rows
     assert "check(...).outcomes(), the whole decision" in rows
     assert all(float(value.replace(",", "")) > 0 for value in rows.values())
 

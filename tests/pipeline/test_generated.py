@@ -15,26 +15,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import amif_rules
-from amif_rules import catalog, codegen, encodegen, ir, testing
+from amif_rules import catalog, codegen, encodegen, ir, quickcheck, readgen, testing
 from amif_rules.api import prepare_flat, read_flat
 from amif_rules.compiler import compile_ruleset
 from amif_rules.engines import generated
-from amif_rules.engines.python import PythonEngine, rule_outcome
-from conftest import EXAMPLES, HOSTILE_WORDS
+from amif_rules.engines.python import PythonEngine
+from conftest import EXAMPLES, HOSTILE_WORDS, interpreted
 
 ENGINE = PythonEngine()
-
-
-def interpreted(compiled: ir.CompiledRuleset, facts: ir.EncodedFacts) -> list[tuple[int, int | None, str]]:
-    """The reference: each rule's outcome by the interpreter, in the engines' order."""
-    out = []
-    for rule in compiled.rules:
-        if rule.scope is None:
-            out.append((rule.index, None, rule_outcome(rule, facts.root)))
-        else:
-            for item, fact in enumerate(facts.items.get(rule.scope, ())):
-                out.append((rule.index, item, rule_outcome(rule, fact)))
-    return out
 
 
 def decided(compiled: ir.CompiledRuleset, facts: ir.EncodedFacts) -> list[tuple[int, int | None, str]]:
@@ -233,6 +221,18 @@ def test_hostile_rulesets_inject_nothing(names, wanted, call, limit, pick, tmp_p
     assert all(re.fullmatch(r"[vesfbomCDB][0-9]+", n) or n in encodegen.VOCABULARY.names | {"tuple"} for n in names_used)
     assert all(callable(function) for function in encoder_names.values())
 
+    # The function that reads a document and decides, written for the same plan, holds the
+    # reader's own words (from its table of fields), the plan's and the decision's.
+    check_source, check_names = quickcheck.generate(plan)
+    check_tree = codegen.audit(check_source, quickcheck.VOCABULARY)
+    reader_words = {n.value for n in ast.walk(ast.parse(readgen.generate()[0])) if isinstance(n, ast.Constant)}
+    texts = {node.value for node in ast.walk(check_tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    assert texts <= words | allowed | reader_words
+    names_used = {node.id for node in ast.walk(check_tree) if isinstance(node, ast.Name)}
+    vocabulary = quickcheck.VOCABULARY
+    assert all(vocabulary.allows_name(n) and not n.startswith("__") for n in names_used)
+    assert all(callable(function) or isinstance(function, frozenset) for function in check_names.values())
+
     # Running it calls nothing but what the generator names: no import, no file, no process.
     marker = tmp_path_factory.mktemp("hostile") / "touched"
     document = {
@@ -256,10 +256,14 @@ def test_hostile_rulesets_inject_nothing(names, wanted, call, limit, pick, tmp_p
     try:
         encoded_facts = plan.encode(facts)
         outcomes = decided(compiled, encoded_facts)
+        quick = quickcheck.quick_check(document, None, None, ruleset, decide=True)
     finally:
         builtins.__import__, builtins.open, os.system = original_import, original_open, original_system
     assert encoded_facts == plan.encode_reference(facts)
     assert outcomes == interpreted(compiled, encoded_facts)
+    if quick is not None:  # None: a call text the reader leaves to the full reader
+        assert quick[1] == facts
+        assert [tuple(outcome) for outcome in quick[2]] == outcomes
     assert not marker.exists()
     assert not os.path.exists("/tmp/pwned")
 
@@ -271,7 +275,7 @@ def test_every_generated_part_can_be_read_and_bad_requests_say_what_to_ask():
     assert explanation.startswith("def explain(facts, element, item_path):")
     signed = amif_rules.check(json.loads((EXAMPLES / "call-42-eligible-antwerpen.json").read_text()), lang="fr")
     assert repr(signed.rule("form-signed").message) in explanation  # the French message, as a literal
-    with pytest.raises(ValueError, match="decide, encode, explain"):
+    with pytest.raises(ValueError, match="check, read, decide, encode, explain"):
         amif_rules.generated_source(call="42", part="reader")
     with pytest.raises(ValueError, match="form-signed"):
         amif_rules.generated_source(call="42", part="explain", rule="no-such-rule")

@@ -49,7 +49,7 @@ _OPERATORS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="
 PASS, FAIL, UNKNOWN, NOT_APPLICABLE = OUTCOMES = ("pass", "fail", "unknown", "not_applicable")
 
 
-__all__ = ["GENERATED_PREFIX", "GeneratorError", "decision_function", "generate", "source"]
+__all__ = ["GENERATED_PREFIX", "GeneratorError", "RuleWriter", "decision_function", "generate", "source"]
 
 
 def _literal(value: Any) -> str:
@@ -59,11 +59,13 @@ def _literal(value: Any) -> str:
     return literal(value)
 
 
-class _Writer:
-    """Writes the body of one generated function, statement by statement."""
+class RuleWriter:
+    """Writes the body of one generated function, statement by statement (``lines``: a
+    list shared with another writer, whose names begin with other prefixes, to write into
+    the same function: :mod:`amif_rules.quickcheck`)."""
 
-    def __init__(self) -> None:
-        self.lines: list[str] = []
+    def __init__(self, lines: list[str] | None = None) -> None:
+        self.lines: list[str] = [] if lines is None else lines
         self.sets: dict[tuple[str, ...], str] = {}  # member value sets, hoisted as constants
         self.count = 0
 
@@ -73,6 +75,14 @@ class _Writer:
 
     def emit(self, depth: int, line: str) -> None:
         self.lines.append("    " * depth + line)
+
+    def constants(self) -> list[str]:
+        """The statements that make the member value sets, before the function."""
+        made = []
+        for values, name in self.sets.items():
+            items = ", ".join(_literal(value) for value in values) + ("," if len(values) == 1 else "")
+            made.append(f"{name} = frozenset(({items}))")
+        return made
 
     def value_set(self, values: tuple[str, ...]) -> str:
         found = self.sets.get(values)
@@ -148,22 +158,25 @@ class _Writer:
             self.emit(depth + 2, f"{out} = None")
         self.emit(depth + 1, "break")
 
-    def rule(self, depth: int, rule: CompiledRule, fact: str, made: str) -> None:
-        """Append the outcome of ``rule`` on ``fact`` from ``made``, the rule's outcomes by
-        name (made once per rule and element by the engine)."""
+    def rule(
+        self, depth: int, rule: CompiledRule, fact: str, made: str, given: dict[str, str] | None = None, out: str = "out"
+    ) -> None:
+        """Append to ``out`` the outcome of ``rule`` on ``fact`` from ``made``, the rule's
+        outcomes by name (made once per rule and element by the engine). ``given``: the
+        locals that hold the fact's values already, by key (a key it lacks is missing)."""
         keys = tuple(dict.fromkeys((*condition_keys(rule.when), *condition_keys(rule.check))))
-        local = self.load(depth, fact, keys)
+        local = self.load(depth, fact, keys) if given is None else {key: given.get(key, "None") for key in keys}
         always = type(rule.when) is Const and rule.when.value is True
         if not always:
             applies = self.condition(depth, rule.when, local)
             self.emit(depth, f"if {applies} is False:")
-            self.emit(depth + 1, f"out.append({made}[{NOT_APPLICABLE!r}])")
+            self.emit(depth + 1, f"{out}.append({made}[{NOT_APPLICABLE!r}])")
             self.emit(depth, f"elif {applies} is None:")
-            self.emit(depth + 1, f"out.append({made}[{UNKNOWN!r}])")
+            self.emit(depth + 1, f"{out}.append({made}[{UNKNOWN!r}])")
             self.emit(depth, "else:")
             depth += 1
         truth = self.condition(depth, rule.check, local)
-        self.emit(depth, f"out.append({made}[{UNKNOWN!r} if {truth} is None else {PASS!r} if {truth} else {FAIL!r}])")
+        self.emit(depth, f"{out}.append({made}[{UNKNOWN!r} if {truth} is None else {PASS!r} if {truth} else {FAIL!r}])")
 
 
 def _term(coef: int, name: str) -> str:
@@ -187,7 +200,7 @@ def generate(compiled: CompiledRuleset) -> str:
     """The source of the decision function of ``compiled``: ``decide(root, items, made)``
     returns one outcome per rule and element, in the engines' order. ``made[n]`` is rule
     n's outcomes by name on the root, or (``.for_items(count)``) per element."""
-    writer = _Writer()
+    writer = RuleWriter()
     writer.emit(1, "out = []")
     for position, rule in enumerate(compiled.rules):
         if rule.scope is None:
@@ -199,11 +212,7 @@ def generate(compiled: CompiledRuleset) -> str:
             writer.emit(1, f"for {index}, {fact} in enumerate({elements}):")
             writer.rule(2, rule, fact, f"{by_item}[{index}]")
     writer.emit(1, "return out")
-    constants = []
-    for values, name in writer.sets.items():
-        items = ", ".join(_literal(value) for value in values) + ("," if len(values) == 1 else "")
-        constants.append(f"{name} = frozenset(({items}))")
-    return "\n".join([*constants, "def decide(root, items, made):", *writer.lines]) + "\n"
+    return "\n".join([*writer.constants(), "def decide(root, items, made):", *writer.lines]) + "\n"
 
 
 # -- the audit: the generated source holds only the generator's vocabulary ----------------------

@@ -167,6 +167,10 @@ class PythonEngine:
             found = self._compiled[compiled.key] = (decide, tuple(_Outcomes(rule.index) for rule in compiled.rules))
         return found
 
+    def outcome_tables(self, compiled: CompiledRuleset) -> tuple[_Outcomes, ...]:
+        """Each rule's outcomes, made once (what generated decisions pick from)."""
+        return self._decision(compiled)[1]
+
     def evaluate(self, compiled: CompiledRuleset, facts: EncodedFacts) -> tuple[RuleOutcome, ...]:
         decide, made = self._decision(compiled)
         return tuple(decide(facts.root, facts.items, made))

@@ -1,4 +1,4 @@
-"""The quick way (``quickread``) and the long way (reader, model, flatten) to the same facts.
+"""The quick way (the generated reader, ``readgen``) and the long way (reader, model, flatten) to the same facts.
 
 ``check`` reads plain documents the quick way and hands everything else to the full
 reader. The quick way must never accept a document the full reader refuses, and must give
@@ -22,7 +22,7 @@ from amif_rules import testing
 from amif_rules.documents import parse_text, read_application
 from amif_rules.errors import InputError
 from amif_rules.facts import flatten
-from amif_rules.quickread import quick_flat
+from amif_rules.readgen import quick_flat
 from conftest import EXAMPLES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
