@@ -14,7 +14,7 @@ from .facts import Facts, Flat, derive, flatten
 from .includes import include_names
 from .languages import check_language
 from .model import Application
-from .quickcheck import quick_check
+from .quickcheck import quick_check, warmed_up
 from .readgen import quick_flat
 from .ruleset import Ruleset
 from .verdict import Verdict, build_verdict
@@ -49,7 +49,7 @@ def check(
     if isinstance(document, (str, bytes)):
         document = parse_text(document)
     quick = None
-    if type(document) is dict:  # the common case: one generated function reads and decides
+    if type(document) is dict and warmed_up():  # the common case: generated code reads and decides
         quick = quick_check(document, call, on, ruleset, decide=selected_engine is get_engine("python"))
     encoded = None
     if quick is None:

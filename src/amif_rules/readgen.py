@@ -13,11 +13,11 @@ tuple instead of a list, an unknown field holding an object) makes it return Non
 caller takes the long way, which accepts the same documents and names every problem by its
 path. ``tests/pipeline/test_readgen.py`` holds the two ways to the same facts.
 
-:func:`write_reader` writes the reading statements into any generator's writer: the
-per-ruleset functions of :mod:`amif_rules.quickcheck` begin with them. Nothing of a
-document or a ruleset becomes code: the statements come from :data:`FIELDS`, the
-constants they compare with are handed over under names the writer makes (``K3``), and the
-source is audited before it is compiled (:mod:`amif_rules.codegen`).
+The reader is the same for every ruleset, made once per process; the per-ruleset functions
+of :mod:`amif_rules.quickcheck` begin by calling it. Nothing of a document or a ruleset
+becomes code: the statements come from :data:`FIELDS`, the constants they compare with are
+handed over under names the writer makes (``K3``), and the source is audited before it is
+compiled (:mod:`amif_rules.codegen`).
 """
 
 from __future__ import annotations
