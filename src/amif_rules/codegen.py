@@ -95,6 +95,33 @@ COMMON_NODES: tuple[type[ast.AST], ...] = (
 )
 
 
+class Writer:
+    """Writes one generated function's statements, makes its names (a prefix and a number,
+    unique within the writer) and hands over the functions it calls (:meth:`function`).
+    ``lines``: a list shared with another writer whose names begin with other prefixes, to
+    write into the same function."""
+
+    def __init__(self, lines: list[str] | None = None) -> None:
+        self.lines: list[str] = [] if lines is None else lines
+        self.namespace: dict[str, Any] = {}
+        self.count = 0
+
+    def name(self, prefix: str) -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def emit(self, depth: int, line: str) -> None:
+        self.lines.append("    " * depth + line)
+
+    def function(self, prefix: str, function: Callable[..., Any]) -> str:
+        """A function handed to the code under a made name (``C3``)."""
+        if not callable(function):
+            raise GeneratorError("a converter or derived value must be a function")
+        name = self.name(prefix)
+        self.namespace[name] = function
+        return name
+
+
 _MADE_NAME = re.compile(r"([A-Za-z]+)([0-9]+)")
 
 

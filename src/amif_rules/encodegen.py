@@ -18,7 +18,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from .codegen import COMMON_NODES, GeneratorError, Vocabulary, build, text_literal
+from .codegen import COMMON_NODES, Vocabulary, Writer, build, text_literal
 
 #: (key, path, converter or None) of facts read as they are given
 Read = tuple[tuple[str, str, Callable[[Any], Any] | None], ...]
@@ -51,26 +51,7 @@ def _text(value: Any) -> str:
     return text_literal(value, "a fact key, path or list name")
 
 
-class _Writer:
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.namespace: dict[str, Any] = {}
-        self.count = 0
-
-    def name(self, prefix: str) -> str:
-        self.count += 1
-        return f"{prefix}{self.count}"
-
-    def function(self, prefix: str, function: Callable[..., Any]) -> str:
-        if not callable(function):
-            raise GeneratorError("a converter or derived value must be a function")
-        name = self.name(prefix)
-        self.namespace[name] = function
-        return name
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
-
+class _Writer(Writer):
     def read(self, depth: int, target: str, source: str, reads: Read) -> None:
         """``target[key] = converted source.get(path)`` for each read whose value is given."""
         for key, path, convert in reads:

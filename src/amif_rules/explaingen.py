@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 
 from . import explain, expr, messages
-from .codegen import BUILD_LOCK, COMMON_NODES, GeneratorError, Vocabulary, audit, build, text_literal
+from .codegen import BUILD_LOCK, COMMON_NODES, GeneratorError, Vocabulary, Writer, audit, build, text_literal
 from .ruleset import Rule
 
 __all__ = ["VOCABULARY", "GeneratorError", "explain_source", "explainer", "generate"]
@@ -100,12 +100,11 @@ def _text(value: Any) -> str:
     return text_literal(value, "a text the generator writes")
 
 
-class _Writer:
+class _Writer(Writer):
     """Writes the body of one generated function, statement by statement."""
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.count = 0
+        super().__init__()
         #: (in the element?, path) -> the local holding its value (each read once)
         self.reads: dict[tuple[bool, str], str] = {}
         #: names handed over in the namespace (nodes and writers), by name
@@ -114,13 +113,6 @@ class _Writer:
         self.look = False
         #: whether the rule is on list elements (see :meth:`memo`)
         self.per_element = False
-
-    def name(self, prefix: str) -> str:
-        self.count += 1
-        return f"{prefix}{self.count}"
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
 
     def read(self, in_item: bool, path: str) -> str:
         """The local holding ``element.get(path)`` or ``root.get(path)``, read once."""

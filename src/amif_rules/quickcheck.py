@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from . import catalog, dates, readgen
-from .codegen import BUILD_LOCK, GeneratorError, Vocabulary, build, text_literal
+from .codegen import BUILD_LOCK, GeneratorError, Vocabulary, Writer, build, text_literal
 from .compiler import Plan
 from .engines import get_engine
 from .engines.generated import VOCABULARY as DECISION_VOCABULARY
@@ -63,27 +63,8 @@ def warmed_up() -> bool:
     return next(_checks) >= WARM_UP
 
 
-class _Encoding:
+class _Encoding(Writer):
     """Writes the encoding's statements, and hands its functions over under made names."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.namespace: dict[str, Any] = {}
-        self.count = 0
-
-    def name(self, prefix: str) -> str:
-        self.count += 1
-        return f"{prefix}{self.count}"
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
-
-    def function(self, prefix: str, function: Callable[..., Any]) -> str:
-        if not callable(function):
-            raise GeneratorError("a converter or derived value must be a function")
-        name = self.name(prefix)
-        self.namespace[name] = function
-        return name
 
     def value(self, depth: int, local: dict[str, str], key: str, prefix: str, source: str, path: str, convert: Any) -> None:
         """``local[key]``: a new local holding ``source``'s value at ``path``, converted."""

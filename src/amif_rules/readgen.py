@@ -31,7 +31,7 @@ from typing import Any
 import attrs
 
 from . import limits, model, schema
-from .codegen import BUILD_LOCK, COMMON_NODES, Vocabulary, build, literal
+from .codegen import BUILD_LOCK, COMMON_NODES, Vocabulary, Writer, build, literal
 from .documents import NIS_CODE, Reader, has_surrogates, is_blank, members
 from .facts import Flat
 from .reference import COUNTRY_CODES, LANGUAGE_CODES
@@ -190,21 +190,12 @@ VOCABULARY = Vocabulary(
 _SLOW = "return None"
 
 
-class Writer:
-    """Writes statements of one generated function, and the constants it hands over."""
+class _Writer(Writer):
+    """Writes the reader's statements, and the constants it hands over."""
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.namespace: dict[str, Any] = {}
+        super().__init__()
         self.constants: dict[frozenset[str], str] = {}
-        self.count = 0
-
-    def name(self, prefix: str) -> str:
-        self.count += 1
-        return f"{prefix}{self.count}"
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
 
     def constant(self, values: frozenset[str]) -> str:
         """A set of texts handed over under a made name (``K3``), once per set."""
@@ -216,10 +207,17 @@ class Writer:
 
 
 def _text_check(value: str) -> str:
+    """The test of a text the full reader refuses (``Reader.text``), written out: not a
+    ``str``, too long, or holding a lone surrogate. :func:`_not_text` is the same test."""
     return f"type({value}) is not str or len({value}) > {literal(limits.MAX_STRING_LENGTH)} or (not {value}.isascii() and SURROGATES({value}))"
 
 
-def _unknown_keys(writer: Writer, depth: int, value: str, known: str) -> None:
+def _not_text(value: Any) -> bool:
+    """:func:`_text_check`'s test, run here (for the head, read before any code is made)."""
+    return type(value) is not str or len(value) > limits.MAX_STRING_LENGTH or (not value.isascii() and has_surrogates(value))
+
+
+def _unknown_keys(writer: _Writer, depth: int, value: str, known: str) -> None:
     """Unknown keys of ``value`` must be text and hold plain scalars (the full reader ignores them)."""
     writer.emit(depth, f"if not {known}.issuperset({value}):")
     key, inner = writer.name("k"), writer.name("x")
@@ -228,22 +226,22 @@ def _unknown_keys(writer: Writer, depth: int, value: str, known: str) -> None:
     writer.emit(depth + 3, _SLOW)
 
 
-def _object(writer: Writer, depth: int, value: str, known: str) -> None:
+def _object(writer: _Writer, depth: int, value: str, known: str) -> None:
     writer.emit(depth, f"if type({value}) is not dict or len({value}) > {literal(_MAX_KEYS)}:")
     writer.emit(depth + 1, _SLOW)
     _unknown_keys(writer, depth, value, known)
 
 
-def _slow_if(writer: Writer, depth: int, test: str) -> None:
+def _slow_if(writer: _Writer, depth: int, test: str) -> None:
     writer.emit(depth, f"if {test}:")
     writer.emit(depth + 1, _SLOW)
 
 
-def _list(writer: Writer, depth: int, value: str, maximum: int) -> None:
+def _list(writer: _Writer, depth: int, value: str, maximum: int) -> None:
     _slow_if(writer, depth, f"type({value}) is not list or len({value}) > {literal(maximum)}")
 
 
-def write_fields(writer: Writer, depth: int, source: str, target: str, prefix: str, fields: tuple[Field, ...]) -> None:
+def write_fields(writer: _Writer, depth: int, source: str, target: str, prefix: str, fields: tuple[Field, ...]) -> None:
     """Statements that check each of ``fields`` of the dict ``source`` and write its value
     to ``target`` under ``prefix`` + its path; ``return None`` on anything unusual."""
     for field in fields:
@@ -254,7 +252,7 @@ def write_fields(writer: Writer, depth: int, source: str, target: str, prefix: s
         _field(writer, depth + 1, field, value, target, key, prefix)
 
 
-def _field(writer: Writer, depth: int, field: Field, value: str, target: str, key: str, prefix: str) -> None:
+def _field(writer: _Writer, depth: int, field: Field, value: str, target: str, key: str, prefix: str) -> None:
     kind = field.kind
     if kind == "object":
         _object(writer, depth, value, writer.constant(field.keys))
@@ -296,7 +294,7 @@ def _field(writer: Writer, depth: int, field: Field, value: str, target: str, ke
     writer.emit(depth, f"{target}[{key}] = {value}")
 
 
-def _read_by_reader(writer: Writer, depth: int, method: str, value: str, target: str, key: str) -> None:
+def _read_by_reader(writer: _Writer, depth: int, method: str, value: str, target: str, key: str) -> None:
     """The full reader's own method for what is not the common case; any problem: slow."""
     read = writer.name("w")
     writer.emit(depth, f"{read} = reader.{method}({value}, '')")
@@ -304,7 +302,7 @@ def _read_by_reader(writer: Writer, depth: int, method: str, value: str, target:
     writer.emit(depth, f"{target}[{key}] = {read}")
 
 
-def _items(writer: Writer, depth: int, field: Field, value: str) -> None:
+def _items(writer: _Writer, depth: int, field: Field, value: str) -> None:
     """A list of texts (``texts``: none blank), of choices, or of distinct choices."""
     _list(writer, depth, value, field.maximum)
     item = writer.name("y")
@@ -317,7 +315,7 @@ def _items(writer: Writer, depth: int, field: Field, value: str) -> None:
         _slow_if(writer, depth, f"len(set({value})) != len({value})")
 
 
-def _codes(writer: Writer, depth: int, field: Field, value: str) -> None:
+def _codes(writer: _Writer, depth: int, field: Field, value: str) -> None:
     """Nationalities: country codes, or ``stateless`` alone, none twice."""
     _slow_if(writer, depth, f"type({value}) is not list or not 0 < len({value}) <= {literal(field.maximum)}")
     item = writer.name("y")
@@ -327,7 +325,7 @@ def _codes(writer: Writer, depth: int, field: Field, value: str) -> None:
     _slow_if(writer, depth, f"len({value}) > 1 and len(set({value})) != len({value})")
 
 
-def write_reader(writer: Writer, depth: int) -> None:
+def write_reader(writer: _Writer, depth: int) -> None:
     """Statements that read ``data`` (a plain dict) into the flat facts ``root``,
     ``partners`` and ``participants`` (None when the document leaves a list out), with
     ``call`` and ``submitted`` already read by :func:`head`; ``return None`` on anything
@@ -388,9 +386,7 @@ def head(document: dict[str, Any]) -> tuple[Reader, str | None, Any] | None:
     ruleset), with the full reader's checks: (the reader, the call, the submission time),
     or None when the full reader must decide."""
     call = document.get("call")
-    if call is not None and (
-        type(call) is not str or len(call) > limits.MAX_STRING_LENGTH or (not call.isascii() and has_surrogates(call))
-    ):
+    if call is not None and _not_text(call):
         return None
     reader = Reader()
     submitted = document.get("submitted_at")
@@ -406,7 +402,7 @@ def head(document: dict[str, Any]) -> tuple[Reader, str | None, Any] | None:
 def generate() -> tuple[str, dict[str, Any]]:
     """The source of ``read(data, call, submitted, reader)`` → :class:`Flat` or None,
     and the constants it is handed."""
-    writer = Writer()
+    writer = _Writer()
     write_reader(writer, 1)
     writer.emit(1, "return FLAT(root, partners, participants)")
     return "\n".join(["def read(data, call, submitted, reader):", *writer.lines]) + "\n", writer.namespace

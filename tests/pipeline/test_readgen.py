@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from amif_rules import testing
+from amif_rules import readgen, schema, testing
 from amif_rules.documents import parse_text, read_application
 from amif_rules.errors import InputError
 from amif_rules.facts import flatten
@@ -227,3 +227,33 @@ def test_a_document_with_more_values_than_allowed_is_left_to_the_full_reader():
     ]
     assert isinstance(long_way(document), InputError)
     assert quick_flat(document) is None
+
+
+def _paths(fields, prefix=""):
+    for field in fields:
+        if field.kind == "object":
+            yield from _paths(field.fields, f"{prefix}{field.name}.")
+        else:
+            yield prefix + field.name, field
+
+
+@pytest.mark.parametrize(
+    "fields, schema_fields",
+    [
+        (
+            readgen.FIELDS,
+            {p: t for p, t in schema.ROOT_FIELDS.items() if p not in ("call", "submitted_at", "partners", "participants")},
+        ),
+        (readgen.PARTNER, schema.SCOPE_FIELDS["partners"]),
+        (readgen.PARTICIPANT_COMMON + readgen.PARTICIPANT_REST, schema.SCOPE_FIELDS["participants"]),
+    ],
+    ids=["root", "partners", "participants"],
+)
+def test_the_readers_table_holds_every_field_the_schema_names_with_its_choices(fields, schema_fields):
+    # A field the table lacks would be read as an unknown one (ignored when it holds a
+    # scalar): the quick way would then give other facts than the full reader.
+    table = dict(_paths(fields))
+    assert set(table) == set(schema_fields)
+    for path, field in table.items():
+        if schema_fields[path].choices:
+            assert field.choices == frozenset(schema_fields[path].choices), path

@@ -26,7 +26,7 @@ import ast
 from collections.abc import Callable
 from typing import Any
 
-from ..codegen import BUILD_LOCK, GENERATED_PREFIX, GeneratorError, Vocabulary, audit, build, literal
+from ..codegen import BUILD_LOCK, GENERATED_PREFIX, GeneratorError, Vocabulary, Writer, audit, build, literal
 from ..ir import (
     And,
     CompareConst,
@@ -59,22 +59,13 @@ def _literal(value: Any) -> str:
     return literal(value)
 
 
-class RuleWriter:
-    """Writes the body of one generated function, statement by statement (``lines``: a
-    list shared with another writer, whose names begin with other prefixes, to write into
-    the same function: :mod:`amif_rules.quickcheck`)."""
+class RuleWriter(Writer):
+    """Writes the body of one generated function, statement by statement (into ``lines``
+    shared with another writer in :mod:`amif_rules.quickcheck`)."""
 
     def __init__(self, lines: list[str] | None = None) -> None:
-        self.lines: list[str] = [] if lines is None else lines
+        super().__init__(lines)
         self.sets: dict[tuple[str, ...], str] = {}  # member value sets, hoisted as constants
-        self.count = 0
-
-    def name(self, prefix: str) -> str:
-        self.count += 1
-        return f"{prefix}{self.count}"
-
-    def emit(self, depth: int, line: str) -> None:
-        self.lines.append("    " * depth + line)
 
     def constants(self) -> list[str]:
         """The statements that make the member value sets, before the function."""
