@@ -142,31 +142,9 @@ _ROOT_KEYS = frozenset(schema.TOP_LEVEL)
 
 # -- writing the statements ---------------------------------------------------------------------
 
-#: What the reading statements name besides the names the writer makes: the function's
-#: parameters, the facts they leave, and what the generator hands over.
-NAMES = frozenset(
-    {
-        "data",
-        "call",
-        "submitted",
-        "reader",
-        "root",
-        "partners",
-        "participants",
-        "PLAIN",
-        "DECIMAL",
-        "CENTS",
-        "NIS",
-        "SURROGATES",
-        "BLANK",
-        "COUNTRIES",
-    }
-)
-PREFIXES = frozenset({"a", "w", "o", "k", "x", "y", "g", "h", "K"})
-CALLS = frozenset({"type", "len", "tuple", "set", "CENTS", "NIS", "SURROGATES", "BLANK", "DECIMAL"})
-ATTRIBUTES = frozenset({"get", "items", "issuperset", "isascii", "money", "date", "problems", "append"})
-#: Builtins the statements call, and the helpers they use.
-HANDED: dict[str, Any] = {
+#: What the generator hands the reader besides the constants it makes (``K3``): the
+#: helpers its statements call, and the builtins they use.
+_HANDED: dict[str, Any] = {
     "PLAIN": _PLAIN_SCALARS,
     "DECIMAL": Decimal,
     "CENTS": _CENTS.fullmatch,
@@ -174,17 +152,17 @@ HANDED: dict[str, Any] = {
     "SURROGATES": has_surrogates,
     "BLANK": is_blank,
     "COUNTRIES": COUNTRY_CODES,
+    "FLAT": Flat,
 }
-BUILTINS = {"type": type, "len": len, "tuple": tuple, "set": set, "str": str, "int": int, "list": list, "dict": dict}
-NODES = (*COMMON_NODES, ast.Dict)
+_BUILTINS = {"type": type, "len": len, "tuple": tuple, "set": set, "str": str, "int": int, "list": list, "dict": dict}
 
 VOCABULARY = Vocabulary(
-    names=NAMES | {"str", "int", "list", "dict", "FLAT"},
-    prefixes=PREFIXES,
-    calls=CALLS | {"FLAT"},
-    attributes=ATTRIBUTES,
+    names=frozenset({"data", "call", "submitted", "reader", "root", "partners", "participants", *_HANDED, *_BUILTINS}),
+    prefixes=frozenset({"a", "w", "o", "k", "x", "y", "g", "h", "K"}),
+    calls=frozenset({"type", "len", "tuple", "set", "CENTS", "NIS", "SURROGATES", "BLANK", "DECIMAL", "FLAT"}),
+    attributes=frozenset({"get", "items", "issuperset", "isascii", "money", "date", "problems", "append"}),
     functions=frozenset({"read"}),
-    nodes=NODES,
+    nodes=(*COMMON_NODES, ast.Dict),  # the empty dicts facts start with
 )
 
 _SLOW = "return None"
@@ -417,7 +395,7 @@ def reader() -> tuple[str, Callable[..., Flat | None]]:
         with BUILD_LOCK:
             if not _READER:
                 source, constants = generate()
-                namespace = {"__builtins__": BUILTINS, **HANDED, **constants, "FLAT": Flat}
+                namespace = {"__builtins__": _BUILTINS, **_HANDED, **constants}
                 _READER.append((source, build(source, VOCABULARY, namespace, "reader")["read"]))
     return _READER[0]
 
