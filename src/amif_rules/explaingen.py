@@ -107,8 +107,6 @@ class _Writer(Writer):
         super().__init__()
         #: (in the element?, path) -> the local holding its value (each read once)
         self.reads: dict[tuple[bool, str], str] = {}
-        #: names handed over in the namespace (nodes and writers), by name
-        self.given: dict[str, Any] = {}
         self.writers = 0
         self.look = False
         #: whether the rule is on list elements (see :meth:`memo`)
@@ -144,8 +142,8 @@ class _Writer(Writer):
 
     def hand(self, prefix: str, value: Any) -> str:
         """A name for an object the generated code is handed (a node, a writer)."""
-        name = f"{prefix}{len(self.given)}"
-        self.given[name] = value
+        name = f"{prefix}{len(self.namespace)}"
+        self.namespace[name] = value
         return name
 
 
@@ -318,7 +316,7 @@ def _part(writer: _Writer, part: str | messages.Placeholder, kind: int, data: An
             writer.emit(2, "return element.get(path) if scope is not None else root.get(path)")
         name = f"W{writer.writers}"
         writer.writers += 1
-        writer.given[name] = data
+        writer.namespace[name] = data
         return f"{name}(look)[2]", None
     raise GeneratorError(f"not a template part the generator writes: {kind!r}")
 
@@ -388,7 +386,7 @@ def _generate(rule: Rule, outcome: str, lang: str, row: bool = False) -> tuple[s
     else:
         writer.emit(1, "return (message, fields)")
     source = "\n".join(["def explain(facts, element, item_path):", *writer.lines]) + "\n"
-    return source, writer.given
+    return source, writer.namespace
 
 
 def generate(rule: Rule, outcome: str, lang: str, row: bool = False) -> str:

@@ -206,8 +206,7 @@ def quick_check(
     register_date = dates.register_date(prepared.ruleset.register_date, day)
     plan = prepared.plan
     if decide:
-        found = plan.generated.get("check")
-        run = found[1] if found is not None else checker(plan)[1]
+        run = checker(plan)[1]
         made = get_engine("python").outcome_tables(plan.compiled)  # type: ignore[attr-defined]
         done = run(document, name, submitted, reader, on, register_date, day, made)
         if done is None:

@@ -74,24 +74,24 @@ class Field:
         return frozenset(field.name for field in self.fields)
 
 
-def _choice(name: str, enum_type: Any) -> Field:
-    return Field(name, "choice", frozenset(members(enum_type)))
+def _enum(name: str, enum_type: Any, kind: str = "choice", maximum: int = 0) -> Field:
+    """A field of an enumeration's values: one (``choice``) or a list (``distinct``, ``choices``)."""
+    return Field(name, kind, frozenset(members(enum_type)), maximum)
 
 
-_TEXT = "text"
 _ORGANISATION = (
-    Field("name", _TEXT),
-    Field("kind", "choice", frozenset(members(model.OrganisationKind))),
-    Field("commission", "choice", frozenset(members(model.Commission))),
+    Field("name", "text"),
+    _enum("kind", model.OrganisationKind),
+    _enum("commission", model.Commission),
     Field("legal_personality", "boolean"),
-    Field("experience", "distinct", frozenset(members(model.Experience)), limits.MAX_DECLARED_ITEMS),
+    _enum("experience", model.Experience, "distinct", limits.MAX_DECLARED_ITEMS),
     Field(
         "municipality",
         "object",
-        fields=(Field("nis_code", "nis"), Field("name", _TEXT), Field("population", "whole", maximum=limits.MAX_POPULATION)),
+        fields=(Field("nis_code", "nis"), Field("name", "text"), Field("population", "whole", maximum=limits.MAX_POPULATION)),
     ),
 )
-_MONEY = "money"
+_COFINANCING = ("pod_mi", "flemish_government", "own", "other")
 
 #: The root's fields after ``call`` and ``submitted_at`` (read first, to pick the ruleset:
 #: :func:`head`), in the order the facts hold them.
@@ -102,40 +102,34 @@ FIELDS: tuple[Field, ...] = (
         "budget",
         "object",
         fields=(
-            Field("total_eligible_cost", _MONEY),
-            Field("amif", _MONEY),
-            Field("grant", _MONEY),
-            Field(
-                "cofinancing",
-                "object",
-                fields=tuple(Field(name, _MONEY) for name in ("pod_mi", "flemish_government", "own", "other")),
-            ),
+            *(Field(name, "money") for name in ("total_eligible_cost", "amif", "grant")),
+            Field("cofinancing", "object", fields=tuple(Field(name, "money") for name in _COFINANCING)),
         ),
     ),
     Field("duration_months", "whole", maximum=limits.MAX_DURATION_MONTHS),
-    _choice("theme", model.Theme),
-    _choice("region", model.Region),
-    _choice("community", model.Community),
+    _enum("theme", model.Theme),
+    _enum("region", model.Region),
+    _enum("community", model.Community),
     Field("results", "texts", maximum=limits.MAX_LIST_ITEMS),
-    Field("activities", "choices", frozenset(members(model.Activity)), limits.MAX_LIST_ITEMS),
+    _enum("activities", model.Activity, "choices", limits.MAX_LIST_ITEMS),
     Field("commitment_signed", "boolean"),
-    Field("documents", "distinct", frozenset(members(model.Attachment)), limits.MAX_DECLARED_ITEMS),
+    _enum("documents", model.Attachment, "distinct", limits.MAX_DECLARED_ITEMS),
 )
 #: A partner's fields: an organisation's and its role.
-PARTNER: tuple[Field, ...] = (*_ORGANISATION, _choice("role", model.PartnerRole))
+PARTNER: tuple[Field, ...] = (*_ORGANISATION, _enum("role", model.PartnerRole))
 #: A participant's fields: the three nearly every participant gives, then the rest.
 PARTICIPANT_COMMON: tuple[Field, ...] = (
-    Field("id", _TEXT),
+    Field("id", "text"),
     Field("nationalities", "codes", maximum=limits.MAX_NATIONALITIES),
-    _choice("residence", model.Residence),
+    _enum("residence", model.Residence),
 )
 PARTICIPANT_REST: tuple[Field, ...] = (
     Field("birth_date", "date"),
-    _choice("gender", model.Gender),
+    _enum("gender", model.Gender),
     Field("low_literate", "boolean"),
     Field("young_children", "boolean"),
     Field("first_language", "choice", frozenset(LANGUAGE_CODES)),
-    _choice("education_level", model.EducationLevel),
+    _enum("education_level", model.EducationLevel),
 )
 _ROOT_KEYS = frozenset(schema.TOP_LEVEL)
 
@@ -407,5 +401,4 @@ def quick_flat(document: Any) -> Flat | None:
     begun = head(document)
     if begun is None:
         return None
-    read = _READER[0][1] if _READER else reader()[1]
-    return read(document, begun[1], begun[2], begun[0])
+    return reader()[1](document, begun[1], begun[2], begun[0])
